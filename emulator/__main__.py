@@ -1,0 +1,47 @@
+"""Run the emulator: `python -m emulator [--host 127.0.0.1] [--port 0]`.
+
+Prints one JSON line `{"endpoint": "http://127.0.0.1:PORT", "pid": PID, "extensions": [...]}`
+on stdout once it accepts connections, so a caller that asked for port 0 learns the port.
+"""
+import argparse
+import json
+import os
+import signal
+import sys
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m emulator", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback by default)")
+    parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one")
+    args = parser.parse_args(argv)
+
+    # Certificates requested through ACM are ISSUED at once, as imported ones are.
+    os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "0")
+
+    from werkzeug.serving import make_server
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+
+    from emulator.extensions import load_all
+
+    extensions = load_all()
+    app = DomainDispatcherApplication(create_backend_app)
+    server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    host, port = server.server_address[:2]
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    print(json.dumps({"endpoint": f"http://{host}:{port}", "pid": os.getpid(), "extensions": extensions}), flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

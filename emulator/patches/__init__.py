@@ -1,0 +1,1 @@
+"""One module per moto gap. Importing a module installs its fix; see each module's docstring."""

@@ -1,0 +1,95 @@
+"""Start and stop the emulator server process (`python -m emulator` in .venv-moto)."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MOTO_PYTHON = PROJECT_ROOT / ".venv-moto" / "bin" / "python"
+
+
+class EmulatorError(RuntimeError):
+    """The emulator could not be started or reached."""
+
+
+@dataclass
+class Emulator:
+    endpoint: str
+    pid: int
+    process: subprocess.Popen | None = None
+
+    def reset(self) -> None:
+        """Forget every resource (moto's own reset API)."""
+        request = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")
+        urllib.request.urlopen(request, timeout=10).close()
+
+    def aws_env(self, region: str = "eu-west-1") -> dict[str, str]:
+        """Environment variables that point boto3/Sceptre at this emulator with dummy credentials."""
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "testing",
+            "AWS_DEFAULT_REGION": region,
+        }
+
+    def stop(self) -> None:
+        """Stop the server this object started (by its pid only)."""
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.send_signal(signal.SIGTERM)
+                try:
+                    self.process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+            for stream in (self.process.stdout, self.process.stderr):
+                if stream:
+                    stream.close()
+        else:
+            try:
+                os.kill(self.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+
+def start(port: int = 0, log_path: Path | None = None, timeout: float = 60.0) -> Emulator:
+    """Start the emulator on 127.0.0.1 (a free port unless given) and wait until it answers."""
+    if not MOTO_PYTHON.exists():
+        raise EmulatorError(f"{MOTO_PYTHON} is missing: run bin/setup first")
+    stderr = open(log_path, "ab") if log_path else subprocess.DEVNULL
+    process = subprocess.Popen(
+        [str(MOTO_PYTHON), "-m", "emulator", "--port", str(port)],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+    )
+    if log_path:
+        stderr.close()
+    line = process.stdout.readline()
+    if not line:
+        process.wait(timeout=5)
+        raise EmulatorError(
+            f"the emulator exited with status {process.returncode} before it listened"
+            + (f"; see {log_path}" if log_path else "")
+        )
+    info = json.loads(line)
+    emulator = Emulator(endpoint=info["endpoint"], pid=info["pid"], process=process)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(f"{emulator.endpoint}/moto-api/", timeout=2).close()
+            return emulator
+        except OSError as err:
+            if time.monotonic() > deadline:
+                emulator.stop()
+                raise EmulatorError(f"the emulator at {emulator.endpoint} did not answer: {err}") from err
+            time.sleep(0.1)

@@ -1,0 +1,27 @@
+"""Fixtures shared by every test: the emulator on loopback."""
+from __future__ import annotations
+
+import pytest
+
+from local_env import emulator_process
+
+
+@pytest.fixture(scope="session")
+def emulator(tmp_path_factory):
+    """One real emulator server for the session (moto + the project's extensions) on 127.0.0.1."""
+    log = tmp_path_factory.mktemp("emulator") / "emulator.log"
+    server = emulator_process.start(log_path=log)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def aws(emulator, monkeypatch):
+    """A clean emulator for one test, with boto3/Sceptre pointed at it through the environment."""
+    emulator.reset()
+    for name, value in emulator.aws_env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    return emulator
