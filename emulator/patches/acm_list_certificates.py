@@ -1,0 +1,58 @@
+"""ACM ListCertificates as AWS answers it: pages, and the names of each certificate.
+
+moto 5.2.5 ignores MaxItems/NextToken (everything comes back in one answer) and leaves out
+SubjectAlternativeNameSummaries / HasAdditionalSubjectAlternativeNames, which AWS returns for
+every certificate (the first 100 names). Without them a client must call DescribeCertificate per
+certificate to learn its names, which is exactly what the resolvers avoid on real AWS.
+"""
+import base64
+import json
+
+from moto.acm.exceptions import AWSValidationException
+from moto.acm.responses import AWSCertificateManagerResponse
+from moto.core.responses import ActionResult
+
+# AWS: "When called by ListCertificates, this parameter will only return the first 100 subject
+# alternative names included in the certificate."
+SUMMARY_NAMES = 100
+DEFAULT_MAX_ITEMS = 1000
+
+
+def _encode_token(offset: int) -> str:
+    return base64.b64encode(json.dumps({"offset": offset}).encode()).decode()
+
+
+def _decode_token(token: str) -> int:
+    try:
+        return int(json.loads(base64.b64decode(token))["offset"])
+    except (ValueError, KeyError, TypeError):
+        raise AWSValidationException("The NextToken is not valid.")
+
+
+def list_certificates(self: AWSCertificateManagerResponse) -> ActionResult:
+    statuses = self._get_param("CertificateStatuses")
+    includes = self._get_param("Includes")
+    max_items = int(self._get_param("MaxItems") or DEFAULT_MAX_ITEMS)
+    token = self._get_param("NextToken")
+    offset = _decode_token(token) if token else 0
+
+    bundles = list(self.acm_backend.list_certificates(statuses, includes))
+    certs = []
+    for bundle in bundles[offset : offset + max_items]:
+        cert = bundle.describe()["Certificate"]
+        in_use_by = cert.pop("InUseBy", [])
+        cert["InUse"] = bool(in_use_by)
+        cert["Exported"] = bundle.cert_options["Export"] == "ENABLED"
+        # AWS lists the domain name first, then the other SANs, as the certificate carries them.
+        names = [bundle.common_name] + [n for n in bundle.sans if n != bundle.common_name]
+        cert["SubjectAlternativeNameSummaries"] = names[:SUMMARY_NAMES]
+        cert["HasAdditionalSubjectAlternativeNames"] = len(names) > SUMMARY_NAMES
+        certs.append(cert)
+
+    result = {"CertificateSummaryList": certs}
+    if offset + max_items < len(bundles):
+        result["NextToken"] = _encode_token(offset + max_items)
+    return ActionResult(result=result)
+
+
+AWSCertificateManagerResponse.list_certificates = list_certificates

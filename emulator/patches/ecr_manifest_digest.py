@@ -1,0 +1,18 @@
+"""ECR image digests are the sha256 of the manifest, as in every registry.
+
+moto 5.2.5 hashes the layer digests of a single-platform manifest, and for a manifest without
+layers (an image index / manifest list: a multi-arch image) picks sha256 of a random number
+between 0 and 100, so two indexes can share a digest and none matches what `docker` shows.
+"""
+import hashlib
+
+from moto.ecr.models import Image
+
+
+def _create_digest(self: Image) -> None:
+    manifest = self.image_manifest
+    data = manifest.encode("utf-8") if isinstance(manifest, str) else manifest
+    self._image_digest = "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+Image._create_digest = _create_digest
