@@ -1,0 +1,211 @@
+"""The health check's options: names, types, defaults and validation, shared by the hook and the CLI."""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, fields
+from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
+
+from hooks.probe import split_host_port
+
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$"
+)
+
+
+class InvalidOptions(ValueError):
+    """An unknown option or a bad value; the message names the option and what is expected."""
+
+
+@dataclass(frozen=True)
+class Options:
+    url: str | None = None
+    connect_to: str | None = None
+    ca_bundle: str | None = None
+    check_health: bool = True
+    health_path: str = "/healthz"
+    expected_status: int = 200
+    healthy_threshold: int = 3
+    check_auth: bool = True
+    protected_path: str = "/"
+    auth_domain: str | None = None
+    check_http_redirect: bool = True
+    http_port: int = 80
+    interval: float = 5.0
+    timeout: float = 5.0
+    deadline: float = 600.0
+    certificate_warning_days: int = 30
+
+
+# What each option is, for error messages, the CLI's --help and the README.
+DESCRIPTIONS: dict[str, str] = {
+    "url": "https:// base URL to check (scheme, host, optional port; no path). "
+           "Hook default: https:// + the stack output AlbDnsName.",
+    "connect_to": "host[:port] to connect to instead of the URL's host; SNI, Host and certificate "
+                  "verification still use the URL's host (check an ALB before DNS is cut over).",
+    "ca_bundle": "PEM file of CA certificates to trust instead of the system store "
+                 "(the system store honours SSL_CERT_FILE).",
+    "check_health": "check that the health path answers expected_status healthy_threshold times in a row.",
+    "health_path": "path of the health check.",
+    "expected_status": "status the health path must answer.",
+    "healthy_threshold": "successive good answers needed from the health path.",
+    "check_auth": "check that an unauthenticated GET of protected_path is redirected (302) to the "
+                  "Cognito hosted UI (https://<auth_domain>/oauth2/authorize).",
+    "protected_path": "path that must require sign-in.",
+    "auth_domain": "host of the Cognito hosted UI, e.g. myapp.auth.eu-west-1.amazoncognito.com. "
+                   "Hook default: the stack output AuthDomain.",
+    "check_http_redirect": "check that http:// answers 301/308 to https:// on the same host.",
+    "http_port": "port of the plain-HTTP listener (on connect_to's host when given).",
+    "interval": "seconds between health probes in a row, and the longest wait between retries.",
+    "timeout": "seconds allowed for one request (connect, TLS handshake and response head).",
+    "deadline": "seconds after which the check gives up on what is still healing.",
+    "certificate_warning_days": "warn when the certificate expires in fewer days than this.",
+}
+
+OPTION_NAMES = tuple(f.name for f in fields(Options))
+
+
+def _text(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidOptions(f"{name} must be a non-empty string, not {value!r}")
+    return value.strip()
+
+
+def _bool(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidOptions(f"{name} must be true or false, not {value!r}")
+    return value
+
+
+def _int(name: str, value: Any, low: int, high: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidOptions(f"{name} must be a whole number, not {value!r}")
+    if value < low or (high is not None and value > high):
+        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise InvalidOptions(f"{name} must be {bound}, not {value}")
+    return value
+
+
+def _seconds(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise InvalidOptions(f"{name} must be a number of seconds, not {value!r}")
+    if value <= 0:
+        raise InvalidOptions(f"{name} must be more than 0 seconds, not {value}")
+    return float(value)
+
+
+def _path(name: str, value: Any) -> str:
+    value = _text(name, value)
+    if not value.startswith("/") or any(c.isspace() for c in value) or "#" in value:
+        raise InvalidOptions(f"{name} must be an absolute path such as /healthz, not {value!r}")
+    return value
+
+
+def _hostname(name: str, value: Any) -> str:
+    value = _text(name, value)
+    if "://" in value or "/" in value or not _HOSTNAME.match(value):
+        raise InvalidOptions(f"{name} must be a host name such as myapp.auth.eu-west-1.amazoncognito.com, not {value!r}")
+    return value.rstrip(".").lower()
+
+
+def _url(name: str, value: Any) -> str:
+    value = _text(name, value)
+    parts = urlsplit(value)
+    try:
+        port = parts.port
+    except ValueError:
+        raise InvalidOptions(f"{name} has a bad port: {value!r}") from None
+    if parts.scheme != "https":
+        raise InvalidOptions(f"{name} must start with https:// (http:// is checked separately), not {value!r}")
+    if not parts.hostname or parts.username or parts.password:
+        raise InvalidOptions(f"{name} must name a host, without credentials: {value!r}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise InvalidOptions(f"{name} must be a base URL without a path or query (use health_path), not {value!r}")
+    return f"https://{parts.netloc.lower()}" if port else f"https://{parts.hostname.lower()}"
+
+
+def _connect_to(name: str, value: Any) -> str:
+    value = _text(name, value)
+    try:
+        split_host_port(value)
+    except ValueError as err:
+        raise InvalidOptions(f"{name} must be host[:port], such as my-alb-123.eu-west-1.elb.amazonaws.com or 127.0.0.1:8443: {err}") from None
+    return value
+
+
+def _file(name: str, value: Any) -> str:
+    value = _text(name, value)
+    if not os.path.isfile(value):
+        raise InvalidOptions(f"{name} {value!r} is not a readable file (relative paths are from {os.getcwd()})")
+    return value
+
+
+_CHECKS: dict[str, Callable[[str, Any], Any]] = {
+    "url": _url,
+    "connect_to": _connect_to,
+    "ca_bundle": _file,
+    "check_health": _bool,
+    "health_path": _path,
+    "expected_status": lambda n, v: _int(n, v, 100, 599),
+    "healthy_threshold": lambda n, v: _int(n, v, 1, 100),
+    "check_auth": _bool,
+    "protected_path": _path,
+    "auth_domain": _hostname,
+    "check_http_redirect": _bool,
+    "http_port": lambda n, v: _int(n, v, 1, 65535),
+    "interval": _seconds,
+    "timeout": _seconds,
+    "deadline": _seconds,
+    "certificate_warning_days": lambda n, v: _int(n, v, 0),
+}
+assert set(_CHECKS) == set(OPTION_NAMES)
+
+
+def check_values(raw: Any, *, skip: Callable[[Any], bool] = lambda value: False) -> dict[str, Any]:
+    """Validate what a user wrote (a mapping or None) and return the cleaned values given.
+
+    `skip(value)` marks values that cannot be checked yet (a Sceptre resolver not resolved before the
+    launch); they are left out. A None value means "use the default".
+    """
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise InvalidOptions(
+            f"the arguments must be a mapping such as {{url: https://app.example.com}}, not {raw!r}"
+        )
+    unknown = sorted(str(key) for key in raw if key not in _CHECKS)
+    if unknown:
+        raise InvalidOptions(
+            f"unknown option(s) {', '.join(unknown)}; the options are {', '.join(OPTION_NAMES)}"
+        )
+    cleaned = {}
+    for key, value in raw.items():
+        if value is None or skip(value):
+            continue
+        cleaned[key] = _CHECKS[key](key, value)
+    return cleaned
+
+
+def parse(raw: Any) -> Options:
+    """Validated Options from a mapping of option names to values (None: every default)."""
+    values = check_values(raw)
+    options = Options(**values)
+    if options.deadline < options.timeout:
+        raise InvalidOptions(
+            f"deadline ({options.deadline:g} s) must be at least one request timeout ({options.timeout:g} s)"
+        )
+    if not (options.check_health or options.check_auth or options.check_http_redirect):
+        raise InvalidOptions("every check is switched off: enable at least one of check_health, check_auth, check_http_redirect")
+    return options
+
+
+def require_targets(options: Options) -> None:
+    """The values only known once the stack's outputs are read: fail clearly if still missing."""
+    if options.url is None:
+        raise InvalidOptions("url is required (the hook defaults it from the stack output AlbDnsName)")
+    if options.check_auth and options.auth_domain is None:
+        raise InvalidOptions(
+            "check_auth needs auth_domain (the Cognito hosted-UI host; the hook defaults it from the "
+            "stack output AuthDomain), or check_auth: false"
+        )

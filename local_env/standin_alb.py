@@ -1,0 +1,291 @@
+"""A loopback stand-in for the ALB's data plane: what the health check probes in `local`.
+
+It behaves like the project's ALB listeners: HTTPS answers the health path (200, or a scripted
+sequence), sends an unauthenticated request for anything else to the Cognito hosted UI with a 302,
+and a plain-HTTP listener answers 301 to https:// on the same host. Knobs switch each behaviour off
+or slow it down, so tests can build every fault from a real server.
+
+In-process:   with StandinAlb(cert, key, auth_domain="x.auth.eu-west-1.amazoncognito.com") as alb: ...
+As a process: python -m local_env.standin_alb --cert C --key K --auth-domain D [--https-port N]
+              prints one JSON line {"https_port":..,"http_port":..,"pid":..} once listening;
+              SIGTERM or SIGINT stops it. `start_process(...)` does this and returns a handle.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterable
+from urllib.parse import quote, urlencode
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Seen:
+    listener: str  # "https" or "http"
+    path: str
+    host: str
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address, handler, alb: "StandinAlb", listener: str, ssl_context: ssl.SSLContext | None):
+        self.alb = alb
+        self.listener = listener
+        self.ssl_context = ssl_context
+        super().__init__(address, handler)
+
+    def handle_error(self, request, client_address):
+        # A client that rejects our certificate aborts the handshake: expected in the fault tests.
+        pass
+
+
+def _without_port(host_header: str) -> str:
+    if host_header.startswith("["):
+        return host_header.split("]")[0] + "]"
+    return host_header.rsplit(":", 1)[0]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def setup(self):
+        # The TLS handshake happens here, in the connection's own thread, so a slow or failing
+        # client never blocks the accept loop.
+        if self.server.ssl_context is not None:
+            self.request.settimeout(10)
+            self.request = self.server.ssl_context.wrap_socket(self.request, server_side=True)
+        super().setup()
+
+    def log_message(self, format, *args):
+        if self.server.alb.verbose:
+            super().log_message(format, *args)
+
+    def _answer(self, status: int, headers: dict[str, str] | None = None, body: bytes = b""):
+        alb = self.server.alb
+        if alb.response_delay:
+            time.sleep(alb.response_delay)
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(body)
+        self.close_connection = True
+
+    def do_GET(self):
+        alb = self.server.alb
+        host = _without_port(self.headers.get("Host") or "")
+        path = self.path.split("?", 1)[0]
+        alb._record(Seen(self.server.listener, self.path, host))
+        if self.server.listener == "http":
+            if alb.http_redirect:
+                port = "" if alb.public_https_port == 443 else f":{alb.public_https_port}"
+                return self._answer(301, {"Location": f"https://{host}{port}{self.path}"})
+            return self._answer(200, {"Content-Type": "text/plain"}, b"plain http\n")
+        if path == alb.health_path:
+            status = alb._next_health_status()
+            return self._answer(status, {"Content-Type": "text/plain"}, f"{status}\n".encode())
+        if path.startswith("/oauth2/idpresponse"):
+            return self._answer(401, {"Content-Type": "text/plain"}, b"no session\n")
+        if not alb.auth_enforced:
+            return self._answer(200, {"Content-Type": "text/html"}, b"<h1>app</h1>\n")
+        # What ALB authenticate-cognito sends a browser without a session cookie.
+        query = urlencode(
+            {
+                "client_id": alb.client_id,
+                "redirect_uri": f"https://{host}/oauth2/idpresponse",
+                "response_type": "code",
+                "scope": "openid",
+                "state": "standin",
+            },
+            quote_via=quote,
+        )
+        return self._answer(302, {"Location": f"https://{alb.auth_domain}/oauth2/authorize?{query}"})
+
+
+class StandinAlb:
+    """Two listeners on `host`: HTTPS (certificate `cert`/`key`) and plain HTTP. Ports 0 = any free."""
+
+    def __init__(
+        self,
+        cert: str | Path,
+        key: str | Path,
+        auth_domain: str,
+        *,
+        host: str = "127.0.0.1",
+        https_port: int = 0,
+        http_port: int = 0,
+        public_https_port: int = 443,
+        health_path: str = "/healthz",
+        health_statuses: Iterable[int] = (200,),
+        auth_enforced: bool = True,
+        http_redirect: bool = True,
+        response_delay: float = 0.0,
+        client_id: str = "standin-client-id",
+        verbose: bool = False,
+    ):
+        self.cert, self.key = str(cert), str(key)
+        self.auth_domain = auth_domain
+        self.host = host
+        self._ports = (https_port, http_port)
+        self.public_https_port = public_https_port
+        self.health_path = health_path
+        self.health_statuses = list(health_statuses) or [200]
+        self.auth_enforced = auth_enforced
+        self.http_redirect = http_redirect
+        self.response_delay = response_delay
+        self.client_id = client_id
+        self.verbose = verbose
+        self.requests: list[Seen] = []
+        self._lock = threading.Lock()
+        self._health_served = 0
+        self._servers: list[_Server] = []
+        self._threads: list[threading.Thread] = []
+
+    # The health path answers health_statuses in order, then repeats the last one.
+    def _next_health_status(self) -> int:
+        with self._lock:
+            index = min(self._health_served, len(self.health_statuses) - 1)
+            self._health_served += 1
+            return self.health_statuses[index]
+
+    def _record(self, seen: Seen) -> None:
+        with self._lock:
+            self.requests.append(seen)
+
+    def requests_to(self, path: str) -> list[Seen]:
+        with self._lock:
+            return [r for r in self.requests if r.path.split("?", 1)[0] == path]
+
+    @property
+    def https_port(self) -> int:
+        return self._servers[0].server_address[1]
+
+    @property
+    def http_port(self) -> int:
+        return self._servers[1].server_address[1]
+
+    def start(self) -> "StandinAlb":
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        context.load_cert_chain(self.cert, self.key)
+        try:
+            for listener, port, ctx in (("https", self._ports[0], context), ("http", self._ports[1], None)):
+                server = _Server((self.host, port), _Handler, self, listener, ctx)
+                self._servers.append(server)
+                thread = threading.Thread(
+                    target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                    name=f"standin-alb-{listener}", daemon=True,
+                )
+                thread.start()
+                self._threads.append(thread)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._servers.clear()
+        self._threads.clear()
+
+    def __enter__(self) -> "StandinAlb":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+@dataclass
+class StandinProcess:
+    """A stand-in running as its own process, stopped by its pid only."""
+
+    https_port: int
+    http_port: int
+    pid: int
+    process: subprocess.Popen
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stdout:
+            self.process.stdout.close()
+
+
+def start_process(cert, key, auth_domain: str, *, https_port: int = 0, http_port: int = 0,
+                  public_https_port: int = 443, host: str = "127.0.0.1", python: str = sys.executable) -> StandinProcess:
+    """Start `python -m local_env.standin_alb` and return once it listens."""
+    process = subprocess.Popen(
+        [python, "-m", "local_env.standin_alb", "--cert", str(cert), "--key", str(key),
+         "--auth-domain", auth_domain, "--host", host, "--https-port", str(https_port),
+         "--http-port", str(http_port), "--public-https-port", str(public_https_port)],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    line = process.stdout.readline()
+    if not line:
+        process.wait(timeout=5)
+        raise RuntimeError(f"the stand-in ALB exited with status {process.returncode} before it listened")
+    info = json.loads(line)
+    return StandinProcess(info["https_port"], info["http_port"], info["pid"], process)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local_env.standin_alb", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cert", required=True, help="PEM certificate (leaf, or leaf then chain)")
+    parser.add_argument("--key", required=True, help="PEM private key")
+    parser.add_argument("--auth-domain", required=True, help="hosted-UI host, e.g. p.auth.eu-west-1.amazoncognito.com")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--https-port", type=int, default=0)
+    parser.add_argument("--http-port", type=int, default=0)
+    parser.add_argument("--public-https-port", type=int, default=443,
+                        help="port written in the http->https redirect (443: none)")
+    parser.add_argument("--health-path", default="/healthz")
+    parser.add_argument("--client-id", default="standin-client-id")
+    parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    args = parser.parse_args(argv)
+    alb = StandinAlb(
+        args.cert, args.key, args.auth_domain, host=args.host, https_port=args.https_port,
+        http_port=args.http_port, public_https_port=args.public_https_port,
+        health_path=args.health_path, client_id=args.client_id, verbose=args.verbose,
+    ).start()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    print(json.dumps({"https_port": alb.https_port, "http_port": alb.http_port, "pid": os.getpid()}), flush=True)
+    try:
+        stop.wait()
+    finally:
+        alb.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
