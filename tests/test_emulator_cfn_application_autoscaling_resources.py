@@ -1,0 +1,77 @@
+"""The emulator registers an ECS service's scalable target and scaling policy from a stack."""
+import boto3
+
+TEMPLATE = """
+Parameters:
+  MaxCount: {Type: Number}
+Resources:
+  Cluster: {Type: AWS::ECS::Cluster}
+  TaskDef:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: app
+      ContainerDefinitions: [{Name: app, Image: nginx, Memory: 512}]
+  Service:
+    Type: AWS::ECS::Service
+    Properties: {Cluster: !Ref Cluster, TaskDefinition: !Ref TaskDef, DesiredCount: 1, ServiceName: web}
+  ScalableTarget:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties:
+      MinCapacity: 1
+      MaxCapacity: !Ref MaxCount
+      ResourceId: !Sub service/${Cluster}/${Service.Name}
+      ScalableDimension: ecs:service:DesiredCount
+      ServiceNamespace: ecs
+  CpuPolicy:
+    Type: AWS::ApplicationAutoScaling::ScalingPolicy
+    Properties:
+      PolicyName: cpu
+      PolicyType: TargetTrackingScaling
+      ScalingTargetId: !Ref ScalableTarget
+      TargetTrackingScalingPolicyConfiguration:
+        TargetValue: 60
+        PredefinedMetricSpecification: {PredefinedMetricType: ECSServiceAverageCPUUtilization}
+Outputs:
+  TargetId: {Value: !Ref ScalableTarget}
+  PolicyArn: {Value: !Ref CpuPolicy}
+"""
+
+
+def _launch(cf, max_count, update=False):
+    (cf.update_stack if update else cf.create_stack)(
+        StackName="scaling", TemplateBody=TEMPLATE,
+        Parameters=[{"ParameterKey": "MaxCount", "ParameterValue": str(max_count)}])
+    stack = cf.describe_stacks(StackName="scaling")["Stacks"][0]
+    return {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+
+
+def test_a_stack_registers_the_target_and_its_policy(aws):
+    cf, aas = boto3.client("cloudformation"), boto3.client("application-autoscaling")
+    out = _launch(cf, 4)
+
+    [target] = aas.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
+    assert (target["MinCapacity"], target["MaxCapacity"]) == (1, 4)
+    assert out["TargetId"] == f"{target['ResourceId']}|ecs:service:DesiredCount|ecs"
+    assert target["ResourceId"].endswith("/web")
+    [policy] = aas.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]
+    assert policy["PolicyARN"] == out["PolicyArn"]
+    assert policy["TargetTrackingScalingPolicyConfiguration"]["TargetValue"] == 60
+
+
+def test_an_update_changes_the_capacity_of_the_same_target(aws):
+    cf, aas = boto3.client("cloudformation"), boto3.client("application-autoscaling")
+    _launch(cf, 4)
+    _launch(cf, 6, update=True)
+
+    [target] = aas.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
+    assert target["MaxCapacity"] == 6
+    assert len(aas.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]) == 1
+
+
+def test_deleting_the_stack_deregisters_target_and_policy(aws):
+    cf, aas = boto3.client("cloudformation"), boto3.client("application-autoscaling")
+    _launch(cf, 4)
+    cf.delete_stack(StackName="scaling")
+
+    assert aas.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"] == []
+    assert aas.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"] == []
