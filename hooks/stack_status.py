@@ -1,0 +1,93 @@
+"""Whether a stack's last launch completed, from DescribeStacks and DescribeStackEvents answers.
+
+Sceptre runs after_launch hooks even when the launch returned a failed status, and does not wait
+for a stack already in progress: so the health check reads the status itself and probes only a
+stack whose last operation completed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+# The only states in which the resources match the template the launch asked for.
+# UPDATE_COMPLETE_CLEANUP_IN_PROGRESS: the update succeeded; old resources are being removed.
+COMPLETED = frozenset({"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "IMPORT_COMPLETE"})
+
+# Stack-level events that open a new operation: failure reasons are collected back to the newest one.
+_OPERATION_STARTS = frozenset({"CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS", "IMPORT_IN_PROGRESS", "REVIEW_IN_PROGRESS", "DELETE_IN_PROGRESS"})
+
+Call = Callable[[str, Mapping[str, Any]], Mapping[str, Any]]  # (command, kwargs) -> CloudFormation answer
+
+
+@dataclass
+class StackState:
+    name: str
+    exists: bool
+    status: str | None = None
+    status_reason: str | None = None
+    outputs: dict[str, str] = field(default_factory=dict)
+    failure_reasons: list[str] = field(default_factory=list)
+
+    @property
+    def completed(self) -> bool:
+        return self.status in COMPLETED
+
+    def describe_problem(self) -> str:
+        """One paragraph for a stack that must not be probed."""
+        if not self.exists:
+            return f"stack {self.name} does not exist: nothing was launched, nothing probed"
+        if self.status and self.status.endswith("_IN_PROGRESS"):
+            what = "is still in progress (the launch did not complete)"
+        elif self.status and ("ROLLBACK" in self.status or self.status.endswith("FAILED")):
+            what = "failed or rolled back"
+        else:
+            what = "is not in a completed state"
+        text = f"stack {self.name} {what}: {self.status}"
+        if self.status_reason:
+            text += f" ({self.status_reason})"
+        if self.failure_reasons:
+            text += "; last failure reasons: " + "; ".join(self.failure_reasons)
+        return text + ". Nothing probed."
+
+
+def failure_reasons(stack_name: str, events: list[Mapping[str, Any]], limit: int = 5) -> list[str]:
+    """Reasons of the failed resources of the newest operation, oldest first (the root cause first).
+
+    `events` is DescribeStackEvents' StackEvents, newest first.
+    """
+    reasons = []
+    for event in events:
+        status = event.get("ResourceStatus", "")
+        is_stack = event.get("LogicalResourceId") == stack_name and event.get("ResourceType", "AWS::CloudFormation::Stack") == "AWS::CloudFormation::Stack"
+        if status.endswith("FAILED") and event.get("ResourceStatusReason"):
+            reasons.append(f"{event.get('LogicalResourceId')} {status}: {event['ResourceStatusReason']}")
+        if is_stack and status in _OPERATION_STARTS:
+            break
+    reasons.reverse()
+    return reasons[:limit]
+
+
+def read(call: Call, stack_name: str) -> StackState:
+    """Read the stack through `call` (the stack's connection manager, so its region and role apply)."""
+    try:
+        answer = call("describe_stacks", {"StackName": stack_name})
+    except Exception as err:  # botocore's ClientError without importing botocore here
+        message = str(err)
+        if "does not exist" in message:
+            return StackState(stack_name, exists=False)
+        raise
+    stacks = answer.get("Stacks") or []
+    if not stacks:
+        return StackState(stack_name, exists=False)
+    stack = stacks[0]
+    state = StackState(
+        name=stack_name,
+        exists=True,
+        status=stack.get("StackStatus"),
+        status_reason=stack.get("StackStatusReason"),
+        outputs={o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs") or []},
+    )
+    if not state.completed:
+        events = call("describe_stack_events", {"StackName": stack_name}).get("StackEvents") or []
+        state.failure_reasons = failure_reasons(stack_name, list(events))
+    return state
