@@ -165,6 +165,12 @@ class StandinAlb:
             self._health_served += 1
             return self.health_statuses[index]
 
+    def set_health(self, statuses: Iterable[int]) -> None:
+        """Replace the health path's sequence (e.g. become healthy now); it starts again from its first."""
+        with self._lock:
+            self.health_statuses = list(statuses) or [200]
+            self._health_served = 0
+
     def _record(self, seen: Seen) -> None:
         with self._lock:
             self.requests.append(seen)

@@ -80,3 +80,12 @@ def test_a_certificate_from_the_throwaway_ca_verifies_for_its_names_only(test_ca
         ok = fetch(f"https://127.0.0.1:{alb.https_port}/healthz", ssl_context=context, timeout=5)
         assert ok.status == 200  # the IP SAN
         assert ok.certificate_not_after.replace(microsecond=0) == leaf.not_after.replace(microsecond=0)
+
+
+def test_the_health_sequence_can_be_replaced_while_running(start_alb, test_ca):
+    alb = start_alb(health_statuses=[503])
+    assert get(alb.https_port, "/healthz", test_ca.cert_path).status == 503
+
+    alb.set_health([200])
+
+    assert get(alb.https_port, "/healthz", test_ca.cert_path).status == 200
