@@ -12,6 +12,7 @@ from dataclasses import fields
 from hooks.health_check import HealthCheck
 from hooks.options import DESCRIPTIONS, InvalidOptions, Options, parse, require_targets
 
+_HOOK_ONLY = {"connect_to_alb"}  # needs a stack's outputs
 _SWITCHES = {"check_health": "health", "check_auth": "auth", "check_http_redirect": "http-redirect"}
 
 
@@ -23,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for field in fields(Options):
         name = field.name
+        if name in _HOOK_ONLY:
+            continue
         help_text = DESCRIPTIONS[name].replace("%", "%%")
         if name in _SWITCHES:
             # Checks are on by default: the command line only switches them off.

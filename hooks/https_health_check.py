@@ -58,8 +58,12 @@ class HttpsHealthCheck(Hook):
             raise HttpsHealthCheckError(f"{where}: {problem}")
 
         filled: dict[str, Any] = {}
-        if options.url is None and state.outputs.get(ALB_DNS_OUTPUT):
-            filled["url"] = "https://" + state.outputs[ALB_DNS_OUTPUT]
+        alb_dns = state.outputs.get(ALB_DNS_OUTPUT)
+        if options.url is None and alb_dns:
+            filled["url"] = "https://" + alb_dns
+        if options.connect_to_alb and alb_dns:
+            # Reach the ALB itself while SNI, Host and verification use the custom domain in url.
+            filled["connect_to"], filled["connect_to_alb"] = alb_dns, False
         if options.auth_domain is None and state.outputs.get(AUTH_DOMAIN_OUTPUT):
             filled["auth_domain"] = state.outputs[AUTH_DOMAIN_OUTPUT]
         try:

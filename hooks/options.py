@@ -22,6 +22,7 @@ class InvalidOptions(ValueError):
 class Options:
     url: str | None = None
     connect_to: str | None = None
+    connect_to_alb: bool = False
     ca_bundle: str | None = None
     check_health: bool = True
     health_path: str = "/healthz"
@@ -44,6 +45,8 @@ DESCRIPTIONS: dict[str, str] = {
            "Hook default: https:// + the stack output AlbDnsName.",
     "connect_to": "host[:port] to connect to instead of the URL's host; SNI, Host and certificate "
                   "verification still use the URL's host (check an ALB before DNS is cut over).",
+    "connect_to_alb": "hook only: connect_to the stack output AlbDnsName (a custom-domain url checked "
+                      "through the ALB before DNS points at it).",
     "ca_bundle": "PEM file of CA certificates to trust instead of the system store "
                  "(the system store honours SSL_CERT_FILE).",
     "check_health": "check that the health path answers expected_status healthy_threshold times in a row.",
@@ -144,6 +147,7 @@ def _file(name: str, value: Any) -> str:
 _CHECKS: dict[str, Callable[[str, Any], Any]] = {
     "url": _url,
     "connect_to": _connect_to,
+    "connect_to_alb": _bool,
     "ca_bundle": _file,
     "check_health": _bool,
     "health_path": _path,
@@ -195,6 +199,8 @@ def parse(raw: Any) -> Options:
         raise InvalidOptions(
             f"deadline ({options.deadline:g} s) must be at least one request timeout ({options.timeout:g} s)"
         )
+    if options.connect_to_alb and options.connect_to is not None:
+        raise InvalidOptions("give connect_to or connect_to_alb, not both")
     if not (options.check_health or options.check_auth or options.check_http_redirect):
         raise InvalidOptions("every check is switched off: enable at least one of check_health, check_auth, check_http_redirect")
     return options
@@ -204,6 +210,8 @@ def require_targets(options: Options) -> None:
     """The values only known once the stack's outputs are read: fail clearly if still missing."""
     if options.url is None:
         raise InvalidOptions("url is required (the hook defaults it from the stack output AlbDnsName)")
+    if options.connect_to_alb and options.connect_to is None:
+        raise InvalidOptions("connect_to_alb needs the stack output AlbDnsName (it works in the hook only)")
     if options.check_auth and options.auth_domain is None:
         raise InvalidOptions(
             "check_auth needs auth_domain (the Cognito hosted-UI host; the hook defaults it from the "

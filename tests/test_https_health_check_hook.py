@@ -83,6 +83,17 @@ def test_explicit_url_and_auth_domain_win_over_the_stack_outputs(aws, start_alb,
     assert {r.host for r in alb.requests} == {APP_HOST}
 
 
+def test_connect_to_alb_reaches_the_alb_from_the_outputs_while_checking_the_custom_domain(aws, start_alb, test_ca):
+    alb = start_alb()
+    create_stack({"AlbDnsName": "127.0.0.1", "AuthDomain": AUTH_DOMAIN})  # an address loopback can reach
+
+    hook_for({"url": f"https://{APP_HOST}:{alb.https_port}", "connect_to_alb": True, "http_port": alb.http_port,
+              "ca_bundle": str(test_ca.cert_path), "healthy_threshold": 1}).run()
+
+    assert {r.host for r in alb.requests} == {APP_HOST}
+    assert len(alb.requests) == 3
+
+
 def test_an_unhealthy_service_fails_the_hook_with_a_sceptre_error_carrying_the_summary(aws, start_alb, alb_args):
     alb = start_alb(auth_enforced=False)
     create_stack({"AlbDnsName": APP_HOST, "AuthDomain": AUTH_DOMAIN})
@@ -191,6 +202,7 @@ def test_the_auth_check_without_an_auth_domain_anywhere_is_a_clear_error(aws, st
         ({"connect_to": "127.0.0.1:99999"}, "connect_to must be host[:port]"),
         ({"ca_bundle": "/nonexistent/ca.pem"}, "ca_bundle '/nonexistent/ca.pem' is not a readable file"),
         ("https://app.example.test", "the arguments must be a mapping"),
+        ({"connect_to_alb": "yes"}, "connect_to_alb must be true or false"),
     ],
 )
 def test_bad_arguments_are_rejected_when_the_config_is_read(argument, message):
@@ -201,12 +213,20 @@ def test_bad_arguments_are_rejected_when_the_config_is_read(argument, message):
     assert message in str(raised.value)
 
 
-def test_arguments_that_contradict_each_other_are_rejected_before_any_probe(aws, start_alb, alb_args):
+@pytest.mark.parametrize(
+    "contradiction, message",
+    [
+        ({"deadline": 1, "timeout": 5}, r"deadline \(1 s\) must be at least one request timeout \(5 s\)"),
+        ({"connect_to_alb": True}, "give connect_to or connect_to_alb, not both"),
+        ({"check_health": False, "check_auth": False, "check_http_redirect": False}, "every check is switched off"),
+    ],
+)
+def test_arguments_that_contradict_each_other_are_rejected_before_any_probe(contradiction, message, aws, start_alb, alb_args):
     alb = start_alb()
     create_stack({"AlbDnsName": APP_HOST, "AuthDomain": AUTH_DOMAIN})
 
-    with pytest.raises(HttpsHealthCheckError, match=r"deadline \(1 s\) must be at least one request timeout \(5 s\)"):
-        hook_for(alb_args(alb, deadline=1, timeout=5)).run()
+    with pytest.raises(HttpsHealthCheckError, match=message):
+        hook_for(alb_args(alb, **contradiction)).run()
     assert alb.requests == []
 
 
