@@ -33,9 +33,6 @@ class HttpsHealthCheckError(SceptreException):
 
 
 class HttpsHealthCheck(Hook):
-    # Built per run; tests replace it to inject a resolver or a clock into the engine.
-    engine_factory = HealthCheck
-
     def setup(self):
         # Runs when the config is read, before anything is launched: catch typos and bad values now.
         # Values that are resolvers (e.g. !stack_output) are checked once resolved, in run().
@@ -75,7 +72,7 @@ class HttpsHealthCheck(Hook):
                 f"{where}: {err} (stack outputs: {', '.join(sorted(state.outputs)) or 'none'})"
             ) from None
 
-        engine = self.engine_factory(options, emit=self.logger.info)
+        engine = HealthCheck(options, emit=self.logger.info)
         verdict = engine.run()
         if verdict.certificate_warning:
             self.logger.warning(
