@@ -24,18 +24,22 @@ REGION = "eu-west-1"
 _keys: dict[str, object] = {}
 
 
+KEY_MAKERS = {
+    "rsa": lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048),
+    "rsa4096": lambda: rsa.generate_private_key(public_exponent=65537, key_size=4096),
+    "ec": lambda: ec.generate_private_key(ec.SECP256R1()),
+    "ec384": lambda: ec.generate_private_key(ec.SECP384R1()),
+}
+
+
 def _key(kind: str):
     # Key generation dominates the cost of a certificate: one key per kind is enough here.
     if kind not in _keys:
-        _keys[kind] = (
-            rsa.generate_private_key(public_exponent=65537, key_size=2048)
-            if kind == "rsa"
-            else ec.generate_private_key(ec.SECP256R1())
-        )
+        _keys[kind] = KEY_MAKERS[kind]()
     return _keys[kind]
 
 
-def make_certificate(names: list[str], key: str = "rsa", valid_for: datetime.timedelta = datetime.timedelta(days=90)):
+def make_certificate(names: list[str], key: str = "rsa", valid_for: datetime.timedelta = datetime.timedelta(days=90), not_after=None):
     """A self-signed certificate for names[0] with every name as a SAN: (certificate PEM, key PEM)."""
     private_key = _key(key)
     now = datetime.datetime.now(datetime.timezone.utc)
@@ -47,7 +51,7 @@ def make_certificate(names: list[str], key: str = "rsa", valid_for: datetime.tim
         .public_key(private_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + valid_for)
+        .not_valid_after(not_after or now + valid_for)
         .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), critical=False)
         .sign(private_key, hashes.SHA256())
     )
@@ -59,10 +63,20 @@ def make_certificate(names: list[str], key: str = "rsa", valid_for: datetime.tim
     )
 
 
-def import_certificate(names, key="rsa", valid_for=datetime.timedelta(days=90), client=None) -> str:
-    certificate, private_key = make_certificate(names, key, valid_for)
+def import_certificate(names, key="rsa", valid_for=datetime.timedelta(days=90), client=None, not_after=None) -> str:
+    certificate, private_key = make_certificate(names, key, valid_for, not_after)
     client = client or boto3.client("acm")
     return client.import_certificate(Certificate=certificate, PrivateKey=private_key)["CertificateArn"]
+
+
+def import_many_certificates(count: int, client=None) -> list[str]:
+    """`count` EC certificates site<i>.example.com, imported in parallel (EC: moto checks an RSA
+    key at import for tens of milliseconds, an EC key in one)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    client = client or boto3.client("acm")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(lambda i: import_certificate([f"site{i}.example.com"], key="ec", client=client), range(count)))
 
 
 def moto_api(emulator, path: str, body: dict) -> None:

@@ -44,3 +44,12 @@ def test_a_certificate_with_more_than_100_names_lists_the_first_100_and_says_the
     assert len(summary["SubjectAlternativeNameSummaries"]) == 100
     assert summary["HasAdditionalSubjectAlternativeNames"] is True
     assert len(acm.describe_certificate(CertificateArn=arn)["Certificate"]["SubjectAlternativeNames"]) == 121
+
+
+def test_without_key_types_only_rsa_2048_certificates_are_listed_as_on_aws(aws):
+    rsa_arn = import_certificate(["rsa.example.com"], key="rsa")
+    ec_arn = import_certificate(["ec.example.com"], key="ec")
+    acm = boto3.client("acm")
+    assert [c["CertificateArn"] for c in acm.list_certificates()["CertificateSummaryList"]] == [rsa_arn]
+    every = acm.list_certificates(Includes={"keyTypes": ["RSA_2048", "EC_prime256v1"]})["CertificateSummaryList"]
+    assert {c["CertificateArn"] for c in every} == {rsa_arn, ec_arn}

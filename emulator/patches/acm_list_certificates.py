@@ -4,6 +4,8 @@ moto 5.2.5 ignores MaxItems/NextToken (everything comes back in one answer) and 
 SubjectAlternativeNameSummaries / HasAdditionalSubjectAlternativeNames, which AWS returns for
 every certificate (the first 100 names). Without them a client must call DescribeCertificate per
 certificate to learn its names, which is exactly what the resolvers avoid on real AWS.
+It also lists every key type when not asked to filter; AWS lists RSA_2048 certificates alone
+unless Includes.keyTypes names the others, and a client that forgets must see that here too.
 """
 import base64
 import json
@@ -16,6 +18,7 @@ from moto.core.responses import ActionResult
 # alternative names included in the certificate."
 SUMMARY_NAMES = 100
 DEFAULT_MAX_ITEMS = 1000
+DEFAULT_KEY_TYPES = ["RSA_2048"]
 
 
 def _encode_token(offset: int) -> str:
@@ -31,7 +34,8 @@ def _decode_token(token: str) -> int:
 
 def list_certificates(self: AWSCertificateManagerResponse) -> ActionResult:
     statuses = self._get_param("CertificateStatuses")
-    includes = self._get_param("Includes")
+    includes = dict(self._get_param("Includes") or {})
+    includes.setdefault("keyTypes", DEFAULT_KEY_TYPES)
     max_items = int(self._get_param("MaxItems") or DEFAULT_MAX_ITEMS)
     token = self._get_param("NextToken")
     offset = _decode_token(token) if token else 0
