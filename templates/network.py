@@ -1,0 +1,272 @@
+"""The network stack: a VPC for the web application, synthesised offline by sceptre-cdk-handler.
+
+Public subnets hold the ALB and the NAT gateways; private subnets hold the Fargate tasks and the
+interface endpoints. Two security groups are exported for alb-ecs: the ALB's (443/80 from the
+internet) and the service's (the container port from the ALB's group only).
+
+The stack is environment-agnostic: no region, account, partition or availability zone is written
+into the template, so one generated template fits any account and region.
+"""
+# No `from __future__ import annotations`: sceptre-cdk-handler loads this file without a
+# sys.modules entry, and dataclasses then cannot resolve string annotations.
+import ipaddress
+from dataclasses import dataclass
+from typing import Any
+
+from aws_cdk import Aws, CfnOutput, Fn, RemovalPolicy
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from sceptre_cdk_handler import SceptreCdkStack
+
+# Retention periods CloudWatch Logs accepts.
+VALID_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
+                        1827, 2192, 2557, 2922, 3288, 3653)
+MAX_AZS = 6
+HTTPS = 443
+HTTP = 80
+
+
+class NetworkConfigError(ValueError):
+    """sceptre_user_data for the network stack is missing a value or holds a malformed one."""
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    export_prefix: str
+    vpc_cidr: str
+    az_count: int
+    nat_gateways: int
+    vpc_endpoints: bool
+    container_port: int
+    flow_log_retention_days: int
+
+    @classmethod
+    def from_user_data(cls, data: Any) -> "NetworkSettings":
+        if not isinstance(data, dict):
+            raise NetworkConfigError(
+                f"network stack: sceptre_user_data must be a mapping, got {type(data).__name__}")
+        expected = set(cls.__dataclass_fields__)
+        missing = sorted(expected - set(data))
+        unknown = sorted(set(data) - expected)
+        if missing or unknown:
+            raise NetworkConfigError(
+                "network stack: sceptre_user_data "
+                + "; ".join(filter(None, [
+                    missing and f"is missing {', '.join(missing)}",
+                    unknown and f"has unknown keys {', '.join(unknown)}",
+                ])))
+
+        def integer(key: str, low: int, high: int) -> int:
+            value = data[key]
+            # bool is an int in Python; `true` is never a count.
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise NetworkConfigError(
+                    f"network stack: sceptre_user_data.{key} must be a whole number from {low} "
+                    f"to {high}, got {value!r}")
+            return value
+
+        prefix = data["export_prefix"]
+        # Export names allow letters, digits, '-' and ':'; ours are `<project>-<env>`.
+        if not isinstance(prefix, str) or not prefix or not all(
+                c.isascii() and (c.isalnum() or c in "-:") for c in prefix):
+            raise NetworkConfigError(
+                "network stack: sceptre_user_data.export_prefix must be letters, digits and '-', "
+                f"such as webapp-prod, got {prefix!r}")
+        try:
+            network = ipaddress.IPv4Network(data["vpc_cidr"], strict=True)
+        except (ValueError, TypeError):
+            raise NetworkConfigError(
+                "network stack: sceptre_user_data.vpc_cidr must be an IPv4 network in CIDR form "
+                f"such as 10.0.0.0/16, got {data['vpc_cidr']!r}") from None
+        if not 16 <= network.prefixlen <= 22:
+            raise NetworkConfigError(
+                "network stack: sceptre_user_data.vpc_cidr must have a prefix length from /16 to "
+                f"/22, got {data['vpc_cidr']!r}")
+        az_count = integer("az_count", 2, MAX_AZS)
+        nat_gateways = integer("nat_gateways", 0, az_count)
+        vpc_endpoints = data["vpc_endpoints"]
+        if not isinstance(vpc_endpoints, bool):
+            raise NetworkConfigError(
+                f"network stack: sceptre_user_data.vpc_endpoints must be true or false, "
+                f"got {vpc_endpoints!r}")
+        if nat_gateways == 0 and not vpc_endpoints:
+            raise NetworkConfigError(
+                "network stack: sceptre_user_data.nat_gateways is 0 and vpc_endpoints is false: "
+                "tasks in the private subnets could neither pull images nor write logs")
+        retention = data["flow_log_retention_days"]
+        if isinstance(retention, bool) or retention not in VALID_RETENTION_DAYS:
+            raise NetworkConfigError(
+                "network stack: sceptre_user_data.flow_log_retention_days must be one of "
+                f"{', '.join(map(str, VALID_RETENTION_DAYS))}, got {retention!r}")
+        return cls(
+            export_prefix=prefix,
+            vpc_cidr=str(network),
+            az_count=az_count,
+            nat_gateways=nat_gateways,
+            vpc_endpoints=vpc_endpoints,
+            container_port=integer("container_port", 1, 65535),
+            flow_log_retention_days=retention,
+        )
+
+
+def subnet_cidrs(vpc_cidr: str, az_index: int) -> tuple[str, str]:
+    """(public, private) CIDR of the subnets in the AZ at az_index.
+
+    Each AZ's ranges depend on its index alone, so raising az_count adds subnets without
+    renumbering (and so replacing) the existing ones, as CDK's sequential allocation would.
+    Private subnets (tasks, endpoints) get 1/8 of the VPC each, the first six eighths; public
+    subnets (ALB, NAT) 1/32 each, in the last quarter. A /22 still gives a /27 public subnet,
+    the ALB's minimum.
+    """
+    network = ipaddress.IPv4Network(vpc_cidr)
+    private = list(network.subnets(prefixlen_diff=3))[az_index]
+    last_quarter = list(network.subnets(prefixlen_diff=2))[3]
+    public = list(last_quarter.subnets(prefixlen_diff=3))[az_index]
+    return str(public), str(private)
+
+
+class NetworkStack(SceptreCdkStack):
+    def __init__(self, scope, id: str, sceptre_user_data: Any, **kwargs):
+        # Validated before super().__init__ so a bad value fails before any construct exists.
+        settings = NetworkSettings.from_user_data(sceptre_user_data)
+        self._az_count = settings.az_count
+        super().__init__(scope, id, sceptre_user_data, **kwargs)
+        self.settings = settings
+
+        private_type = (ec2.SubnetType.PRIVATE_WITH_EGRESS if settings.nat_gateways
+                        else ec2.SubnetType.PRIVATE_ISOLATED)
+        self.vpc = ec2.Vpc(
+            self, "Vpc",
+            ip_addresses=ec2.IpAddresses.cidr(settings.vpc_cidr),
+            max_azs=settings.az_count,
+            nat_gateways=settings.nat_gateways,
+            subnet_configuration=[
+                ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC),
+                ec2.SubnetConfiguration(name="Private", subnet_type=private_type),
+            ],
+            enable_dns_hostnames=True,  # required by interface endpoints' private DNS
+            enable_dns_support=True,
+            # The default security group keeps the rules AWS gives it (all traffic between its
+            # own members, all egress): CloudFormation cannot remove them without a custom
+            # resource, and CDK's restrictDefaultSecurityGroup one is a Lambda asset (no offline
+            # synth, no local emulator). Instead nothing here is ever placed in it: every ENI
+            # this project creates names its own group, which the policy tests assert. Emptying
+            # it is left to the account-wide control (AWS Config vpc-default-security-group-closed
+            # with its SSM remediation; Security Hub EC2.2). checkov's CKV2_AWS_12 exists only
+            # for Terraform, so no scanner result depends on this choice.
+            restrict_default_security_group=False,
+        )
+        self._pin_subnet_cidrs()
+        private_subnets = ec2.SubnetSelection(subnet_type=private_type)
+
+        self._flow_logs(settings.flow_log_retention_days)
+        self.alb_sg, self.service_sg = self._security_groups(settings.container_port)
+        if settings.vpc_endpoints:
+            self._endpoints(private_subnets)
+        self._outputs(settings.export_prefix)
+
+    @property
+    def availability_zones(self) -> list[str]:
+        # An env-agnostic stack gets only two AZs from CDK; select as many as asked from
+        # Fn::GetAZs, so the template names no AZ and works in any region.
+        return [Fn.select(i, Fn.get_azs()) for i in range(self._az_count)]
+
+    def _pin_subnet_cidrs(self) -> None:
+        for index, (public, private) in enumerate(
+                zip(self.vpc.public_subnets, self.vpc.private_subnets + self.vpc.isolated_subnets)):
+            public_cidr, private_cidr = subnet_cidrs(self.settings.vpc_cidr, index)
+            public.node.default_child.cidr_block = public_cidr
+            private.node.default_child.cidr_block = private_cidr
+
+    def _flow_logs(self, retention_days: int) -> None:
+        log_group = logs.LogGroup(
+            self, "FlowLogGroup",
+            # Deleting the environment deletes its flow logs; they are kept for the retention
+            # period while it exists.
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        # RetentionDays is an enum of names; the validated number goes straight to CloudFormation.
+        log_group.node.default_child.retention_in_days = retention_days
+        role = iam.Role(
+            self, "FlowLogRole",
+            # Only flow logs of this account may assume it (confused-deputy guard).
+            assumed_by=iam.ServicePrincipal("vpc-flow-logs.amazonaws.com", conditions={
+                "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID},
+                "ArnLike": {"aws:SourceArn": Fn.sub(
+                    "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*")},
+            }),
+            description="Lets VPC flow logs write to the flow log group of this VPC only",
+        )
+        flow_log = self.vpc.add_flow_log(
+            "FlowLog",
+            destination=ec2.FlowLogDestination.to_cloud_watch_logs(log_group, role),
+            traffic_type=ec2.FlowLogTrafficType.ALL,
+        )
+        # Created after the role's policy, so the first deliveries are not refused.
+        flow_log.node.add_dependency(role.node.find_child("DefaultPolicy"))
+
+    def _security_groups(self, container_port: int):
+        alb_sg = ec2.SecurityGroup(
+            self, "AlbSecurityGroup", vpc=self.vpc, allow_all_outbound=False,
+            description="ALB: HTTPS and HTTP from the internet, out to the service port only",
+        )
+        service_sg = ec2.SecurityGroup(
+            self, "ServiceSecurityGroup", vpc=self.vpc, allow_all_outbound=False,
+            description="ECS service: the container port from the ALB only",
+        )
+        alb_sg.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(HTTPS),
+                                "HTTPS from the internet")
+        # Port 80 exists only to answer a redirect to HTTPS.
+        alb_sg.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(HTTP),
+                                "HTTP from the internet, redirected to HTTPS")
+        alb_sg.add_egress_rule(service_sg, ec2.Port.tcp(container_port),
+                               "To the ECS service container port only")
+        service_sg.add_ingress_rule(alb_sg, ec2.Port.tcp(container_port),
+                                    "Container port from the ALB only")
+        # Tasks call AWS APIs (ECR, CloudWatch Logs, the app's own AWS services) over HTTPS,
+        # through the NAT gateways or the interface endpoints; DNS to the VPC resolver is not
+        # subject to security groups.
+        service_sg.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(HTTPS),
+                                   "HTTPS to AWS APIs and ECR")
+        return alb_sg, service_sg
+
+    def _endpoints(self, private_subnets: ec2.SubnetSelection) -> None:
+        # ECR image layers are served from S3: the gateway endpoint keeps them off the NAT.
+        self.vpc.add_gateway_endpoint(
+            "S3Endpoint", service=ec2.GatewayVpcEndpointAwsService.S3, subnets=[private_subnets])
+        endpoint_sg = ec2.SecurityGroup(
+            self, "EndpointSecurityGroup", vpc=self.vpc, allow_all_outbound=False,
+            description="Interface endpoints: HTTPS from the ECS service only",
+        )
+        endpoint_sg.add_ingress_rule(self.service_sg, ec2.Port.tcp(HTTPS),
+                                     "HTTPS from the ECS service")
+        for name, service in (("EcrApiEndpoint", ec2.InterfaceVpcEndpointAwsService.ECR),
+                              ("EcrDkrEndpoint", ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER),
+                              ("LogsEndpoint", ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS)):
+            self.vpc.add_interface_endpoint(
+                name, service=service, subnets=private_subnets, private_dns_enabled=True,
+                security_groups=[endpoint_sg],
+                open=False,  # not the whole VPC CIDR: only the service's group, above
+            )
+
+    def _outputs(self, prefix: str) -> None:
+        private_subnets = self.vpc.private_subnets + self.vpc.isolated_subnets
+        outputs = {
+            "VpcId": (self.vpc.vpc_id, "ID of the VPC"),
+            "VpcCidr": (self.vpc.vpc_cidr_block, "IPv4 CIDR block of the VPC"),
+            "PublicSubnetIds": (Fn.join(",", [s.subnet_id for s in self.vpc.public_subnets]),
+                                "Comma-separated public subnet IDs, one per AZ (ALB, NAT)"),
+            "PrivateSubnetIds": (Fn.join(",", [s.subnet_id for s in private_subnets]),
+                                 "Comma-separated private subnet IDs, one per AZ (ECS tasks)"),
+            "AlbSecurityGroupId": (self.alb_sg.security_group_id,
+                                   "Security group of the ALB: 443/80 from the internet"),
+            "ServiceSecurityGroupId": (self.service_sg.security_group_id,
+                                       "Security group of the ECS service: container port from the ALB"),
+            "AvailabilityZones": (Fn.join(",", self.availability_zones),
+                                  "Comma-separated availability zones, in subnet order"),
+        }
+        for key, (value, description) in outputs.items():
+            output = CfnOutput(self, key, value=value, description=description,
+                               export_name=f"{prefix}-{key}")
+            output.override_logical_id(key)
