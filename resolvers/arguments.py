@@ -30,5 +30,5 @@ def optional_text(argument: dict, key: str) -> str | None:
     if value is None or is_unresolved(value):
         return value
     if not isinstance(value, str):
-        raise ArgumentProblem(f"{key} must be a string, not {type(value).__name__} {value!r}")
+        raise ArgumentProblem(f"{key} must be a string, not {type(value).__name__} {value!r} (quote it in YAML)")
     return value.strip()

@@ -1,0 +1,249 @@
+"""!ecr_image: an ECR image pinned by digest, `<registry>.dkr.ecr.<region>.amazonaws.com/<repo>@sha256:...`.
+
+    ImageUri: !ecr_image chat-app:1.4.2
+    ImageUri: !ecr_image chat-app@sha256:<64 hex digits>
+    ImageUri: !ecr_image {repository: chat-app, tag: 1.4.2, registry_id: "111122223333", max_severity: HIGH}
+
+A tag resolves to the digest it points at now (for a multi-arch image, the digest of the index),
+so a launch deploys exactly the image that was reviewed and a moved tag shows in `sceptre diff`.
+A digest is checked to exist. `max_severity` refuses an image whose scan found that severity or
+worse, and an image without a completed scan.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from sceptre.resolvers import Resolver
+
+from resolvers.arguments import ArgumentProblem, check_keys, is_unresolved, optional_text
+from resolvers.aws_lookup import AwsCaller, Target, cached, check_target_overrides, target_for
+from resolvers.errors import ResolverError
+
+NAME = "ecr_image"
+ACCEPTED_FORMS = (
+    "accepted forms:\n"
+    "  !ecr_image <repository>:<tag>\n"
+    "  !ecr_image <repository>@sha256:<64 hex digits>\n"
+    "  !ecr_image {repository: <repository>, tag: <tag> | digest: sha256:<64 hex digits>,"
+    " registry_id: <12-digit account>, region: <region>, profile: <profile>,"
+    " sceptre_role: <role ARN>, max_severity: INFORMATIONAL|LOW|MEDIUM|HIGH|CRITICAL}"
+    "   (all but repository and tag or digest optional)"
+)
+KEYS = ("repository", "tag", "digest", "registry_id", "region", "profile", "sceptre_role", "max_severity")
+REPOSITORY = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+DIGEST = re.compile(r"^sha256:[a-f0-9]{64}$")
+REGISTRY_ID = re.compile(r"^\d{12}$")
+SEVERITIES = ("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL")  # least to most severe
+# A scan is over when basic scanning says COMPLETE or enhanced scanning (Inspector) says ACTIVE.
+SCAN_DONE = ("COMPLETE", "ACTIVE")
+INDEX_MEDIA_TYPES = (
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+)
+RECENT_TAGS = 5
+
+
+def parse_argument(argument: Any) -> dict:
+    """The argument as a dict of every key in KEYS; nested resolvers are left in place."""
+    if isinstance(argument, str):
+        text = argument.strip()
+        if "@" in text:
+            repository, digest = text.split("@", 1)
+            parsed = {"repository": repository, "digest": digest}
+        elif ":" in text:
+            repository, tag = text.rsplit(":", 1)
+            parsed = {"repository": repository, "tag": tag}
+        else:
+            raise ArgumentProblem(
+                f"{argument!r} names no tag or digest (there is no implicit 'latest': pin what you deploy)"
+            )
+        if "/" in repository and "." in repository.split("/", 1)[0]:
+            raise ArgumentProblem(
+                f"{argument!r} looks like a full image URI; give the repository name, and registry_id/region"
+                " in the dict form"
+            )
+    elif isinstance(argument, dict):
+        check_keys(argument, KEYS, required=("repository",))
+        argument = dict(argument)
+        registry_id = argument.get("registry_id")
+        if isinstance(registry_id, int) and not isinstance(registry_id, bool) and 0 <= registry_id < 10**12:
+            # YAML reads an unquoted account id as a number and drops its leading zeros: put them back.
+            argument["registry_id"] = f"{registry_id:012d}"
+        parsed = {key: optional_text(argument, key) for key in KEYS}
+    else:
+        raise ArgumentProblem(f"expected a string or a dict, got {type(argument).__name__} {argument!r}")
+
+    parsed = {key: parsed.get(key) for key in KEYS}
+    if parsed["tag"] is not None and parsed["digest"] is not None:
+        raise ArgumentProblem("give a tag or a digest, not both")
+    if parsed["tag"] is None and parsed["digest"] is None:
+        raise ArgumentProblem("missing tag or digest")
+    checks = (
+        ("repository", REPOSITORY, "an ECR repository name (lower case, like team/app)"),
+        ("tag", TAG, "an image tag (letters, digits, _ . -, at most 128)"),
+        ("digest", DIGEST, "a digest like sha256:<64 lower-case hex digits>"),
+        ("registry_id", REGISTRY_ID, "a 12-digit AWS account id"),
+    )
+    for key, pattern, what in checks:
+        value = parsed[key]
+        if isinstance(value, str) and not pattern.match(value):
+            raise ArgumentProblem(f"{key} {value!r} is not {what}")
+    severity = parsed["max_severity"]
+    if isinstance(severity, str):
+        parsed["max_severity"] = severity.upper()
+        if parsed["max_severity"] not in SEVERITIES:
+            raise ArgumentProblem(f"max_severity {severity!r} is not one of {', '.join(SEVERITIES)}")
+
+    def field_error(message: str) -> None:
+        raise ArgumentProblem(message)
+
+    check_target_overrides(parsed, field_error)
+    return parsed
+
+
+def image_uri(registry_id: str, region: str, repository: str, digest: str) -> str:
+    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+    return f"{registry_id}.dkr.ecr.{region}.{suffix}/{repository}@{digest}"
+
+
+class EcrImage(Resolver):
+    """Resolves to the image URI pinned by digest (see module doc)."""
+
+    def setup(self):
+        # The raw argument: reading self.argument here would resolve nested resolvers at load time.
+        try:
+            parse_argument(self._argument)
+        except ArgumentProblem as problem:
+            self.raise_invalid_argument_error(f"!{NAME}: {problem}\n{ACCEPTED_FORMS}")
+
+    def resolve(self) -> str:
+        try:
+            query = parse_argument(self.argument)
+            if any(is_unresolved(value) for value in query.values()):
+                raise ArgumentProblem("a nested resolver did not resolve to a value")
+        except ArgumentProblem as problem:
+            self.raise_invalid_argument_error(f"!{NAME}: {problem}\n{ACCEPTED_FORMS}")
+        target = target_for(self.stack, query)
+        identity = tuple(query[key] for key in ("repository", "tag", "digest", "registry_id", "max_severity"))
+        try:
+            return cached((NAME, *identity, *target), lambda: self._lookup(query, target))
+        except ResolverError as err:
+            raise ResolverError(f"{self.stack.name} - {err}", aws_code=err.aws_code) from None
+
+    def _lookup(self, query: dict, target: Target) -> str:
+        aws = AwsCaller(self.stack, target, NAME)
+        repository = query["repository"]
+        wanted = f"tag {query['tag']}" if query["tag"] else f"digest {query['digest']}"
+        image_id = {"imageTag": query["tag"]} if query["tag"] else {"imageDigest": query["digest"]}
+        registry = {"registryId": query["registry_id"]} if query["registry_id"] else {}
+        where = f"registry {query['registry_id'] or '(this account)'}, region {target.region}"
+        self.logger.debug("Looking up %s:%s in %s", repository, wanted, where)
+        try:
+            details = aws.call(
+                "ecr", "describe_images", repositoryName=repository, imageIds=[image_id], **registry
+            )["imageDetails"]
+        except ResolverError as err:
+            if err.aws_code == "RepositoryNotFoundException":
+                raise ResolverError(
+                    f"!{NAME}: there is no repository {repository} in {where}"
+                    + ("" if query["registry_id"] else " (a shared registry needs registry_id)")
+                ) from None
+            if err.aws_code == "ImageNotFoundException":
+                raise ResolverError(
+                    f"!{NAME}: repository {repository} ({where}) has no image with {wanted}. "
+                    + self._recent_tags(aws, repository, registry)
+                ) from None
+            raise
+        if not details:
+            raise ResolverError(f"!{NAME}: repository {repository} ({where}) has no image with {wanted}.")
+        detail = details[0]
+        digest = detail["imageDigest"]
+        registry_id = detail.get("registryId") or query["registry_id"]
+        if query["max_severity"]:
+            self._check_scans(aws, query, detail, registry)
+        return image_uri(registry_id, target.region, repository, digest)
+
+    @staticmethod
+    def _recent_tags(aws: AwsCaller, repository: str, registry: dict) -> str:
+        images = []
+        for page in aws.pages(
+            "ecr", "describe_images", "nextToken",
+            repositoryName=repository, filter={"tagStatus": "TAGGED"}, maxResults=1000, **registry,
+        ):
+            images.extend(page.get("imageDetails", []))
+        # Newest first; within one push time, the highest tag name first so the list is stable.
+        tagged = sorted(
+            ((image.get("imagePushedAt"), tag) for image in images for tag in image.get("imageTags", [])),
+            key=lambda pair: (pair[0].timestamp() if pair[0] else 0, pair[1]),
+            reverse=True,
+        )
+        if not tagged:
+            return "It has no tagged images."
+        tags = [tag for _, tag in tagged[:RECENT_TAGS]]
+        return f"Most recently pushed tags: {', '.join(tags)}."
+
+    def _check_scans(self, aws: AwsCaller, query: dict, detail: dict, registry: dict) -> None:
+        repository = query["repository"]
+        digests = [detail["imageDigest"]]
+        if detail.get("imageManifestMediaType") in INDEX_MEDIA_TYPES:
+            # Scans run per platform image, never on the index: gate every platform it lists.
+            digests = self._platform_digests(aws, repository, detail, registry)
+        threshold = SEVERITIES.index(query["max_severity"])
+        for digest in digests:
+            label = f"{repository}@{digest}"
+            try:
+                findings = aws.call(
+                    "ecr", "describe_image_scan_findings",
+                    repositoryName=repository, imageId={"imageDigest": digest}, maxResults=1, **registry,
+                )
+            except ResolverError as err:
+                if err.aws_code == "ScanNotFoundException":
+                    raise ResolverError(
+                        f"!{NAME}: {label} has no scan, and max_severity {query['max_severity']} needs a"
+                        " completed one (enable scan on push, or start a scan)."
+                    ) from None
+                raise
+            status = findings.get("imageScanStatus", {})
+            if status.get("status") not in SCAN_DONE:
+                raise ResolverError(
+                    f"!{NAME}: {label} has no completed scan (status {status.get('status')}: "
+                    f"{status.get('description', 'no description')}); max_severity {query['max_severity']}"
+                    " needs one."
+                )
+            counts = findings.get("imageScanFindings", {}).get("findingSeverityCounts", {}) or {}
+            blocking = {
+                severity: count for severity, count in counts.items()
+                if count and severity in SEVERITIES and SEVERITIES.index(severity) >= threshold
+            }
+            if blocking:
+                ordered = sorted(counts.items(), key=lambda item: _severity_order(item[0]))
+                raise ResolverError(
+                    f"!{NAME}: {label} has findings at or above max_severity {query['max_severity']}: "
+                    + ", ".join(f"{severity} {count}" for severity, count in ordered if severity in blocking)
+                    + " (all findings: " + ", ".join(f"{severity} {count}" for severity, count in ordered) + ")."
+                )
+
+    @staticmethod
+    def _platform_digests(aws: AwsCaller, repository: str, detail: dict, registry: dict) -> list[str]:
+        images = aws.call(
+            "ecr", "batch_get_image",
+            repositoryName=repository, imageIds=[{"imageDigest": detail["imageDigest"]}],
+            acceptedMediaTypes=list(INDEX_MEDIA_TYPES), **registry,
+        ).get("images", [])
+        if not images:
+            raise ResolverError(f"!{NAME}: could not read the index {repository}@{detail['imageDigest']}.")
+        manifest = json.loads(images[0]["imageManifest"])
+        digests = [
+            entry["digest"] for entry in manifest.get("manifests", [])
+            # Build attestations (buildx provenance/SBOM) are listed as manifests but are not images.
+            if entry.get("annotations", {}).get("vnd.docker.reference.type") != "attestation-manifest"
+        ]
+        return digests or [detail["imageDigest"]]
+
+
+def _severity_order(severity: str) -> int:
+    """Most severe first; UNDEFINED/UNTRIAGED (no ranking) last."""
+    return -SEVERITIES.index(severity) if severity in SEVERITIES else 1
