@@ -433,3 +433,25 @@ def test_a_malformed_setting_is_refused_naming_the_key(change, named):
 def test_valid_settings_are_accepted():
     settings = network_module().NetworkSettings.from_user_data(VALID)
     assert settings.az_count == 2 and settings.vpc_cidr == "10.20.0.0/16"
+
+
+def synthesize(**changes) -> dict:
+    """The stack synthesised in this process for settings no environment uses (yet)."""
+    import aws_cdk
+
+    module = network_module()
+    app = aws_cdk.App()
+    module.NetworkStack(app, "CDKStack", {**VALID, **changes})
+    return app.synth().get_stack_by_name("CDKStack").template
+
+
+def test_without_nat_gateways_private_subnets_are_isolated_and_served_by_endpoints(monkeypatch):
+    raw = synthesize(nat_gateways=0, vpc_endpoints=True, az_count=3)
+    monkeypatch.setattr(sys.modules[__name__], "template", lambda environment, stack: raw)
+    net = Network("dev")
+    net.settings = {**net.settings, "az_count": 3, "nat_gateways": 0, "vpc_endpoints": True}
+    assert not net.of_type("AWS::EC2::NatGateway")
+    test_private_subnets_reach_the_internet_only_through_a_nat_gateway(net)
+    test_each_configured_az_has_one_public_and_one_private_subnet(net)
+    test_ecr_and_logs_interface_endpoints_sit_in_private_subnets_with_private_dns(net)
+    test_s3_gateway_endpoint_serves_every_private_route_table(net)
