@@ -1,0 +1,106 @@
+"""A stack operation that fails part-way ends in a failed status instead of wedging the server.
+
+Stock moto lets the exception of a failing resource escape CreateStack: the client gets HTTP 500,
+the stack stays CREATE_IN_PROGRESS with half its resources, and every later call that touches it
+(DescribeStacks outputs, ListStackResources, DeleteStack) answers 500 until the server is reset.
+Here, as in CloudFormation:
+- a failed create records CREATE_FAILED with the reason, deletes what it created and ends in
+  ROLLBACK_COMPLETE (CreateStack itself succeeds; the failure is in the status and the events);
+- a failed update ends in UPDATE_ROLLBACK_COMPLETE with the previous template and parameters
+  (resources changed before the failure are not changed back: the emulator has no snapshots);
+- a failed delete ends in DELETE_FAILED and the stack stays listed, so it can be deleted again.
+"""
+from __future__ import annotations
+
+import logging
+
+from moto.cloudformation.models import CloudFormationBackend, Stack
+
+logger = logging.getLogger("emulator")
+
+_original_create_stack = CloudFormationBackend.create_stack
+_original_update_stack = CloudFormationBackend.update_stack
+_original_delete_stack = CloudFormationBackend.delete_stack
+
+
+def _reason(error: Exception) -> str:
+    message = getattr(error, "message", None) or str(error) or type(error).__name__
+    return f"{type(error).__name__}: {message}"
+
+
+def _delete_created_resources(stack: Stack) -> None:
+    resource_map = stack.resource_map
+    created = {
+        name: resource
+        for name, resource in resource_map._parsed_resources.items()
+        if name in resource_map._resource_json_map and resource is not None and not isinstance(resource, str)
+    }
+    for _ in range(5):  # passes, so dependents go before what they depend on
+        for name, resource in list(created.items()):
+            try:
+                resource_map._delete_resource(resource, resource_map._resource_json_map[name])
+            except Exception:
+                continue
+            created.pop(name)
+            resource_map._parsed_resources.pop(name, None)
+        if not created:
+            break
+    for name in created:
+        logger.warning("rollback of %s could not delete %s", stack.name, name)
+    # Nothing is left to list or to resolve outputs from (and nothing gets created lazily again).
+    resource_map._resource_json_map = {}
+    stack.output_map._output_json_map = {}
+
+
+def create_stack(self: CloudFormationBackend, name: str, *args, **kwargs) -> Stack:
+    existing = set(self.stacks)
+    try:
+        return _original_create_stack(self, name, *args, **kwargs)
+    except Exception as error:
+        stack = next((s for sid, s in self.stacks.items() if sid not in existing and s.name == name), None)
+        if stack is None:
+            raise  # rejected before the stack existed (template or parameter error): say so
+        reason = _reason(error)
+        logger.warning("create of stack %s failed, rolling back: %s", name, reason)
+        stack._add_stack_event("CREATE_FAILED", resource_status_reason=reason)
+        stack._add_stack_event("ROLLBACK_IN_PROGRESS", resource_status_reason=reason)
+        _delete_created_resources(stack)
+        for export_name in [n for n, e in self.exports.items() if e.exporting_stack_id == stack.stack_id]:
+            del self.exports[export_name]
+        stack._add_stack_event("ROLLBACK_COMPLETE")
+        stack.status = "ROLLBACK_COMPLETE"
+        return stack
+
+
+def update_stack(self: CloudFormationBackend, name: str, *args, **kwargs) -> Stack:
+    stack = self.get_stack(name)
+    before = (stack.template, stack.template_dict, stack.parameters, stack.status)
+    try:
+        return _original_update_stack(self, name, *args, **kwargs)
+    except Exception as error:
+        reason = _reason(error)
+        logger.warning("update of stack %s failed: %s", name, reason)
+        stack.template, stack.template_dict, stack.parameters, _ = before
+        stack._add_stack_event("UPDATE_ROLLBACK_IN_PROGRESS", resource_status_reason=reason)
+        stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
+        stack.status = "UPDATE_ROLLBACK_COMPLETE"
+        return stack
+
+
+def delete_stack(self: CloudFormationBackend, name_or_stack_id: str) -> None:
+    stacks = [s for sid, s in self.stacks.items() if name_or_stack_id in (sid, s.name)]
+    try:
+        _original_delete_stack(self, name_or_stack_id)
+    except Exception as error:
+        reason = _reason(error)
+        for stack in stacks:
+            logger.warning("delete of stack %s failed: %s", stack.name, reason)
+            self.deleted_stacks.pop(stack.stack_id, None)
+            self.stacks[stack.stack_id] = stack
+            stack._add_stack_event("DELETE_FAILED", resource_status_reason=reason)
+            stack.status = "DELETE_FAILED"
+
+
+CloudFormationBackend.create_stack = create_stack
+CloudFormationBackend.update_stack = update_stack
+CloudFormationBackend.delete_stack = delete_stack

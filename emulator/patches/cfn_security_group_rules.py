@@ -1,0 +1,103 @@
+"""CloudFormation support for AWS::EC2::SecurityGroupEgress, and deletable SecurityGroupIngress.
+
+Stock moto skips SecurityGroupEgress (the CDK emits one for every `connections.allow_to`, e.g.
+"ALB to the service's container port"), so that rule never exists; its SecurityGroupIngress has
+no physical id and no delete, so the rule outlives the stack when the group is not the stack's.
+Both types here authorize the rule through moto's EC2 backend, answer the rule id (`sgr-...`) as
+Ref like AWS, and revoke the rule on delete.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from moto.core.common_models import CloudFormationModel
+from moto.ec2.exceptions import InvalidPermissionNotFoundError, InvalidSecurityGroupNotFoundError
+from moto.ec2.models import ec2_backends
+
+
+def _rule_arguments(properties: dict[str, Any], direction: str) -> dict[str, Any]:
+    protocol = str(properties["IpProtocol"])
+    from_port = properties.get("FromPort", -1 if protocol == "-1" else None)
+    to_port = properties.get("ToPort", -1 if protocol == "-1" else None)
+    peer = "SourceSecurityGroupId" if direction == "ingress" else "DestinationSecurityGroupId"
+    ip_ranges = []
+    if properties.get("CidrIp"):
+        ip_ranges.append({"CidrIp": properties["CidrIp"], "Description": properties.get("Description")})
+    if properties.get("CidrIpv6"):
+        ip_ranges.append({"CidrIpv6": properties["CidrIpv6"], "Description": properties.get("Description")})
+    source_groups = []
+    if properties.get(peer):
+        source_groups.append({"GroupId": properties[peer], "Description": properties.get("Description")})
+    if properties.get("SourceSecurityGroupName"):
+        source_groups.append({"GroupName": properties["SourceSecurityGroupName"]})
+    prefix_lists = []
+    peer_prefix = "SourcePrefixListId" if direction == "ingress" else "DestinationPrefixListId"
+    if properties.get(peer_prefix):
+        prefix_lists.append({"PrefixListId": properties[peer_prefix]})
+    return {
+        "group_name_or_id": properties.get("GroupId") or properties.get("GroupName"),
+        "ip_protocol": protocol,
+        "from_port": from_port,
+        "to_port": to_port,
+        "ip_ranges": ip_ranges,
+        "source_groups": source_groups,
+        "prefix_list_ids": prefix_lists,
+    }
+
+
+class _SecurityGroupRule:
+    direction = ""
+
+    def __init__(self, rule_id: str, arguments: dict[str, Any]):
+        self.rule_id = rule_id
+        self.arguments = arguments
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.rule_id
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "Id"
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        if attribute_name == "Id":
+            return self.rule_id
+        from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+
+        raise UnformattedGetAttTemplateException()
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        arguments = _rule_arguments(cloudformation_json.get("Properties", {}), cls.direction)
+        backend = ec2_backends[account_id][region_name]
+        authorize = getattr(backend, f"authorize_security_group_{cls.direction}")
+        rules, _ = authorize(**arguments)
+        return cls(rules[0].id if rules else "", arguments)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = ec2_backends[account_id][region_name]
+        try:
+            getattr(backend, f"revoke_security_group_{self.direction}")(**self.arguments)
+        except (InvalidPermissionNotFoundError, InvalidSecurityGroupNotFoundError):
+            pass  # the group went first, taking its rules with it
+
+
+class CfnSecurityGroupIngress(_SecurityGroupRule, CloudFormationModel):
+    direction = "ingress"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::EC2::SecurityGroupIngress"
+
+
+class CfnSecurityGroupEgress(_SecurityGroupRule, CloudFormationModel):
+    direction = "egress"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::EC2::SecurityGroupEgress"

@@ -1,0 +1,25 @@
+"""A resource type the emulator cannot create fails the stack, instead of being skipped.
+
+Stock moto logs a warning and carries on without the resource: the stack reports
+CREATE_COMPLETE, lists an empty row for it, and a GetAtt on it answers HTTP 500. Here CreateStack
+(and an update that adds one) is rejected with a message naming the type, so a gap shows up as
+the first thing a user sees, not as a missing rule or output later.
+"""
+from __future__ import annotations
+
+from moto.cloudformation import parsing
+from moto.cloudformation.exceptions import ValidationError
+
+_original_resource_class_from_type = parsing.resource_class_from_type
+
+
+def resource_class_from_type(resource_type: str):
+    resource_class = _original_resource_class_from_type(resource_type)
+    if resource_class is None and resource_type not in parsing.NULL_MODELS:
+        raise ValidationError(
+            message=f"Template error: the local emulator does not implement resource type {resource_type}"
+        )
+    return resource_class
+
+
+parsing.resource_class_from_type = resource_class_from_type

@@ -1,0 +1,233 @@
+"""A stack update changes what changed, keeps everything else, and never drops a resource.
+
+Stock moto decides what to update by comparing template text that it mutated itself at create
+time (a resource without `Properties` always looks changed), regenerates random names on every
+update (so an ECS cluster without a ClusterName is replaced and its service orphaned), and for a
+changed resource whose type has no update support it stores None: the resource vanishes from the
+stack while the real object stays behind. Parameter changes reach only resources that `Ref` the
+parameter directly (not through `Fn::Sub`), and a replaced resource's dependents keep pointing at
+the old one.
+
+Here a resource is updated when its *resolved* properties (parameters, Refs and GetAtts
+substituted) differ from the ones it was created with, walked in dependency order so a
+replacement cascades to whatever refers to it. A type without update support is updated in place
+when only its tags (or a setting we know how to apply, e.g. log retention) changed, and otherwise
+replaced: the new one is created, and the old one deleted once the update succeeded, as
+CloudFormation does. Removed resources are deleted last.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from moto.cloudformation import parsing
+from moto.cloudformation.parsing import ResourceMap
+from moto.ec2.models.core import TaggedEC2Resource
+from moto.logs.models import LogGroup, logs_backends
+
+# Changing these types' properties creates a new one in CloudFormation (a task definition change is
+# a new revision); moto's own update for them loses properties.
+ALWAYS_REPLACED = {"AWS::ECS::TaskDefinition"}
+
+
+def _references(node: Any) -> set[str]:
+    """Logical names a template fragment refers to (Ref, GetAtt, Sub, DependsOn)."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Ref" and isinstance(value, str):
+                found.add(value)
+            elif key == "Fn::GetAtt":
+                found.add(value[0] if isinstance(value, list) else str(value).split(".")[0])
+            elif key == "Fn::Sub":
+                text = value[0] if isinstance(value, list) else value
+                found.update(m.split(".")[0] for m in re.findall(r"\$\{([^!}][^}]*)\}", str(text)))
+                found |= _references(value[1] if isinstance(value, list) else None)
+            elif key == "DependsOn":
+                found.update([value] if isinstance(value, str) else value)
+            else:
+                found |= _references(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _references(item)
+    return found
+
+
+def dependency_order(resources: dict[str, Any]) -> list[str]:
+    order: list[str] = []
+    state: dict[str, str] = {}
+
+    def visit(name: str) -> None:
+        if state.get(name) == "done" or name not in resources:
+            return
+        if state.get(name) == "visiting":
+            return  # a cycle is the template's error; CloudFormation would reject it
+        state[name] = "visiting"
+        for dependency in sorted(_references(resources[name])):
+            visit(dependency)
+        state[name] = "done"
+        order.append(name)
+
+    for name in resources:
+        visit(name)
+    return order
+
+
+def _resolve(resource_map: ResourceMap, logical_id: str, resource_json: dict[str, Any]) -> Any:
+    resolved = parsing.clean_json(copy.deepcopy(resource_json), resource_map)
+    resolved.pop("DependsOn", None)
+    resolved.pop("Metadata", None)
+    return resolved
+
+
+# Remember, per resource, what it was created with: its resolved JSON and its physical name.
+_original_parse_and_create = parsing.parse_and_create_resource
+_original_parse_and_generate_name = parsing.parse_resource_and_generate_name
+
+
+def parse_resource_and_generate_name(logical_id, resource_json, resources_map):
+    result = _original_parse_and_generate_name(logical_id, resource_json, resources_map)
+    if result:
+        resources_map.__dict__.setdefault("physical_names", {})[logical_id] = result[2]
+    return result
+
+
+def parse_and_create_resource(logical_id, resource_json, resources_map, account_id, region_name):
+    resource = _original_parse_and_create(logical_id, resource_json, resources_map, account_id, region_name)
+    if resource is not None:
+        resources_map.__dict__.setdefault("resolved_json", {})[logical_id] = _resolve(
+            resources_map, logical_id, resource_json
+        )
+    return resource
+
+
+def _properties(resolved: Any) -> dict[str, Any]:
+    return dict((resolved or {}).get("Properties") or {})
+
+
+def _update_in_place(resource: Any, old: Any, new: Any) -> bool:
+    """Apply a change to a type moto cannot update, when we know how. True if applied."""
+    before, after = _properties(old), _properties(new)
+    before_tags, after_tags = before.pop("Tags", None), after.pop("Tags", None)
+    if isinstance(resource, LogGroup):
+        for key in ("RetentionInDays",):
+            before.pop(key, None)
+            if key in after:
+                resource.retention_in_days = int(after.pop(key))
+            else:
+                resource.retention_in_days = None
+        if before != after:
+            return False
+        if after_tags != before_tags:
+            backend = logs_backends[resource.account_id][resource.region]
+            backend.untag_resource(resource.arn, [t["Key"] for t in (before_tags or [])])
+            backend.tag_resource(resource.arn, {t["Key"]: t["Value"] for t in (after_tags or [])})
+        return True
+    if before != after:
+        return False
+    if isinstance(resource, TaggedEC2Resource) and after_tags != before_tags:
+        backend = resource.ec2_backend
+        old_keys = {t["Key"] for t in (before_tags or [])} - {t["Key"] for t in (after_tags or [])}
+        if old_keys:
+            backend.delete_tags([resource.physical_resource_id], {k: None for k in old_keys})
+        if after_tags:
+            backend.create_tags([resource.physical_resource_id], {t["Key"]: t["Value"] for t in after_tags})
+    return True
+
+
+def _update_one(self: ResourceMap, logical_id: str, resource_json: dict[str, Any], resolved: Any, pending_deletes: list):
+    original = self._parsed_resources[logical_id]
+    old_resolved = self.resolved_json.get(logical_id)
+    resource_type = resource_json["Type"]
+    resource_class = parsing.resource_class_from_type(resource_type)
+    can_update = not hasattr(resource_class.update_from_cloudformation_json, "__isabstractmethod__")
+    same_type = (old_resolved or {}).get("Type") == resource_type
+
+    if same_type and can_update and resource_type not in ALWAYS_REPLACED:
+        _, cleaned, new_name = _original_parse_and_generate_name(logical_id, resource_json, self)
+        name_property = parsing.resource_name_property_from_type(resource_type)
+        if not (name_property and name_property in cleaned.get("Properties", {})):
+            # A generated name stays the same for the life of the resource, as in CloudFormation.
+            new_name = self.physical_names.get(logical_id, new_name)
+        updated = resource_class.update_from_cloudformation_json(
+            original_resource=original, new_resource_name=new_name, cloudformation_json=cleaned,
+            account_id=self._account_id, region_name=self._region_name,
+        )
+        updated.cf_resource_type = resource_type
+        updated.logical_resource_id = logical_id
+        self._parsed_resources[logical_id] = updated
+        self.physical_names[logical_id] = new_name
+    elif same_type and resource_type not in ALWAYS_REPLACED and _update_in_place(original, old_resolved, resolved):
+        pass
+    else:
+        # Replacement: create the new one now, delete the old one after the update succeeded.
+        del self._parsed_resources[logical_id]
+        replacement = parse_and_create_resource(logical_id, resource_json, self, self._account_id, self._region_name)
+        self._parsed_resources[logical_id] = replacement
+        pending_deletes.append((original, self._previous_json[logical_id]))
+    self.resolved_json[logical_id] = resolved
+
+
+def _delete_all(self: ResourceMap, doomed: list) -> None:
+    """Delete (resource, template json) pairs, retrying in passes for dependency order."""
+    last_error = None
+    for _ in range(parsing.MAX_UPDATE_ATTEMPTS):
+        remaining = []
+        for resource, resource_json in doomed:
+            try:
+                self._delete_resource(resource, resource_json)
+            except Exception as error:  # a dependency not yet deleted: try again next pass
+                last_error = error
+                remaining.append((resource, resource_json))
+        doomed = remaining
+        if not doomed:
+            return
+    raise last_error
+
+
+def update(self: ResourceMap, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:
+    self.__dict__.setdefault("resolved_json", {})
+    self.__dict__.setdefault("physical_names", {})
+    self._previous_json = dict(self._resource_json_map)
+
+    self._template = template
+    if parameters:
+        self.input_parameters = parameters
+    self.load_mapping()
+    self.load_parameters()
+    self.load_conditions()
+    new_resources = template["Resources"]
+    self._resource_json_map = new_resources
+
+    pending_deletes: list = []
+    kept: set[str] = set()
+    for logical_id in dependency_order(new_resources):
+        resource_json = new_resources[logical_id]
+        condition = resource_json.get("Condition")
+        if condition and not self.lazy_condition_map[condition]:
+            continue
+        kept.add(logical_id)
+        if logical_id not in self._parsed_resources:
+            _ = self[logical_id]  # an added resource (created through the lazy map)
+            continue
+        resolved = _resolve(self, logical_id, resource_json)
+        if resolved != self.resolved_json.get(logical_id):
+            _update_one(self, logical_id, resource_json, resolved, pending_deletes)
+
+    removed = [
+        name for name in dependency_order(self._previous_json)[::-1]
+        if name not in kept and self._parsed_resources.get(name) is not None
+        and not isinstance(self._parsed_resources.get(name), str)
+    ]
+    for name in removed:
+        if self._previous_json[name].get("DeletionPolicy") != "Retain":
+            pending_deletes.append((self._parsed_resources[name], self._previous_json[name]))
+        self._parsed_resources.pop(name)
+        self.resolved_json.pop(name, None)
+    _delete_all(self, pending_deletes)
+
+
+parsing.parse_resource_and_generate_name = parse_resource_and_generate_name
+parsing.parse_and_create_resource = parse_and_create_resource
+ResourceMap.update = update
