@@ -1,0 +1,373 @@
+"""The alb-ecs stack as each environment deploys it: the security and reliability it promises.
+
+Scanners miss most of these (FACTS.md), so removing or weakening any one must fail a test here.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from cfn_values import Template
+from templates import ENVIRONMENTS, stack_config, stack_parameters, template
+from test_environment_config import merged
+
+pytestmark = pytest.mark.parametrize("environment", ENVIRONMENTS)
+
+TLS13_POLICIES = re.compile(r"ELBSecurityPolicy-TLS13-1-[23]-")
+
+
+def alb_ecs(environment: str, **overrides) -> Template:
+    return Template(template(environment, "alb-ecs"), stack_parameters(environment, "alb-ecs") | overrides)
+
+
+def one(t: Template, type_: str) -> tuple[str, dict]:
+    (logical_id, _), = t.resources(type_).items()
+    return logical_id, t.properties(logical_id)
+
+
+def listener(t: Template, port: int) -> dict:
+    for logical_id in t.resources("AWS::ElasticLoadBalancingV2::Listener"):
+        props = t.properties(logical_id)
+        if props["Port"] == port:
+            return props
+    raise AssertionError(f"no listener on port {port}")
+
+
+def statements(t: Template) -> list[dict]:
+    found = []
+    for logical_id, resource in t.resources().items():
+        props = t.properties(logical_id)
+        if resource["Type"] == "AWS::IAM::Role":
+            for policy in props.get("Policies", []):
+                found += policy["PolicyDocument"]["Statement"]
+        if resource["Type"] == "AWS::IAM::Policy":
+            found += props["PolicyDocument"]["Statement"]
+    return found
+
+
+def as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+# ---------------------------------------------------------------- IAM
+
+
+def test_tasks_use_their_own_execution_role_not_an_account_wide_one(environment):
+    t = alb_ecs(environment)
+    _, task = one(t, "AWS::ECS::TaskDefinition")
+    assert task["ExecutionRoleArn"] == {"Fn::GetAtt": ["ExecutionRole", "Arn"]}
+    assert "ecsTaskExecutionRole" not in json.dumps(t.raw)
+
+
+def test_the_task_role_is_passed_as_an_arn_not_a_name(environment):
+    _, task = one(alb_ecs(environment), "AWS::ECS::TaskDefinition")
+    assert task["TaskRoleArn"] == {"Fn::GetAtt": ["TaskRole", "Arn"]}
+
+
+# Actions for which AWS offers no resource-level permission.
+STAR_RESOURCE_ALLOWED = {
+    "ecr:GetAuthorizationToken",
+    "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
+}
+
+
+@pytest.mark.parametrize("grants", [{}, {"AppTableArn": "arn:aws:dynamodb:eu-west-1:111122223333:table/t",
+                                        "BedrockModelIds": "anthropic.claude-3-haiku", "EnableExecuteCommand": "true"}])
+def test_no_policy_grants_a_wildcard_action_or_a_star_resource_it_could_scope(environment, grants):
+    t = alb_ecs(environment, **grants)
+    found = statements(t)
+    assert found, "no IAM statement at all"
+    for statement in found:
+        assert statement["Effect"] == "Allow"
+        assert "NotAction" not in statement and "NotResource" not in statement
+        for action in as_list(statement["Action"]):
+            assert "*" not in action, f"wildcard action {action}"
+        if "*" in as_list(statement["Resource"]):
+            assert set(as_list(statement["Action"])) <= STAR_RESOURCE_ALLOWED, statement
+
+
+def test_the_application_gets_only_the_resources_its_parameters_name(environment):
+    t = alb_ecs(environment, AppTableArn="arn:aws:dynamodb:eu-west-1:111122223333:table/app",
+                BedrockModelIds="anthropic.claude-3-haiku")
+    app = [s for s in statements(t) if s.get("Sid") in ("AppTable", "InvokeModel")]
+    assert {s["Sid"] for s in app} == {"AppTable", "InvokeModel"}
+    table = next(s for s in app if s["Sid"] == "AppTable")
+    assert table["Resource"][0] == "arn:aws:dynamodb:eu-west-1:111122223333:table/app"
+    assert all(a.startswith("dynamodb:") for a in table["Action"])
+    model = next(s for s in app if s["Sid"] == "InvokeModel")
+    assert "${BedrockModelIds}" in model["Resource"]["Fn::Sub"]
+
+
+def test_without_grants_the_task_role_has_no_permissions(environment):
+    t = alb_ecs(environment)
+    assert not t.resources("AWS::IAM::Policy")
+    assert "Policies" not in t.properties("TaskRole")
+
+
+def test_the_execution_role_pulls_only_the_service_image_and_writes_only_its_log_group(environment):
+    t = alb_ecs(environment)
+    by_sid = {s["Sid"]: s for s in t.properties("ExecutionRole")["Policies"][0]["PolicyDocument"]["Statement"]}
+    assert set(by_sid) == {"EcrLogin", "PullServiceImage", "WriteServiceLogs"}
+    pull = by_sid["PullServiceImage"]["Resource"]["Fn::Sub"]
+    assert pull[0] == "arn:${AWS::Partition}:ecr:${Region}:${Account}:repository/${Repository}"
+    assert by_sid["WriteServiceLogs"]["Resource"] == {"Fn::GetAtt": ["LogGroup", "Arn"]}
+
+
+def test_only_ecs_tasks_of_this_account_may_assume_the_roles(environment):
+    t = alb_ecs(environment)
+    for role in t.resources("AWS::IAM::Role"):
+        (trust,) = t.properties(role)["AssumeRolePolicyDocument"]["Statement"]
+        assert trust["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
+        assert trust["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+
+
+# ---------------------------------------------------------------- listeners
+
+
+def test_https_uses_a_tls_1_3_policy_and_only_tls_1_3_policies_are_allowed(environment):
+    t = alb_ecs(environment)
+    https = listener(t, 443)
+    assert https["Protocol"] == "HTTPS"
+    assert TLS13_POLICIES.match(https["SslPolicy"])
+    assert all(TLS13_POLICIES.match(p) for p in t.raw["Parameters"]["SslPolicy"]["AllowedValues"])
+
+
+def test_https_signs_users_in_with_cognito_before_forwarding(environment):
+    https = listener(alb_ecs(environment), 443)
+    auth, forward = sorted(https["DefaultActions"], key=lambda a: a["Order"])
+    assert auth["Type"] == "authenticate-cognito"
+    config = auth["AuthenticateCognitoConfig"]
+    assert config["OnUnauthenticatedRequest"] == "authenticate"
+    assert config["UserPoolArn"] == {"Ref": "UserPoolArn"} or config["UserPoolArn"]
+    assert "openid" in config["Scope"].split()
+    assert forward["Type"] == "forward" and forward["TargetGroupArn"] == {"Ref": "TargetGroup"}
+    assert https["Certificates"] == [{"CertificateArn": stack_parameters(environment, "alb-ecs")["CertificateArn"]}]
+
+
+def test_plain_http_only_redirects_permanently_to_https(environment):
+    http = listener(alb_ecs(environment), 80)
+    (action,) = http["DefaultActions"]
+    assert action["Type"] == "redirect"
+    assert action["RedirectConfig"]["Protocol"] == "HTTPS"
+    assert action["RedirectConfig"]["Port"] == "443"
+    assert action["RedirectConfig"]["StatusCode"] == "HTTP_301"
+
+
+def test_only_get_and_head_of_the_health_path_skip_sign_in(environment):
+    t = alb_ecs(environment)
+    rules = [t.properties(r) for r in t.resources("AWS::ElasticLoadBalancingV2::ListenerRule")]
+    assert len(rules) == 1
+    (rule,) = rules
+    conditions = {c["Field"]: c for c in rule["Conditions"]}
+    assert conditions["path-pattern"]["PathPatternConfig"]["Values"] == [t.parameters["HealthCheckPath"]]
+    assert sorted(conditions["http-request-method"]["HttpRequestMethodConfig"]["Values"]) == ["GET", "HEAD"]
+    assert [a["Type"] for a in rule["Actions"]] == ["forward"]
+
+
+# ---------------------------------------------------------------- load balancer
+
+
+def test_the_load_balancer_drops_invalid_headers_and_mitigates_desync(environment):
+    _, alb = one(alb_ecs(environment), "AWS::ElasticLoadBalancingV2::LoadBalancer")
+    attributes = {a["Key"]: a["Value"] for a in alb["LoadBalancerAttributes"]}
+    assert attributes["routing.http.drop_invalid_header_fields.enabled"] == "true"
+    assert attributes["routing.http.desync_mitigation_mode"] in ("defensive", "strictest")
+    assert int(attributes["idle_timeout.timeout_seconds"]) > 0
+    assert alb["Scheme"] == "internet-facing"
+
+
+def test_deletion_protection_follows_the_environment(environment):
+    _, alb = one(alb_ecs(environment), "AWS::ElasticLoadBalancingV2::LoadBalancer")
+    attributes = {a["Key"]: a["Value"] for a in alb["LoadBalancerAttributes"]}
+    expected = merged(environment)["deletion_protection"]
+    assert attributes["deletion_protection.enabled"] == str(expected).lower()
+    if environment == "prod":
+        assert expected is True
+
+
+def test_access_logs_go_to_the_configured_bucket_and_are_off_without_one(environment):
+    _, alb = one(alb_ecs(environment, AccessLogBucket="my-logs"), "AWS::ElasticLoadBalancingV2::LoadBalancer")
+    attributes = {a["Key"]: a["Value"] for a in alb["LoadBalancerAttributes"]}
+    assert attributes["access_logs.s3.enabled"] == "true" and attributes["access_logs.s3.bucket"] == "my-logs"
+    _, alb = one(alb_ecs(environment, AccessLogBucket=""), "AWS::ElasticLoadBalancingV2::LoadBalancer")
+    attributes = {a["Key"]: a["Value"] for a in alb["LoadBalancerAttributes"]}
+    assert attributes["access_logs.s3.enabled"] == "false" and "access_logs.s3.bucket" not in attributes
+
+
+def test_a_waf_web_acl_is_associated_only_when_given(environment):
+    arn = "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/app/0d1e2f3a-aaaa-bbbb-cccc-111122223333"
+    t = alb_ecs(environment, WafWebAclArn=arn)
+    (_, association), = [(k, t.properties(k)) for k in t.resources("AWS::WAFv2::WebACLAssociation")]
+    assert association == {"ResourceArn": {"Ref": "LoadBalancer"}, "WebACLArn": arn}
+    assert not alb_ecs(environment, WafWebAclArn="").resources("AWS::WAFv2::WebACLAssociation")
+
+
+def test_a_dns_alias_is_created_only_with_a_hosted_zone(environment):
+    t = alb_ecs(environment, HostedZoneId="Z0123456789ABC")
+    (record,) = [t.properties(k) for k in t.resources("AWS::Route53::RecordSet")]
+    assert record["Name"] == t.parameters["DomainName"]
+    assert record["AliasTarget"]["DNSName"] == {"Fn::GetAtt": ["LoadBalancer", "DNSName"]}
+    assert not alb_ecs(environment, HostedZoneId="").resources("AWS::Route53::RecordSet")
+
+
+def test_targets_are_task_ips_checked_on_the_health_path(environment):
+    t = alb_ecs(environment)
+    _, group = one(t, "AWS::ElasticLoadBalancingV2::TargetGroup")
+    assert group["TargetType"] == "ip"
+    assert group["HealthCheckPath"] == t.parameters["HealthCheckPath"] == "/healthz"
+    assert int(group["HealthCheckTimeoutSeconds"]) < int(group["HealthCheckIntervalSeconds"])
+
+
+def test_a_rollout_batch_moves_in_30_seconds_or_less_with_the_configured_drain(environment):
+    t = alb_ecs(environment)
+    _, group = one(t, "AWS::ElasticLoadBalancingV2::TargetGroup")
+    drain = {a["Key"]: a["Value"] for a in group["TargetGroupAttributes"]}["deregistration_delay.timeout_seconds"]
+    assert int(drain) == merged(environment)["deregistration_delay"]
+    batch = int(group["HealthyThresholdCount"]) * int(group["HealthCheckIntervalSeconds"]) + int(drain)
+    assert batch <= 30
+
+
+# ---------------------------------------------------------------- ECS
+
+
+def test_the_cluster_has_container_insights(environment):
+    _, cluster = one(alb_ecs(environment), "AWS::ECS::Cluster")
+    assert {"Name": "containerInsights", "Value": "enabled"} in cluster["ClusterSettings"]
+
+
+def test_the_container_runs_unprivileged_as_a_non_root_user_on_a_read_only_root(environment):
+    t = alb_ecs(environment)
+    _, task = one(t, "AWS::ECS::TaskDefinition")
+    (container,) = task["ContainerDefinitions"]
+    user = container["User"]
+    assert re.fullmatch(t.raw["Parameters"]["ContainerUser"]["AllowedPattern"], user)
+    assert user.split(":")[0] not in ("0", "root")
+    assert not re.fullmatch(t.raw["Parameters"]["ContainerUser"]["AllowedPattern"], "0")
+    assert container["ReadonlyRootFilesystem"] is True
+    assert container["Privileged"] is False
+    assert container["LinuxParameters"]["Capabilities"]["Drop"] == ["ALL"]
+
+
+def test_the_container_has_a_writable_scratch_volume(environment):
+    _, task = one(alb_ecs(environment), "AWS::ECS::TaskDefinition")
+    (container,) = task["ContainerDefinitions"]
+    volumes = {v["Name"] for v in task["Volumes"]}
+    writable = [m for m in container["MountPoints"] if m["ReadOnly"] is False]
+    assert writable and all(m["SourceVolume"] in volumes for m in writable)
+
+
+def test_the_container_logs_to_its_log_group_kept_for_the_configured_days(environment):
+    t = alb_ecs(environment)
+    _, task = one(t, "AWS::ECS::TaskDefinition")
+    (container,) = task["ContainerDefinitions"]
+    assert container["LogConfiguration"]["LogDriver"] == "awslogs"
+    assert container["LogConfiguration"]["Options"]["awslogs-group"] == {"Ref": "LogGroup"}
+    _, log_group = one(t, "AWS::Logs::LogGroup")
+    assert int(log_group["RetentionInDays"]) == merged(environment)["log_retention_days"]
+
+
+def test_the_image_is_pinned_by_digest(environment):
+    t = alb_ecs(environment)
+    _, task = one(t, "AWS::ECS::TaskDefinition")
+    assert task["ContainerDefinitions"][0]["Image"] == t.parameters["ImageUri"]
+    pattern = t.raw["Parameters"]["ImageUri"]["AllowedPattern"]
+    assert re.fullmatch(pattern, "111122223333.dkr.ecr.eu-west-1.amazonaws.com/app@sha256:" + "a" * 64)
+    assert not re.fullmatch(pattern, "111122223333.dkr.ecr.eu-west-1.amazonaws.com/app:latest")
+    assert type(stack_parameters(environment, "alb-ecs")["ImageUri"]).__name__ == "EcrImage"
+
+
+def test_the_service_runs_in_private_subnets_without_public_ip_or_ecs_exec(environment):
+    t = alb_ecs(environment)
+    _, service = one(t, "AWS::ECS::Service")
+    network = service["NetworkConfiguration"]["AwsvpcConfiguration"]
+    assert network["AssignPublicIp"] == "DISABLED"
+    assert network["Subnets"] == {"Ref": "PrivateSubnetIds"} or "PrivateSubnetIds" in str(
+        stack_parameters(environment, "alb-ecs")["PrivateSubnetIds"])
+    assert service["EnableExecuteCommand"] is False
+    assert service["LaunchType"] == "FARGATE"
+
+
+def test_a_failed_deploy_rolls_back_by_itself_and_capacity_never_drops(environment):
+    _, service = one(alb_ecs(environment), "AWS::ECS::Service")
+    deployment = service["DeploymentConfiguration"]
+    assert deployment["DeploymentCircuitBreaker"] == {"Enable": True, "Rollback": True}
+    assert deployment["MinimumHealthyPercent"] == 100
+    assert deployment["MaximumPercent"] == 200
+    assert int(service["HealthCheckGracePeriodSeconds"]) > 0
+
+
+def test_the_service_scales_on_cpu_and_on_requests_per_target_within_the_environment_bounds(environment):
+    t = alb_ecs(environment)
+    _, target = one(t, "AWS::ApplicationAutoScaling::ScalableTarget")
+    settings = merged(environment)
+    assert int(target["MinCapacity"]) == settings["min_capacity"]
+    assert int(target["MaxCapacity"]) == settings["max_capacity"]
+    metrics = {
+        t.properties(p)["TargetTrackingScalingPolicyConfiguration"]["PredefinedMetricSpecification"]["PredefinedMetricType"]
+        for p in t.resources("AWS::ApplicationAutoScaling::ScalingPolicy")
+    }
+    assert metrics == {"ECSServiceAverageCPUUtilization", "ALBRequestCountPerTarget"}
+
+
+def test_service_sizes_follow_the_environment(environment):
+    t = alb_ecs(environment)
+    settings = merged(environment)
+    _, task = one(t, "AWS::ECS::TaskDefinition")
+    _, service = one(t, "AWS::ECS::Service")
+    assert (int(task["Cpu"]), int(task["Memory"])) == (settings["cpu"], settings["memory"])
+    assert int(service["DesiredCount"]) == settings["desired_count"]
+
+
+# ---------------------------------------------------------------- naming and outputs
+
+NAME_PROPERTIES = {
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": "Name",
+    "AWS::ElasticLoadBalancingV2::TargetGroup": "Name",
+    "AWS::ECS::Cluster": "ClusterName",
+    "AWS::ECS::Service": "ServiceName",
+    "AWS::ECS::TaskDefinition": "Family",
+    "AWS::IAM::Role": "RoleName",
+    "AWS::Logs::LogGroup": "LogGroupName",
+}
+
+
+def test_replaceable_resources_have_no_hard_coded_names(environment):
+    t = alb_ecs(environment)
+    for logical_id, resource in t.raw["Resources"].items():
+        name_property = NAME_PROPERTIES.get(resource["Type"])
+        assert name_property not in resource.get("Properties", {}), f"{logical_id} has a fixed name"
+
+
+def test_no_partition_account_region_or_zone_is_hard_coded(environment):
+    text = json.dumps(alb_ecs(environment).raw["Resources"])
+    assert not re.search(r"arn:aws[:-]", text)
+    assert not re.search(r"\b\d{12}\b", text)
+    assert not re.search(r"\b(us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-\d[a-z]?\b", text)
+
+
+OUTPUTS = {"AlbDnsName", "AlbHostedZoneId", "ServiceUrl", "AuthDomain", "ClusterName", "ServiceName",
+           "TargetGroupArn", "LogGroupName"}
+
+
+def test_every_output_is_present_and_exported_under_project_and_environment(environment):
+    t = alb_ecs(environment)
+    assert set(t.raw["Outputs"]) == OUTPUTS
+    for name, output in t.raw["Outputs"].items():
+        assert output["Export"]["Name"] == {"Fn::Sub": f"${{ExportPrefix}}-{name}"}
+        assert output["Description"]
+    assert t.parameters["ExportPrefix"] == f"webapp-{environment}"
+
+
+def test_every_parameter_is_described_and_constrained(environment):
+    for name, spec in alb_ecs(environment).raw["Parameters"].items():
+        assert spec.get("Description"), name
+        if not spec["Type"].startswith(("AWS::", "List<AWS::")):
+            assert {"AllowedPattern", "AllowedValues", "MinValue"} & set(spec), f"{name} is unconstrained"
+
+
+def test_the_health_check_hook_runs_after_every_launch(environment):
+    hooks = stack_config(environment, "alb-ecs")._hooks
+    assert [type(h).__name__ for h in hooks["after_launch"]] == ["HttpsHealthCheck"]

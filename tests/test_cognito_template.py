@@ -1,0 +1,84 @@
+"""The cognito stack as each environment deploys it: users kept safe and never deleted."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cfn_values import Template
+from templates import ENVIRONMENTS, stack_parameters, template
+from test_environment_config import merged
+
+pytestmark = pytest.mark.parametrize("environment", ENVIRONMENTS)
+
+
+def cognito(environment: str) -> Template:
+    return Template(template(environment, "cognito"), stack_parameters(environment, "cognito"))
+
+
+def test_no_template_change_can_delete_the_users(environment):
+    pool = cognito(environment).raw["Resources"]["UserPool"]
+    assert pool["DeletionPolicy"] == "Retain"
+    assert pool["UpdateReplacePolicy"] == "Retain"
+
+
+def test_passwords_are_long_and_mixed(environment):
+    policy = cognito(environment).properties("UserPool")["Policies"]["PasswordPolicy"]
+    assert int(policy["MinimumLength"]) >= 12
+    assert all(policy[k] is True for k in ("RequireLowercase", "RequireUppercase", "RequireNumbers", "RequireSymbols"))
+
+
+def test_mfa_follows_the_environment_with_totp(environment):
+    t = cognito(environment)
+    pool = t.properties("UserPool")
+    expected = merged(environment)["cognito_mfa"]
+    assert pool["MfaConfiguration"] == expected
+    if expected != "OFF":
+        assert pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+    if environment == "prod":
+        assert expected == "ON"
+
+
+def test_users_sign_in_with_email_and_cannot_sign_themselves_up(environment):
+    pool = cognito(environment).properties("UserPool")
+    assert pool["UsernameAttributes"] == ["email"]
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+
+
+def test_deletion_protection_is_on_in_prod(environment):
+    pool = cognito(environment).properties("UserPool")
+    assert pool["DeletionProtection"] == ("ACTIVE" if merged(environment)["deletion_protection"] else "INACTIVE")
+    if environment == "prod":
+        assert pool["DeletionProtection"] == "ACTIVE"
+
+
+def test_the_alb_client_uses_the_code_grant_with_a_secret_and_returns_to_the_alb(environment):
+    t = cognito(environment)
+    client = t.properties("UserPoolClient")
+    domain = merged(environment)["domain_name"]
+    assert client["GenerateSecret"] is True
+    assert client["AllowedOAuthFlows"] == ["code"]
+    assert set(client["AllowedOAuthScopes"]) == {"openid", "email"}
+    assert client["CallbackURLs"] == [{"Fn::Sub": "https://${DomainName}/oauth2/idpresponse"}]
+    assert t.parameters["DomainName"] == domain
+    assert client["LogoutURLs"]
+    assert client["PreventUserExistenceErrors"] == "ENABLED"
+
+
+def test_the_hosted_ui_domain_is_unique_per_account_and_region(environment):
+    domain = cognito(environment).properties("UserPoolDomain")["Domain"]
+    assert "${AWS::AccountId}" in domain["Fn::Sub"]
+
+
+def test_the_client_secret_is_never_an_output(environment):
+    outputs = json.dumps(cognito(environment).raw["Outputs"])
+    assert "ClientSecret" not in outputs
+    assert set(cognito(environment).raw["Outputs"]) == {
+        "UserPoolArn", "UserPoolId", "UserPoolClientId", "UserPoolDomain", "HostedUiDomain"}
+
+
+def test_outputs_are_exported_under_project_and_environment(environment):
+    t = cognito(environment)
+    for name, output in t.raw["Outputs"].items():
+        assert output["Export"]["Name"] == {"Fn::Sub": f"${{ExportPrefix}}-{name}"}
+    assert t.parameters["ExportPrefix"] == f"webapp-{environment}"
