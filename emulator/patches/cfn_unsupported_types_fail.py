@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import ValidationError
+from moto.cloudformation.models import Stack
 
 _original_resource_class_from_type = parsing.resource_class_from_type
 
@@ -22,4 +23,19 @@ def resource_class_from_type(resource_type: str):
     return resource_class
 
 
+_original_create_resource_map = Stack._create_resource_map
+
+
+def _create_resource_map(self: Stack):
+    resource_map = _original_create_resource_map(self)
+    # Checked while the stack is being built, so CreateStack is refused before the stack exists;
+    # a resource whose Condition is false is never created, so its type does not matter.
+    for resource in (self.template_dict or {}).get("Resources", {}).values():
+        condition = resource.get("Condition")
+        if condition is None or resource_map.lazy_condition_map[condition]:
+            resource_class_from_type(resource.get("Type", ""))
+    return resource_map
+
+
 parsing.resource_class_from_type = resource_class_from_type
+Stack._create_resource_map = _create_resource_map
