@@ -7,6 +7,6 @@ and returns them normalised, or fails, before any AWS call, with a message that 
 the environment file to fix.
 """
 from config_schema.extension import EnvironmentSettings
-from config_schema.keys import KEYS, ConfigError, validate
+from config_schema.keys import KEYS, ConfigError, load_environment, validate
 
-__all__ = ["EnvironmentSettings", "KEYS", "ConfigError", "validate"]
+__all__ = ["EnvironmentSettings", "KEYS", "ConfigError", "load_environment", "validate"]

@@ -175,3 +175,25 @@ def _cross_checks(s: dict) -> list[str]:
             f"choose from {valid[0]} to {valid[-1]} in steps of {valid[1] - valid[0]}"
         )
     return problems
+
+
+def load_environment(project_root, environment: str, environment_variables=None) -> dict:
+    """An environment's settings as Sceptre sees them (root config.yaml, then the environment's,
+    each rendered with Jinja first), validated. For tools outside Sceptre: bin/launch-local, tests."""
+    import os
+    from pathlib import Path
+
+    import jinja2
+    import yaml
+
+    config = Path(project_root) / "config"
+    values: dict = {}
+    for path in (config / "config.yaml", config / environment / "config.yaml"):
+        if not path.is_file():
+            raise ConfigError(f"environment '{environment}': {path} does not exist")
+        text = jinja2.Template(path.read_text()).render(
+            stack_group_path=environment,
+            environment_variable=os.environ if environment_variables is None else environment_variables,
+        )
+        values.update(yaml.safe_load(text) or {})
+    return values | validate(values, environment=environment)

@@ -105,10 +105,15 @@ class _Handler(BaseHTTPRequestHandler):
             return self._answer(401, {"Content-Type": "text/plain"}, b"no session\n")
         if not alb.auth_enforced:
             return self._answer(200, {"Content-Type": "text/html"}, b"<h1>app</h1>\n")
+        sign_in = alb.sign_in()
+        if sign_in is None:
+            # Like an ALB whose listener is not there yet.
+            return self._answer(503, {"Content-Type": "text/plain"}, b"no user pool yet\n")
+        auth_domain, client_id = sign_in
         # What ALB authenticate-cognito sends a browser without a session cookie.
         query = urlencode(
             {
-                "client_id": alb.client_id,
+                "client_id": client_id,
                 "redirect_uri": f"https://{host}/oauth2/idpresponse",
                 "response_type": "code",
                 "scope": "openid",
@@ -116,7 +121,7 @@ class _Handler(BaseHTTPRequestHandler):
             },
             quote_via=quote,
         )
-        return self._answer(302, {"Location": f"https://{alb.auth_domain}/oauth2/authorize?{query}"})
+        return self._answer(302, {"Location": f"https://{auth_domain}/oauth2/authorize?{query}"})
 
 
 class StandinAlb:
@@ -159,6 +164,13 @@ class StandinAlb:
         self._threads: list[threading.Thread] = []
 
     # The health path answers health_statuses in order, then repeats the last one.
+    def sign_in(self) -> tuple[str, str] | None:
+        """(hosted-UI domain, client id) to redirect to; `auth_domain` may be a callable that
+        looks them up per request (None while there is no user pool yet)."""
+        if callable(self.auth_domain):
+            return self.auth_domain()
+        return self.auth_domain, self.client_id
+
     def _next_health_status(self) -> int:
         with self._lock:
             index = min(self._health_served, len(self.health_statuses) - 1)
@@ -243,15 +255,21 @@ class StandinProcess:
             self.process.stdout.close()
 
 
-def start_process(cert, key, auth_domain: str, *, https_port: int = 0, http_port: int = 0,
-                  public_https_port: int = 443, host: str = "127.0.0.1", python: str = sys.executable) -> StandinProcess:
-    """Start `python -m local_env.standin_alb` and return once it listens."""
+def start_process(cert, key, auth_domain: str | None = None, *, cognito_stack: str | None = None,
+                  https_port: int = 0, http_port: int = 0, public_https_port: int = 443,
+                  host: str = "127.0.0.1", python: str = sys.executable,
+                  env: dict[str, str] | None = None) -> StandinProcess:
+    """Start `python -m local_env.standin_alb` and return once it listens.
+
+    Give `auth_domain`, or `cognito_stack` to look the user pool up in that stack (through the
+    AWS_ENDPOINT_URL in `env`) on each request."""
+    where = ["--cognito-stack", cognito_stack] if cognito_stack else ["--auth-domain", str(auth_domain)]
     process = subprocess.Popen(
-        [python, "-m", "local_env.standin_alb", "--cert", str(cert), "--key", str(key),
-         "--auth-domain", auth_domain, "--host", host, "--https-port", str(https_port),
+        [python, "-m", "local_env.standin_alb", "--cert", str(cert), "--key", str(key), *where,
+         "--host", host, "--https-port", str(https_port),
          "--http-port", str(http_port), "--public-https-port", str(public_https_port)],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        env={**(os.environ if env is None else env), "PYTHONPATH": str(PROJECT_ROOT)},
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -263,11 +281,34 @@ def start_process(cert, key, auth_domain: str, *, https_port: int = 0, http_port
     return StandinProcess(info["https_port"], info["http_port"], info["pid"], process)
 
 
+def cognito_stack_outputs(stack_name: str):
+    """A lookup of the launched user pool's hosted-UI domain and client id, from its stack."""
+    import boto3
+    from botocore.exceptions import ClientError
+
+    cloudformation = boto3.client("cloudformation")
+
+    def lookup() -> tuple[str, str] | None:
+        try:
+            (stack,) = cloudformation.describe_stacks(StackName=stack_name)["Stacks"]
+        except ClientError:
+            return None
+        outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+        if "HostedUiDomain" not in outputs or "UserPoolClientId" not in outputs:
+            return None
+        return outputs["HostedUiDomain"], outputs["UserPoolClientId"]
+
+    return lookup
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local_env.standin_alb", description=__doc__.split("\n\n")[0])
     parser.add_argument("--cert", required=True, help="PEM certificate (leaf, or leaf then chain)")
     parser.add_argument("--key", required=True, help="PEM private key")
-    parser.add_argument("--auth-domain", required=True, help="hosted-UI host, e.g. p.auth.eu-west-1.amazoncognito.com")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--auth-domain", help="hosted-UI host, e.g. p.auth.eu-west-1.amazoncognito.com")
+    where.add_argument("--cognito-stack", help="read the hosted-UI domain and client id from this stack's "
+                       "outputs (HostedUiDomain, UserPoolClientId) through AWS_ENDPOINT_URL, per request")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--https-port", type=int, default=0)
     parser.add_argument("--http-port", type=int, default=0)
@@ -277,8 +318,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--client-id", default="standin-client-id")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
+    auth_domain = cognito_stack_outputs(args.cognito_stack) if args.cognito_stack else args.auth_domain
     alb = StandinAlb(
-        args.cert, args.key, args.auth_domain, host=args.host, https_port=args.https_port,
+        args.cert, args.key, auth_domain, host=args.host, https_port=args.https_port,
         http_port=args.http_port, public_https_port=args.public_https_port,
         health_path=args.health_path, client_id=args.client_id, verbose=args.verbose,
     ).start()

@@ -12,7 +12,7 @@ import jinja2
 import pytest
 import yaml
 
-from config_schema import KEYS, ConfigError, validate
+from config_schema import KEYS, ConfigError, load_environment, validate
 from templates import ENVIRONMENTS, PROJECT_ROOT, STACKS, offline_env
 
 SCEPTRE = Path(sys.executable).parent / "sceptre"
@@ -27,15 +27,13 @@ def load(path: Path, environment: str) -> dict:
 
 
 def merged(environment: str) -> dict:
-    values = load(CONFIG / "config.yaml", environment)
-    values.update(load(CONFIG / environment / "config.yaml", environment))
-    return values
+    """The environment's settings: defaults, then its own values, validated."""
+    return load_environment(PROJECT_ROOT, environment, environment_variables={})
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_every_environment_config_is_valid(environment):
-    settings = validate(merged(environment), environment=environment)
-    assert settings["domain_name"]
+    assert merged(environment)["domain_name"]
 
 
 def test_every_key_has_a_default_or_is_set_by_every_environment():

@@ -1,0 +1,282 @@
+"""The `local` environment end to end: what `bin/launch-local` runs.
+
+1. start the emulator (or reuse the one a kept run left);
+2. make a throwaway CA and a certificate for the environment's domain; import it into ACM;
+3. create the ECR repository and put an image manifest under the configured tag;
+4. start the stand-in for the ALB's data plane, serving that certificate;
+5. `sceptre launch local --yes`, then show the outputs (the health hook prints its verdict);
+6. stop what it started, unless asked to keep it running.
+
+What runs is recorded in `.local/state.json` so a kept environment can be reused or stopped.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import boto3
+
+from config_schema import ConfigError, load_environment
+from local_env import certificate_authority, emulator_process, standin_alb
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SCEPTRE = Path(sys.executable).parent / "sceptre"
+ENVIRONMENT = "local"
+
+
+class StepFailed(RuntimeError):
+    """One step of the local launch failed; the message says which and why."""
+
+
+@dataclass
+class State:
+    """What a local environment has running, as recorded in .local/state.json."""
+    endpoint: str = ""
+    emulator_pid: int = 0
+    standin_pid: int = 0
+    https_port: int = 0
+    http_port: int = 0
+    ca_bundle: str = ""
+    certificate_arn: str = ""
+    image_digest: str = ""
+
+
+@dataclass
+class LocalEnvironment:
+    """A running local environment; `env` runs sceptre (or boto3) against it."""
+    workdir: Path
+    settings: dict
+    state: State
+    emulator: emulator_process.Emulator | None = None
+    standin: standin_alb.StandinProcess | None = None
+    log: callable = print
+    env: dict = field(default_factory=dict)
+
+    def sceptre(self, *args: str, input: str | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+        """Run `sceptre <args>` in the project against this environment; output is captured."""
+        return subprocess.run([str(SCEPTRE), *args], cwd=PROJECT_ROOT, env=self.env, input=input,
+                              capture_output=True, text=True, timeout=timeout)
+
+    def client(self, service: str):
+        return boto3.client(service, endpoint_url=self.state.endpoint, region_name=self.settings["region"],
+                            aws_access_key_id="testing", aws_secret_access_key="testing")
+
+    def stop(self) -> None:
+        """Stop the stand-in and the emulator this environment started or reused (by pid)."""
+        if self.standin is not None:
+            self.standin.stop()
+        elif self.state.standin_pid:
+            _terminate(self.state.standin_pid)
+        if self.emulator is not None:
+            self.emulator.stop()
+        elif self.state.emulator_pid:
+            _terminate(self.state.emulator_pid)
+        state_file(self.workdir).unlink(missing_ok=True)
+
+
+def state_file(workdir: Path) -> Path:
+    return workdir / "state.json"
+
+
+def _terminate(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+
+
+def _alive(state: State) -> bool:
+    try:
+        os.kill(state.emulator_pid, 0)
+        urllib.request.urlopen(f"{state.endpoint}/moto-api/", timeout=2).close()
+        return True
+    except (OSError, ValueError):
+        return False
+
+
+def aws_env(endpoint: str, region: str) -> dict[str, str]:
+    """Environment variables that send every AWS call to the emulator, with dummy credentials."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        AWS_ENDPOINT_URL=endpoint,
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION=region,
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_EC2_METADATA_DISABLED="true",
+        JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20",
+    )
+    return env
+
+
+def image_manifest(repository: str, tag: str) -> str:
+    """A Docker v2 image manifest whose content (so digest) depends on the repository and tag."""
+    def digest(text: str) -> str:
+        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+    return json.dumps({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 1024,
+                   "digest": digest(f"config {repository}:{tag}")},
+        "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 4096,
+                    "digest": digest(f"layer {repository}:{tag}")}],
+    }, separators=(",", ":"))
+
+
+def start(workdir: Path | None = None, *, emulator_port: int = 0, log=print) -> LocalEnvironment:
+    """Steps 1-4: a running emulator with the certificate and image, and the stand-in ALB."""
+    workdir = Path(workdir or PROJECT_ROOT / ".local")
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        settings = load_environment(PROJECT_ROOT, ENVIRONMENT)
+    except ConfigError as err:
+        raise StepFailed(f"reading config/{ENVIRONMENT}: {err}") from err
+    local = LocalEnvironment(workdir, settings, State(), log=log)
+
+    # 1. the emulator
+    previous = State(**json.loads(state_file(workdir).read_text())) if state_file(workdir).exists() else None
+    if previous and _alive(previous):
+        local.state = previous
+        log(f"[1/5] reusing the emulator at {previous.endpoint} (pid {previous.emulator_pid})")
+    else:
+        try:
+            local.emulator = emulator_process.start(port=emulator_port, log_path=workdir / "emulator.log")
+        except emulator_process.EmulatorError as err:
+            raise StepFailed(f"[1/5] starting the emulator: {err}") from err
+        local.state = State(endpoint=local.emulator.endpoint, emulator_pid=local.emulator.pid)
+        log(f"[1/5] emulator listening at {local.emulator.endpoint} (pid {local.emulator.pid}, log {workdir / 'emulator.log'})")
+    state_file(workdir).write_text(json.dumps(asdict(local.state)))
+    domain, region = settings["domain_name"], settings["region"]
+    try:
+        # 2. a certificate the resolver finds and the stand-in serves
+        if not local.state.certificate_arn:
+            ca = certificate_authority.make_ca(workdir / "ca", "sceptre-fargate-cognito local CA")
+            leaf = certificate_authority.issue(ca, [domain], directory=workdir / "ca")
+            local.state.ca_bundle = str(ca.cert_path)
+            local.state.certificate_arn = local.client("acm").import_certificate(
+                Certificate=leaf.pem(), PrivateKey=leaf.key_pem(), CertificateChain=ca.cert_path.read_bytes(),
+            )["CertificateArn"]
+            (workdir / "server.pem").write_bytes(leaf.fullchain_path.read_bytes())
+            (workdir / "server.key").write_bytes(leaf.key_pem())
+        log(f"[2/5] certificate for {domain} from a throwaway CA ({local.state.ca_bundle}) in ACM: {local.state.certificate_arn}")
+
+        # 3. the image
+        repository, tag = settings["image_repository"], settings["image_tag"]
+        ecr = local.client("ecr")
+        try:
+            ecr.create_repository(repositoryName=repository)
+        except ecr.exceptions.RepositoryAlreadyExistsException:
+            pass
+        try:
+            image = ecr.put_image(repositoryName=repository, imageTag=tag, imageManifest=image_manifest(repository, tag))
+            local.state.image_digest = image["image"]["imageId"]["imageDigest"]
+        except ecr.exceptions.ImageAlreadyExistsException:
+            pass
+        log(f"[3/5] image {repository}:{tag} in ECR ({local.state.image_digest})")
+
+        # 4. the stand-in for the ALB's data plane
+        if local.state.standin_pid:
+            log(f"[4/5] reusing the stand-in ALB on https://127.0.0.1:{local.state.https_port} (pid {local.state.standin_pid})")
+        else:
+            cognito_stack = f"{settings['project_code']}-{ENVIRONMENT}-cognito"
+            local.standin = standin_alb.start_process(
+                workdir / "server.pem", workdir / "server.key", cognito_stack=cognito_stack,
+                env=aws_env(local.state.endpoint, region),
+            )
+            local.state.standin_pid = local.standin.pid
+            local.state.https_port, local.state.http_port = local.standin.https_port, local.standin.http_port
+            log(f"[4/5] stand-in ALB on https://127.0.0.1:{local.state.https_port} and "
+                f"http://127.0.0.1:{local.state.http_port} (pid {local.state.standin_pid})")
+    except StepFailed:
+        local.stop()
+        raise
+    except Exception as err:
+        local.stop()
+        raise StepFailed(f"preparing the emulator: {type(err).__name__}: {err}") from err
+    state_file(workdir).write_text(json.dumps(asdict(local.state)))
+
+    local.env = aws_env(local.state.endpoint, region) | {
+        "LOCAL_ALB_HTTPS_PORT": str(local.state.https_port),
+        "LOCAL_ALB_HTTP_PORT": str(local.state.http_port),
+        # The health check trusts the throwaway CA (and only it) in this environment.
+        "SSL_CERT_FILE": local.state.ca_bundle,
+    }
+    return local
+
+
+def launch(local: LocalEnvironment) -> None:
+    """Step 5: `sceptre launch local --yes`, streaming its output, then the stack outputs."""
+    local.log("[5/5] sceptre launch local --yes")
+    started = time.monotonic()
+    result = subprocess.run([str(SCEPTRE), "launch", ENVIRONMENT, "--yes"], cwd=PROJECT_ROOT, env=local.env)
+    elapsed = time.monotonic() - started
+    if result.returncode != 0:
+        raise StepFailed(f"[5/5] sceptre launch local exited {result.returncode} after {elapsed:.1f} s (output above)")
+    local.log(f"launched in {elapsed:.1f} s; stack outputs:")
+    outputs = local.sceptre("--output", "yaml", "list", "outputs", ENVIRONMENT)
+    local.log(outputs.stdout.strip() or outputs.stderr.strip())
+
+
+def stop_kept(workdir: Path) -> bool:
+    """Stop what a `--keep` run left running. True if there was something to stop."""
+    if not state_file(workdir).exists():
+        return False
+    state = State(**json.loads(state_file(workdir).read_text()))
+    LocalEnvironment(workdir, {}, state).stop()
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bin/launch-local", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--keep", action="store_true",
+                        help="leave the emulator and stand-in running, to explore them with sceptre")
+    parser.add_argument("--stop", action="store_true", help="stop what an earlier --keep left running")
+    parser.add_argument("--port", type=int, default=0, help="emulator port (default: a free one)")
+    args = parser.parse_args(argv)
+    workdir = PROJECT_ROOT / ".local"
+    if args.stop:
+        print("stopped the kept local environment" if stop_kept(workdir) else "nothing was running")
+        return 0
+
+    def log(message: str) -> None:
+        print(f"==> {message}", flush=True)
+
+    started = time.monotonic()
+    try:
+        local = start(workdir, emulator_port=args.port, log=log)
+    except StepFailed as err:
+        print(f"FAILED: {err}", file=sys.stderr)
+        return 1
+    try:
+        launch(local)
+    except StepFailed as err:
+        print(f"FAILED: {err}", file=sys.stderr)
+        return 1
+    finally:
+        if args.keep:
+            exports = " ".join(f"{k}={local.env[k]}" for k in (
+                "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION",
+                "LOCAL_ALB_HTTPS_PORT", "LOCAL_ALB_HTTP_PORT", "SSL_CERT_FILE"))
+            log("kept running. To use sceptre against it:")
+            print(f"    export {exports}\n    .venv/bin/sceptre list outputs local\n"
+                  f"    bin/launch-local --stop      # when done", flush=True)
+        else:
+            local.stop()
+            log("stopped the emulator and the stand-in")
+    log(f"done in {time.monotonic() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
