@@ -47,6 +47,9 @@ class StackState:
             text += f" ({self.status_reason})"
         if self.failure_reasons:
             text += "; last failure reasons: " + "; ".join(self.failure_reasons)
+        if self.status == "UPDATE_ROLLBACK_COMPLETE":
+            # CloudFormation restored the previous state (e.g. after the ECS circuit breaker tripped).
+            return text + ". Nothing probed: the update was rolled back and the previous version is still serving."
         return text + ". Nothing probed."
 
 

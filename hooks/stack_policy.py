@@ -1,0 +1,98 @@
+"""`!stack_policy {protect: [LogicalId, ...], enabled: <bool>}`: a CloudFormation stack policy that
+stops updates from replacing or deleting the named resources.
+
+    hooks:
+      before_update:     # in force before the update it must guard
+        - !stack_policy {protect: [UserPool], enabled: {{ env.deletion_protection | tojson }}}
+      after_create:      # a new stack is guarded from its first update on
+        - !stack_policy {protect: [UserPool], enabled: {{ env.deletion_protection | tojson }}}
+
+Enabled: allow every update, deny `Update:Replace` and `Update:Delete` on the protected logical ids
+(an update that would do either fails and rolls back; nothing is replaced). Disabled: an allow-all
+policy, because a stack policy can be replaced but never removed; a stack that never had a policy
+is left without one. The policy is set only when it differs from the stack's current one.
+Sceptre's `set-policy` command does the same by hand; it has no config key.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from sceptre.exceptions import SceptreException
+from sceptre.hooks import Hook
+
+from hooks import stack_status
+from hooks.termination_protection import parse_flag
+
+ALLOW_ALL = {"Statement": [{"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"}]}
+_LOGICAL_ID = re.compile(r"^[A-Za-z0-9]{1,255}$")  # CloudFormation's rule for logical ids
+_NOT_GUARDABLE = frozenset({"DELETE_IN_PROGRESS", "DELETE_COMPLETE"})
+
+
+class StackPolicyError(SceptreException):
+    """The hook's argument is invalid."""
+
+
+def policy(protect: list[str], enabled: bool) -> dict:
+    """The stack policy document for these logical ids."""
+    if not enabled or not protect:
+        return ALLOW_ALL
+    return {"Statement": [
+        *ALLOW_ALL["Statement"],
+        {
+            "Effect": "Deny",
+            "Action": ["Update:Replace", "Update:Delete"],
+            "Principal": "*",
+            "Resource": [f"LogicalResourceId/{logical_id}" for logical_id in protect],
+        },
+    ]}
+
+
+def parse(argument, where: str) -> tuple[list[str], bool]:
+    if not isinstance(argument, dict):
+        raise StackPolicyError(f"{where} takes {{protect: [LogicalId, ...], enabled: true|false}}, not {argument!r}")
+    unknown = set(argument) - {"protect", "enabled"}
+    if unknown:
+        raise StackPolicyError(f"{where}: unknown keys {sorted(unknown)}; expected protect and enabled")
+    protect = argument.get("protect")
+    if not isinstance(protect, list) or not protect or not all(isinstance(i, str) and _LOGICAL_ID.match(i) for i in protect):
+        raise StackPolicyError(f"{where}: protect must be a non-empty list of logical ids (letters and digits), not {protect!r}")
+    if "enabled" not in argument:
+        raise StackPolicyError(f"{where}: enabled (true or false) is required")
+    try:
+        enabled = parse_flag(argument["enabled"], f"{where}: enabled")
+    except SceptreException as err:
+        raise StackPolicyError(str(err)) from None
+    return protect, enabled
+
+
+class StackPolicy(Hook):
+    def setup(self):
+        self.protect, self.enabled = parse(self.argument, self._where())
+
+    def run(self):
+        name = self.stack.external_name
+        state = stack_status.read(self._call, name)
+        if not state.exists or state.status in _NOT_GUARDABLE:
+            self.logger.info("%s: stack %s is %s, no policy set", self._where(), name, state.status or "absent")
+            return
+        current_text = self._call("get_stack_policy", {"StackName": name}).get("StackPolicyBody")
+        current = json.loads(current_text) if current_text else None
+        wanted = policy(self.protect, self.enabled)
+        if current == wanted or (current is None and not self.enabled):
+            self.logger.info("%s: stack policy already in force (%s)", self._where(), self._summary())
+            return
+        self._call("set_stack_policy", {"StackName": name, "StackPolicyBody": json.dumps(wanted)})
+        self.logger.info("%s: stack policy set (%s)", self._where(), self._summary())
+
+    def _summary(self) -> str:
+        if not self.enabled:
+            return "allow all"
+        return "deny replace and delete of " + ", ".join(self.protect)
+
+    def _call(self, command: str, kwargs):
+        return self.stack.connection_manager.call("cloudformation", command, dict(kwargs))
+
+    def _where(self) -> str:
+        name = self.stack.name if self.stack is not None else "?"
+        return f"{name} - !stack_policy"

@@ -1,0 +1,1 @@
+"""Review of a change before it is launched: the `diff-report` command (Markdown from `sceptre diff`)."""

@@ -1,0 +1,84 @@
+"""Which property changes make CloudFormation replace a resource.
+
+The knowledge is the CloudFormation registry's own resource schemas, as shipped with cfn-lint:
+`createOnlyProperties` are the properties whose change requires replacement ("Update requires:
+Replacement" in the reference), `conditionalCreateOnlyProperties` those that may. A few legacy
+types publish no createOnlyProperties although their reference documents replacement; those are
+listed in _DOCUMENTED below, each with its source.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+REPLACE = "True"  # the vocabulary of a change set's `Replacement`
+MAY_REPLACE = "Conditional"
+NO_REPLACE = "False"
+
+# Type -> (always, conditional) top-level properties, where the registry schema has none.
+_DOCUMENTED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    # CloudFormation reference, AWS::Cognito::UserPool: AliasAttributes and UsernameAttributes
+    # "Update requires: Replacement"; Cognito's "Settings you can't change" after creation adds
+    # required attributes (Schema) and username case sensitivity (UsernameConfiguration).
+    "AWS::Cognito::UserPool": (frozenset({"AliasAttributes", "UsernameAttributes"}),
+                               frozenset({"Schema", "UsernameConfiguration"})),
+}
+
+
+def _schemas_dir() -> Path | None:
+    try:
+        import cfnlint  # installed with the project's test extra (bin/setup)
+    except ImportError:
+        return None
+    path = Path(cfnlint.__file__).parent / "data" / "schemas"
+    return path if path.is_dir() else None
+
+
+@lru_cache(maxsize=None)
+def _schema(resource_type: str, region: str) -> dict | None:
+    root = _schemas_dir()
+    if root is None:
+        return None
+    for name in (region, "us-east-1"):
+        index = root / "providers" / f"{name}.json"
+        if index.is_file():
+            digest = json.loads(index.read_text()).get(resource_type)
+            if digest:
+                return json.loads((root / "resources" / f"{digest}.json").read_text())
+    return None
+
+
+def _top_level(pointers: list[str] | None) -> tuple[set[str], set[str]]:
+    """('/properties/A', '/properties/B/C') -> ({'A'}, {'B'}): whole properties, nested ones."""
+    whole, nested = set(), set()
+    for pointer in pointers or []:
+        parts = pointer.split("/")
+        if len(parts) >= 3 and parts[1] == "properties":
+            (whole if len(parts) == 3 else nested).add(parts[2])
+    return whole, nested
+
+
+def is_known(resource_type: str, region: str = "us-east-1") -> bool:
+    return resource_type in _DOCUMENTED or _schema(resource_type, region) is not None
+
+
+def replacement(resource_type: str, changed_properties: set[str], region: str = "us-east-1") -> str:
+    """True, Conditional or False: what CloudFormation does when these top-level properties change."""
+    if not changed_properties:
+        return NO_REPLACE
+    if resource_type in _DOCUMENTED:
+        always, conditional = (set(s) for s in _DOCUMENTED[resource_type])
+    else:
+        schema = _schema(resource_type, region)
+        if schema is None:
+            return MAY_REPLACE  # unknown type (custom resource, new type): say so rather than guess
+        always, nested = _top_level(schema.get("createOnlyProperties"))
+        cond_whole, cond_nested = _top_level(schema.get("conditionalCreateOnlyProperties"))
+        # A change anywhere inside a property that has a create-only part may touch that part.
+        conditional = nested | cond_whole | cond_nested
+    if changed_properties & always:
+        return REPLACE
+    if changed_properties & conditional:
+        return MAY_REPLACE
+    return NO_REPLACE
