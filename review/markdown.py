@@ -4,7 +4,7 @@ from __future__ import annotations
 from review.stack_changes import ParameterChange, ResourceChange, StackChanges, placeholder
 from review.update_behaviour import MAY_REPLACE, REPLACE
 
-MAX_VALUE = 120  # characters of a parameter value shown; the rest is elided
+MAX_VALUE = 400  # characters of a parameter value shown (an image URI with its digest fits); the rest is elided
 _PAST = {"Add": "added", "Modify": "modified", "Remove": "removed"}
 _REPLACEMENT_WORDS = {REPLACE: "**replace**", MAY_REPLACE: "**may replace**"}
 

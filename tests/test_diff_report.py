@@ -1,0 +1,212 @@
+"""The `diff-report` command: what a launch would change, as Markdown a reviewer reads.
+
+Rendering is tested on Sceptre's own StackDiff shapes; the no-false-difference property and a known
+change are tested on a `local` environment launched on the emulator.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sceptre.diffing.stack_differ import StackConfiguration, StackDiff
+
+from review import diff_report
+from review.markdown import render
+from review.stack_changes import stack_changes
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DIFF_REPORT = Path(sys.executable).parent / "diff-report"
+
+NETWORK = {
+    "Parameters": {"Cidr": {"Type": "String"}},
+    "Resources": {
+        "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": {"Ref": "Cidr"}}},
+        "Subnet": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.0.0.0/24"}},
+        "Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 30}},
+    },
+}
+
+
+def config(parameters: dict, name="webapp-dev-network") -> StackConfiguration:
+    return StackConfiguration(stack_name=name, parameters=parameters, stack_tags={"Project": "webapp"},
+                              notifications=[], cloudformation_service_role=None)
+
+
+def changes(old_template, new_template, old_parameters, new_parameters, deployed=True, name="dev/network.yaml"):
+    """StackChanges from the two sides, in the shape ReportDiffer hands them over."""
+    diff = StackDiff("webapp-dev-network", (old_template, new_template),
+                     (config(old_parameters) if deployed else None, config(new_parameters)),
+                     deployed, config(new_parameters), json.dumps(new_template))
+    return stack_changes(name, diff, region="eu-west-1")
+
+
+def with_(template: dict, **resources) -> dict:
+    copy = json.loads(json.dumps(template))
+    for logical_id, resource in resources.items():
+        if resource is None:
+            del copy["Resources"][logical_id]
+        else:
+            copy["Resources"][logical_id] = resource
+    return copy
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+def test_a_stack_with_nothing_changed_says_no_change_and_exits_0():
+    stack = changes(NETWORK, NETWORK, {"Cidr": "10.0.0.0/16"}, {"Cidr": "10.0.0.0/16"})
+    report = render("dev", [stack])
+
+    assert "**No change.** Launching `dev` now would change nothing." in report
+    assert "| `dev/network.yaml` | no change |" in report
+    assert "CAUTION" not in report
+    assert diff_report.exit_status([stack]) == diff_report.NO_CHANGE
+
+
+def test_a_changed_vpc_cidr_is_called_out_at_the_top_as_a_vpc_replacement_and_replaces_its_subnet():
+    stack = changes(NETWORK, NETWORK, {"Cidr": "10.0.0.0/16"}, {"Cidr": "10.1.0.0/16"})
+    report = render("dev", [stack])
+
+    assert report.index("[!CAUTION]") < report.index("| stack | result |")
+    assert ("> - `dev/network.yaml`: VPC (every subnet, endpoint and task in it) `Vpc` (AWS::EC2::VPC) "
+            "will be **replaced** — because of parameter Cidr") in report
+    assert "| `Cidr` | `10.0.0.0/16` | `10.1.0.0/16` |" in report
+    assert "| modify | `Vpc` | AWS::EC2::VPC | **replace** | parameter Cidr |" in report
+    assert "| modify | `Subnet` | AWS::EC2::Subnet | **replace** | new Vpc |" in report
+    assert "`Logs`" not in report
+    assert diff_report.exit_status([stack]) == diff_report.DESTRUCTIVE
+
+
+def test_a_property_change_that_updates_in_place_is_a_modification_without_replacement():
+    new = with_(NETWORK, Logs={"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 365}})
+    stack = changes(NETWORK, new, {"Cidr": "10.0.0.0/16"}, {"Cidr": "10.0.0.0/16"})
+    report = render("dev", [stack])
+
+    assert "| modify | `Logs` | AWS::Logs::LogGroup | no | property RetentionInDays |" in report
+    assert "| `dev/network.yaml` | resources: 1 modified |" in report
+    assert "CAUTION" not in report
+    assert diff_report.exit_status([stack]) == diff_report.CHANGES
+
+
+def test_a_removed_log_group_and_an_added_resource_are_listed_and_the_removal_called_out():
+    new = with_(NETWORK, Logs=None, Topic={"Type": "AWS::SNS::Topic"})
+    report = render("dev", [changes(NETWORK, new, {"Cidr": "x"}, {"Cidr": "x"})])
+
+    assert "| **remove** | `Logs` | AWS::Logs::LogGroup | — |  |" in report
+    assert "| add | `Topic` | AWS::SNS::Topic | — |  |" in report
+    assert "`Logs` (AWS::Logs::LogGroup) will be **removed**" in report
+    assert "resources: 1 added, 1 removed" in report
+
+
+def test_a_retained_user_pool_is_still_called_out_and_the_report_says_it_is_kept():
+    pool = {"UserPool": {"Type": "AWS::Cognito::UserPool", "DeletionPolicy": "Retain",
+                         "UpdateReplacePolicy": "Retain", "Properties": {"UsernameAttributes": ["email"]}}}
+    old = {"Resources": pool}
+    new = {"Resources": {"UserPool": {**pool["UserPool"], "Properties": {"UsernameAttributes": ["phone_number"]}}}}
+    report = render("prod", [changes(old, new, {}, {}, name="prod/cognito.yaml")])
+
+    assert ("`UserPool` (AWS::Cognito::UserPool) will be **replaced** — because of property UsernameAttributes "
+            "(the old one is retained, not deleted, by its Retain policy)") in report
+
+
+def test_a_parameter_feeding_a_create_only_property_replaces_the_resource():
+    template = {"Parameters": {"VpcId": {"Type": "String"}, "Delay": {"Type": "String"}},
+                "Resources": {"TargetGroup": {"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": {
+                    "VpcId": {"Ref": "VpcId"},
+                    "TargetGroupAttributes": [{"Key": "d", "Value": {"Fn::Sub": "${Delay}"}}]}}}}
+
+    moved_vpc = changes(template, template, {"VpcId": "vpc-1", "Delay": "20"}, {"VpcId": "vpc-2", "Delay": "20"})
+    slower = changes(template, template, {"VpcId": "vpc-1", "Delay": "20"}, {"VpcId": "vpc-1", "Delay": "60"})
+
+    assert [(r.logical_id, r.replacement, r.causes) for r in moved_vpc.resources] == [("TargetGroup", "True", ["parameter VpcId"])]
+    assert [(r.logical_id, r.replacement, r.causes) for r in slower.resources] == [("TargetGroup", "False", ["parameter Delay"])]
+
+
+def test_a_stack_not_launched_yet_is_a_new_stack_with_placeholders_for_outputs_not_known_yet():
+    placeholder = "{ !StackOutput(dev/network.yaml::VpcId) }"
+    report = render("dev", [changes({}, NETWORK, {}, {"Cidr": placeholder}, deployed=False)])
+
+    assert "| `dev/network.yaml` | **new stack**: 3 resources to create |" in report
+    assert "| `Cidr` | _(not passed: template default)_ | _known after its dependency launches_ (`!stack_output dev/network.yaml::VpcId`) |" in report
+    assert "CAUTION" not in report
+
+
+def test_noecho_parameters_are_masked_and_said_to_be_incomparable():
+    report = render("dev", [changes(NETWORK, NETWORK, {"Cidr": "****"}, {"Cidr": "****"})])
+    assert "No change.\nNoEcho parameters cannot be compared (CloudFormation never returns them): Cidr." in report
+
+
+def test_a_pipe_in_a_value_does_not_break_the_table():
+    report = render("dev", [changes(NETWORK, NETWORK, {"Cidr": "a|b"}, {"Cidr": "c"})])
+    assert "| `Cidr` | `a\\|b` | `c` |" in report
+
+
+def test_bad_arguments_exit_1_so_2_and_3_always_mean_changes():
+    result = subprocess.run([str(DIFF_REPORT)], capture_output=True, text=True)
+    assert result.returncode == 1 and "the following arguments are required: environment" in result.stderr
+
+
+# --- on a launched local environment --------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def launched(tmp_path_factory):
+    """`local` launched on the emulator, as bin/launch-local does it."""
+    from local_env import launch
+
+    local = launch.start(tmp_path_factory.mktemp("local"), log=lambda message: None)
+    try:
+        result = local.sceptre("launch", "local", "--yes")
+        assert result.returncode == 0, result.stderr[-4000:]
+        yield local
+    finally:
+        local.stop()
+
+
+def run_report(local, tmp_path, *args):
+    summary = tmp_path / "summary.md"
+    env = {**local.env, "GITHUB_STEP_SUMMARY": str(summary)}
+    result = subprocess.run([str(DIFF_REPORT), "local", "--github-step-summary", *args], cwd=PROJECT_ROOT,
+                            env=env, capture_output=True, text=True, timeout=600)
+    return result, summary
+
+
+@pytest.mark.e2e
+def test_after_a_launch_every_stack_of_local_says_no_change(launched, tmp_path):
+    result, summary = run_report(launched, tmp_path, "--output", str(tmp_path / "report.md"))
+
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    for stack in ("alb-ecs", "cognito", "network"):
+        assert f"| `local/{stack}.yaml` | no change |" in result.stdout
+    assert "**No change.** Launching `local` now would change nothing." in result.stdout
+    assert summary.read_text() == result.stdout + "\n"
+    assert (tmp_path / "report.md").read_text() == result.stdout
+
+
+@pytest.mark.e2e
+def test_a_moved_image_tag_shows_exactly_as_a_new_image_digest_and_a_replaced_task_definition(launched, tmp_path):
+    from local_env.launch import image_manifest
+
+    ecr = launched.client("ecr")
+    repository, tag = launched.settings["image_repository"], launched.settings["image_tag"]
+    [before] = ecr.describe_images(repositoryName=repository, imageIds=[{"imageTag": tag}])["imageDetails"]
+    moved = ecr.put_image(repositoryName=repository, imageTag=tag, imageManifest=image_manifest(repository, "a new build"))
+    after = moved["image"]["imageId"]["imageDigest"]
+    registry = f"123456789012.dkr.ecr.{launched.settings['region']}.amazonaws.com/{repository}"
+
+    result, _ = run_report(launched, tmp_path)
+
+    assert result.returncode == diff_report.CHANGES, result.stdout + result.stderr[-3000:]
+    assert f"| `ImageUri` | `{registry}@{before['imageDigest']}` | `{registry}@{after}` |" in result.stdout
+    assert "| modify | `TaskDefinition` | AWS::ECS::TaskDefinition | **replace** | parameter ImageUri |" in result.stdout
+    assert "| `local/alb-ecs.yaml` | 1 parameter; resources: " in result.stdout
+    assert "| `local/cognito.yaml` | no change |" in result.stdout
+    assert "| `local/network.yaml` | no change |" in result.stdout
+    assert "CAUTION" not in result.stdout
+
+    # Launching the change leaves nothing to report again.
+    launch = launched.sceptre("launch", "local", "--yes")
+    assert launch.returncode == 0, launch.stderr[-4000:]
+    again, _ = run_report(launched, tmp_path)
+    assert again.returncode == 0, again.stdout
