@@ -1,12 +1,13 @@
 """`!termination_protection <true|false>`: CloudFormation termination protection as stack config.
 
     hooks:
-      after_launch:
+      before_update:     # runs on every launch of an existing stack, even with nothing to update
+        - !termination_protection {{ env.deletion_protection | tojson }}
+      after_create:
         - !termination_protection {{ env.deletion_protection | tojson }}
 
 Sceptre has no config key for it. The hook sets the stack's EnableTerminationProtection to the
-argument after every launch (so switching it off in config takes effect too), and only when it
-differs. A stack whose creation failed is left alone: protecting it would stop the next
+argument (so switching it off in config takes effect too), and only when it differs. A stack whose creation failed is left alone: protecting it would stop the next
 `sceptre launch` from deleting and re-creating it.
 """
 from __future__ import annotations

@@ -44,9 +44,10 @@ def hooks_of(environment: str, stack: str, point: str, hook_class) -> list:
 # --- the config ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("stack", sorted(GUARDED))
-def test_prod_stacks_switch_termination_protection_on_after_every_launch(stack):
-    [hook] = hooks_of("prod", stack, "after_launch", TerminationProtection)
-    assert hook.enabled is True
+def test_prod_stacks_switch_termination_protection_on_before_every_update_and_on_creation(stack):
+    for point in ("before_update", "after_create"):
+        [hook] = hooks_of("prod", stack, point, TerminationProtection)
+        assert hook.enabled is True
 
 
 @pytest.mark.parametrize("stack", sorted(GUARDED))
@@ -59,14 +60,9 @@ def test_prod_stack_policies_guard_the_stateful_resource_before_updates_and_from
 @pytest.mark.parametrize("environment", ["dev", "local"])
 @pytest.mark.parametrize("stack", sorted(GUARDED))
 def test_dev_and_local_have_the_same_hooks_switched_off(environment, stack):
-    [protection] = hooks_of(environment, stack, "after_launch", TerminationProtection)
+    [protection] = hooks_of(environment, stack, "before_update", TerminationProtection)
     [guard] = hooks_of(environment, stack, "before_update", StackPolicy)
     assert protection.enabled is False and guard.enabled is False
-
-
-def test_termination_protection_runs_before_the_health_check_so_a_failed_check_leaves_prod_protected():
-    names = [type(h).__name__ for h in stack_config("prod", "alb-ecs").hooks["after_launch"]]
-    assert names.index("TerminationProtection") < names.index("HttpsHealthCheck")
 
 
 @pytest.mark.parametrize("stack", sorted(GUARDED))
