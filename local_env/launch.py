@@ -60,10 +60,11 @@ class LocalEnvironment:
     standin: standin_alb.StandinProcess | None = None
     log: callable = print
     env: dict = field(default_factory=dict)
+    project: Path = PROJECT_ROOT
 
     def sceptre(self, *args: str, input: str | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
         """Run `sceptre <args>` in the project against this environment; output is captured."""
-        return subprocess.run([str(SCEPTRE), *args], cwd=PROJECT_ROOT, env=self.env, input=input,
+        return subprocess.run([str(SCEPTRE), *args], cwd=self.project, env=self.env, input=input,
                               capture_output=True, text=True, timeout=timeout)
 
     def client(self, service: str):
@@ -134,15 +135,18 @@ def image_manifest(repository: str, tag: str) -> str:
     }, separators=(",", ":"))
 
 
-def start(workdir: Path | None = None, *, emulator_port: int = 0, log=print) -> LocalEnvironment:
-    """Steps 1-4: a running emulator with the certificate and image, and the stand-in ALB."""
+def start(workdir: Path | None = None, *, emulator_port: int = 0, log=print,
+          project: Path = PROJECT_ROOT) -> LocalEnvironment:
+    """Steps 1-4: a running emulator with the certificate and image, and the stand-in ALB.
+
+    `project` is the Sceptre project to read config/ from (a copy, in tests that change it)."""
     workdir = Path(workdir or PROJECT_ROOT / ".local")
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        settings = load_environment(PROJECT_ROOT, ENVIRONMENT)
+        settings = load_environment(project, ENVIRONMENT)
     except ConfigError as err:
         raise StepFailed(f"reading config/{ENVIRONMENT}: {err}") from err
-    local = LocalEnvironment(workdir, settings, State(), log=log)
+    local = LocalEnvironment(workdir, settings, State(), log=log, project=project)
 
     # 1. the emulator
     previous = State(**json.loads(state_file(workdir).read_text())) if state_file(workdir).exists() else None
@@ -219,7 +223,7 @@ def launch(local: LocalEnvironment) -> None:
     """Step 5: `sceptre launch local --yes`, streaming its output, then the stack outputs."""
     local.log("[5/5] sceptre launch local --yes")
     started = time.monotonic()
-    result = subprocess.run([str(SCEPTRE), "launch", ENVIRONMENT, "--yes"], cwd=PROJECT_ROOT, env=local.env)
+    result = subprocess.run([str(SCEPTRE), "launch", ENVIRONMENT, "--yes"], cwd=local.project, env=local.env)
     elapsed = time.monotonic() - started
     if result.returncode != 0:
         raise StepFailed(f"[5/5] sceptre launch local exited {result.returncode} after {elapsed:.1f} s (output above)")
@@ -243,8 +247,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="leave the emulator and stand-in running, to explore them with sceptre")
     parser.add_argument("--stop", action="store_true", help="stop what an earlier --keep left running")
     parser.add_argument("--port", type=int, default=0, help="emulator port (default: a free one)")
+    parser.add_argument("--state-dir", type=Path, default=PROJECT_ROOT / ".local",
+                        help="where the CA, certificate, logs and state.json go (default: .local)")
     args = parser.parse_args(argv)
-    workdir = PROJECT_ROOT / ".local"
+    workdir = args.state_dir
     if args.stop:
         print("stopped the kept local environment" if stop_kept(workdir) else "nothing was running")
         return 0

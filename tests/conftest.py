@@ -25,3 +25,18 @@ def aws(emulator, monkeypatch):
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     return emulator
+
+
+@pytest.fixture(scope="session")
+def launched_local(tmp_path_factory):
+    """The `local` environment launched with `sceptre launch local --yes` on its own emulator,
+    from a copy of the project (tests may change its config and must put it back)."""
+    from local_project import start_local
+
+    local = start_local(tmp_path_factory.mktemp("launched-local"))
+    try:
+        result = local.sceptre("launch", "local", "--yes")
+        assert result.returncode == 0, result.stdout + result.stderr
+        yield local
+    finally:
+        local.stop()

@@ -370,4 +370,5 @@ def test_every_parameter_is_described_and_constrained(environment):
 
 def test_the_health_check_hook_runs_after_every_launch(environment):
     hooks = stack_config(environment, "alb-ecs")._hooks
-    assert [type(h).__name__ for h in hooks["after_launch"]] == ["HttpsHealthCheck"]
+    # Last, so a launch is judged after every other after_launch step.
+    assert [type(h).__name__ for h in hooks["after_launch"]][-1] == "HttpsHealthCheck"

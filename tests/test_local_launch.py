@@ -1,0 +1,221 @@
+"""The whole product end to end on `local`: sceptre, the resolvers and the health hook on the emulator."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from local_env.launch import PROJECT_ROOT
+from local_project import edited, start_local
+
+pytestmark = pytest.mark.e2e
+
+STACKS = {"network": "webapp-local-network", "cognito": "webapp-local-cognito", "alb-ecs": "webapp-local-alb-ecs"}
+
+WELL_FORMED = {
+    "VpcId": r"vpc-[0-9a-f]+",
+    "VpcCidr": r"10\.10\.0\.0/16",
+    "PublicSubnetIds": r"subnet-[0-9a-f]+(,subnet-[0-9a-f]+)+",
+    "PrivateSubnetIds": r"subnet-[0-9a-f]+(,subnet-[0-9a-f]+)+",
+    "AlbSecurityGroupId": r"sg-[0-9a-f]+",
+    "ServiceSecurityGroupId": r"sg-[0-9a-f]+",
+    "AvailabilityZones": r"eu-west-1a,eu-west-1b",
+    "UserPoolArn": r"arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_\w+",
+    "UserPoolId": r"eu-west-1_\w+",
+    "UserPoolClientId": r"\w+",
+    "UserPoolDomain": r"webapp-local-123456789012",
+    "HostedUiDomain": r"webapp-local-123456789012\.auth\.eu-west-1\.amazoncognito\.com",
+    "AlbDnsName": r"[\w-]+\.eu-west-1\.elb\.amazonaws\.com",
+    "AlbHostedZoneId": r"Z[0-9A-Z]+",
+    "ServiceUrl": r"https://app\.sceptre-local\.test",
+    "AuthDomain": r"webapp-local-123456789012\.auth\.eu-west-1\.amazoncognito\.com",
+    "ClusterName": r"[\w-]+",
+    "ServiceName": r"[\w-]+",
+    "TargetGroupArn": r"arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/[\w-]+/[0-9a-f]+",
+    "LogGroupName": r"[\w/.-]+",
+}
+
+
+def stack(local, name):
+    (found,) = local.client("cloudformation").describe_stacks(StackName=STACKS[name])["Stacks"]
+    return found
+
+
+def outputs(local, name):
+    return {o["OutputKey"]: o["OutputValue"] for o in stack(local, name).get("Outputs", [])}
+
+
+def parameters(local, name):
+    return {p["ParameterKey"]: p["ParameterValue"] for p in stack(local, name)["Parameters"]}
+
+
+def event_time(local, name, status):
+    events = local.client("cloudformation").describe_stack_events(StackName=STACKS[name])["StackEvents"]
+    return min(e["Timestamp"] for e in events
+               if e["LogicalResourceId"] == STACKS[name] and e["ResourceStatus"] == status)
+
+
+def sceptre_ok(local, *args):
+    result = local.sceptre(*args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def test_network_and_cognito_are_complete_before_alb_ecs_starts(launched_local):
+    alb_started = event_time(launched_local, "alb-ecs", "CREATE_IN_PROGRESS")
+    for dependency in ("network", "cognito"):
+        assert event_time(launched_local, dependency, "CREATE_COMPLETE") <= alb_started
+
+
+def test_every_output_is_present_and_well_formed(launched_local):
+    seen = {}
+    for name in STACKS:
+        assert stack(launched_local, name)["StackStatus"] in ("CREATE_COMPLETE", "UPDATE_COMPLETE")
+        seen |= outputs(launched_local, name)
+    assert set(seen) == set(WELL_FORMED)
+    for key, pattern in WELL_FORMED.items():
+        assert re.fullmatch(pattern, seen[key]), f"{key} = {seen[key]!r}"
+
+
+def test_alb_ecs_receives_the_resolved_certificate_and_image_digest(launched_local):
+    passed = parameters(launched_local, "alb-ecs")
+    assert passed["CertificateArn"] == launched_local.state.certificate_arn
+    (image,) = launched_local.client("ecr").describe_images(
+        repositoryName="webapp", imageIds=[{"imageTag": "local"}])["imageDetails"]
+    assert passed["ImageUri"] == (
+        f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/webapp@{image['imageDigest']}")
+
+
+def test_alb_ecs_receives_the_other_stacks_outputs(launched_local):
+    passed = parameters(launched_local, "alb-ecs")
+    network, cognito = outputs(launched_local, "network"), outputs(launched_local, "cognito")
+    assert passed["PrivateSubnetIds"] == network["PrivateSubnetIds"]
+    assert passed["UserPoolArn"] == cognito["UserPoolArn"]
+    assert passed["UserPoolDomain"] == cognito["UserPoolDomain"]
+
+
+def test_diff_right_after_launch_shows_no_difference_for_any_stack(launched_local):
+    for name in STACKS:
+        result = sceptre_ok(launched_local, "diff", f"local/{name}.yaml")
+        assert "No difference to deployed stack" in result.stdout, result.stdout
+
+
+def test_a_second_launch_with_nothing_changed_is_a_no_op(launched_local):
+    before = {name: stack(launched_local, name).get("LastUpdatedTime") for name in STACKS}
+    result = sceptre_ok(launched_local, "launch", "local", "--yes")
+    assert "No updates to perform" in result.stdout + result.stderr
+    assert {name: stack(launched_local, name).get("LastUpdatedTime") for name in STACKS} == before
+
+
+def test_a_config_change_shows_exactly_in_diff_then_launch_applies_it(launched_local):
+    config = launched_local.project / "config" / "local" / "config.yaml"
+    ecs = launched_local.client("ecs")
+    service = outputs(launched_local, "alb-ecs")
+    with edited(config, r"^desired_count: 1$", "desired_count: 2"):
+        output = sceptre_ok(launched_local, "diff", "local/alb-ecs.yaml").stdout
+        assert "No difference to deployed stack webapp-local-network" in output
+        assert "No difference to deployed stack webapp-local-cognito" in output
+        diff = output.split("Difference detected for stack webapp-local-alb-ecs")[1]
+        assert re.findall(r"^\s+(root\S+):", diff, flags=re.M) == ["root.parameters['DesiredCount']"], diff
+        assert re.search(r"new_value: '2'\s+old_value: '1'", diff), diff
+        assert "No template difference" in diff
+
+        sceptre_ok(launched_local, "launch", "local", "--yes")
+        (running,) = ecs.describe_services(cluster=service["ClusterName"], services=[service["ServiceName"]])["services"]
+        assert running["desiredCount"] == 2
+    sceptre_ok(launched_local, "launch", "local", "--yes")
+    (running,) = ecs.describe_services(cluster=service["ClusterName"], services=[service["ServiceName"]])["services"]
+    assert running["desiredCount"] == 1
+
+
+def test_a_missing_image_tag_fails_the_launch_with_the_resolver_message_and_changes_nothing(launched_local):
+    config = launched_local.project / "config" / "local" / "config.yaml"
+    before = {name: stack(launched_local, name)["StackStatus"] for name in STACKS}
+    with edited(config, r"^image_tag: local$", "image_tag: not-pushed"):
+        result = launched_local.sceptre("launch", "local", "--yes")
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "not-pushed" in output and "webapp" in output
+    assert "local" in output  # the tags that do exist are listed
+    assert "Traceback" not in output
+    assert {name: stack(launched_local, name)["StackStatus"] for name in STACKS} == before
+
+
+def test_a_failing_health_check_fails_the_launch_with_the_hook_summary(launched_local):
+    config = launched_local.project / "config" / "local" / "config.yaml"
+    with edited(config, r"^  deadline: \d+$", "  deadline: 3\n  timeout: 1"), \
+         edited(config, r'^  connect_to: .*$', '  connect_to: "127.0.0.1:9"'):
+        result = launched_local.sceptre("launch", "local", "--yes")
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "UNHEALTHY" in output
+    assert "refused" in output.lower()
+
+
+@pytest.fixture
+def fresh_local(tmp_path):
+    local = start_local(tmp_path)
+    try:
+        yield local
+    finally:
+        local.stop()
+
+
+def test_a_missing_certificate_fails_the_launch_and_leaves_no_stack_half_made(fresh_local):
+    acm = fresh_local.client("acm")
+    acm.delete_certificate(CertificateArn=fresh_local.state.certificate_arn)
+    result = fresh_local.sceptre("launch", "local", "--yes")
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "app.sceptre-local.test" in output and "eu-west-1" in output and "123456789012" in output
+    assert "Traceback" not in output
+    statuses = {s["StackName"]: s["StackStatus"]
+                for s in fresh_local.client("cloudformation").describe_stacks()["Stacks"]}
+    assert STACKS["alb-ecs"] not in statuses
+    assert all(status.endswith("_COMPLETE") and "ROLLBACK" not in status for status in statuses.values()), statuses
+
+
+def leftovers(local) -> dict[str, list]:
+    """Everything of ours the emulator still holds (the default VPC and its parts excepted)."""
+    ec2 = local.client("ec2")
+    vpcs = [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if not v.get("IsDefault")]
+    return {
+        "vpcs": vpcs,
+        "subnets": [s["SubnetId"] for s in ec2.describe_subnets()["Subnets"] if s["VpcId"] in vpcs],
+        "nat gateways": [n["NatGatewayId"] for n in ec2.describe_nat_gateways()["NatGateways"]
+                         if n["State"] != "deleted"],
+        "elastic ips": [a.get("AllocationId") for a in ec2.describe_addresses()["Addresses"]],
+        "load balancers": [lb["LoadBalancerArn"] for lb in local.client("elbv2").describe_load_balancers()["LoadBalancers"]],
+        "target groups": [tg["TargetGroupArn"] for tg in local.client("elbv2").describe_target_groups()["TargetGroups"]],
+        "ecs clusters": local.client("ecs").list_clusters()["clusterArns"],
+        "task definitions": local.client("ecs").list_task_definitions()["taskDefinitionArns"],
+        "log groups": [g["logGroupName"] for g in local.client("logs").describe_log_groups()["logGroups"]],
+        "roles": [r["RoleName"] for r in local.client("iam").list_roles()["Roles"]
+                  if not r["Path"].startswith("/aws-service-role/")],
+        "scalable targets": local.client("application-autoscaling").describe_scalable_targets(
+            ServiceNamespace="ecs")["ScalableTargets"],
+        "stacks": [s["StackName"] for s in local.client("cloudformation").describe_stacks()["Stacks"]],
+    }
+
+
+def test_delete_removes_every_stack_and_leaves_only_the_retained_user_pool(fresh_local):
+    sceptre_ok(fresh_local, "launch", "local", "--yes")
+    assert any(leftovers(fresh_local).values())
+    sceptre_ok(fresh_local, "delete", "local", "--yes")
+    left = {kind: items for kind, items in leftovers(fresh_local).items() if items}
+    assert left == {}
+    # The user pool is retained by design (DeletionPolicy: Retain), and nothing else of Cognito.
+    pools = fresh_local.client("cognito-idp").list_user_pools(MaxResults=10)["UserPools"]
+    assert len(pools) == 1
+
+
+def test_bin_launch_local_runs_every_step_and_stops_what_it_started(tmp_path):
+    # The README's first command, as a user runs it (setup is already done by bin/test).
+    result = subprocess.run([sys.executable, "-m", "local_env.launch", "--state-dir", str(tmp_path)],
+                            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for step in ("[1/5]", "[2/5]", "[3/5]", "[4/5]", "[5/5]", "HEALTHY", "stopped the emulator"):
+        assert step in result.stdout + result.stderr
+    assert not (tmp_path / "state.json").exists()
