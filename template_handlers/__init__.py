@@ -1,0 +1,1 @@
+"""Custom Sceptre template handlers (entry points, group sceptre.template_handlers)."""

@@ -1,0 +1,67 @@
+"""`type: cached_cdk`: sceptre-cdk-handler's `cdk` template handler, with its synth cached on disk.
+
+Importing aws_cdk and synthesising costs several seconds on every Sceptre command that touches
+the stack (launch, diff, generate), although the result only changes when its inputs do. The
+cache key covers every input of the synth: the handler arguments, sceptre_user_data, the source
+of every .py file under templates/ and the versions of the CDK packages. A miss runs the real
+handler (which validates its arguments and checks node/cdk-assets) and stores what it returned,
+so a hit always stands for a run of the real handler on identical inputs.
+Set SCEPTRE_CDK_CACHE=off to bypass it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from sceptre.template_handlers import TemplateHandler
+
+PACKAGES = ("sceptre-cdk-handler", "aws-cdk-lib", "constructs", "jsii", "cdk-bootstrapless-synthesizer")
+
+
+class CachedCdk(TemplateHandler):
+    def schema(self):
+        # The real handler validates on a miss; a hit is a run of it on these very arguments.
+        return {"type": "object"}
+
+    def handle(self) -> str:
+        key = self._key()
+        path = self._cache_dir() / f"{key}.yaml" if key else None
+        if path is not None and path.is_file():
+            self.logger.debug("CDK synth cache hit %s", path.name)
+            return path.read_text()
+        from sceptre_cdk_handler.cdk import CDK  # costs seconds: only on a miss
+
+        real = CDK(self.name, self.arguments, self.sceptre_user_data, self.connection_manager,
+                   self.stack_group_config)
+        real.validate()
+        template = real.handle()
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_text(template)
+            partial.replace(path)  # atomic: a parallel reader never sees half a file
+        return template
+
+    def _cache_dir(self) -> Path:
+        return Path(self.stack_group_config["project_path"]) / ".cache" / "cdk-synth"
+
+    def _key(self) -> str | None:
+        if os.environ.get("SCEPTRE_CDK_CACHE", "").lower() in ("off", "0", "false", "no"):
+            return None
+        try:
+            inputs = json.dumps([self.arguments, self.sceptre_user_data], sort_keys=True)
+        except TypeError:
+            return None  # an input that is not plain data (a resolver): never cache
+        digest = hashlib.sha256(inputs.encode())
+        templates = Path(self.stack_group_config["project_path"]) / "templates"
+        for source in sorted(templates.rglob("*.py")):
+            digest.update(str(source.relative_to(templates)).encode() + b"\0" + source.read_bytes())
+        for package in PACKAGES:
+            try:
+                digest.update(f"{package}=={version(package)}".encode())
+            except PackageNotFoundError:
+                digest.update(f"{package} missing".encode())
+        return digest.hexdigest()
