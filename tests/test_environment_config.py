@@ -164,3 +164,11 @@ def test_launch_with_a_broken_environment_fails_before_any_aws_call_naming_key_a
     assert "environment 'prod': fix config/prod/config.yaml" in output
     assert named in output
     assert "Could not connect" not in output and "EndpointConnectionError" not in output
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_network_stack_closes_the_vpc_default_security_group_after_every_launch(environment):
+    from templates import stack_config
+
+    hooks = stack_config(environment, "network")._hooks
+    assert "CloseDefaultSecurityGroup" in [type(h).__name__ for h in hooks["after_launch"]]

@@ -96,6 +96,24 @@ def test_alb_ecs_receives_the_other_stacks_outputs(launched_local):
     assert passed["UserPoolDomain"] == cognito["UserPoolDomain"]
 
 
+def default_security_group(local):
+    vpc = outputs(local, "network")["VpcId"]
+    (group,) = local.client("ec2").describe_security_groups(Filters=[
+        {"Name": "vpc-id", "Values": [vpc]}, {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"]
+    return group
+
+
+def test_the_vpc_default_security_group_keeps_no_rule_even_one_added_by_hand(launched_local):
+    group = default_security_group(launched_local)
+    assert (group["IpPermissions"], group["IpPermissionsEgress"]) == ([], [])
+    launched_local.client("ec2").authorize_security_group_ingress(
+        GroupId=group["GroupId"], IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                                                  "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    sceptre_ok(launched_local, "launch", "local/network.yaml", "--yes")
+    group = default_security_group(launched_local)
+    assert (group["IpPermissions"], group["IpPermissionsEgress"]) == ([], [])
+
+
 def test_diff_right_after_launch_shows_no_difference_for_any_stack(launched_local):
     for name in STACKS:
         result = sceptre_ok(launched_local, "diff", f"local/{name}.yaml")
