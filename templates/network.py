@@ -147,14 +147,9 @@ class NetworkStack(SceptreCdkStack):
             ],
             enable_dns_hostnames=True,  # required by interface endpoints' private DNS
             enable_dns_support=True,
-            # The default security group keeps the rules AWS gives it (all traffic between its
-            # own members, all egress): CloudFormation cannot remove them without a custom
-            # resource, and CDK's restrictDefaultSecurityGroup one is a Lambda asset (no offline
-            # synth, no local emulator). Instead nothing here is ever placed in it: every ENI
-            # this project creates names its own group, which the policy tests assert. Emptying
-            # it is left to the account-wide control (AWS Config vpc-default-security-group-closed
-            # with its SSM remediation; Security Hub EC2.2). checkov's CKV2_AWS_12 exists only
-            # for Terraform, so no scanner result depends on this choice.
+            # CDK's restrictDefaultSecurityGroup empties the default group with a Lambda asset (no
+            # offline synth, no local emulator); the network stack config's
+            # !close_default_security_group hook revokes its rules after every launch instead.
             restrict_default_security_group=False,
         )
         self._pin_subnet_cidrs()
@@ -209,7 +204,7 @@ class NetworkStack(SceptreCdkStack):
     def _security_groups(self, container_port: int):
         alb_sg = ec2.SecurityGroup(
             self, "AlbSecurityGroup", vpc=self.vpc, allow_all_outbound=False,
-            description="ALB: HTTPS and HTTP from the internet, out to the service port only",
+            description="ALB: HTTPS and HTTP from the internet; out to the service port and Cognito",
         )
         service_sg = ec2.SecurityGroup(
             self, "ServiceSecurityGroup", vpc=self.vpc, allow_all_outbound=False,
@@ -221,7 +216,12 @@ class NetworkStack(SceptreCdkStack):
         alb_sg.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(HTTP),
                                 "HTTP from the internet, redirected to HTTPS")
         alb_sg.add_egress_rule(service_sg, ec2.Port.tcp(container_port),
-                               "To the ECS service container port only")
+                               "To the ECS service container port")
+        # authenticate-cognito: the ALB itself calls Cognito's token and userInfo endpoints
+        # (public, no fixed addresses) when a user comes back from sign-in; without this every
+        # sign-in ends in HTTP 500 at /oauth2/idpresponse.
+        alb_sg.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(HTTPS),
+                               "HTTPS to the Cognito token and userInfo endpoints")
         service_sg.add_ingress_rule(alb_sg, ec2.Port.tcp(container_port),
                                     "Container port from the ALB only")
         # Tasks call AWS APIs (ECR, CloudWatch Logs, the app's own AWS services) over HTTPS,

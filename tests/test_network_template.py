@@ -319,8 +319,8 @@ def test_only_flow_logs_of_this_account_may_assume_the_flow_log_role(net):
 # --- security groups ----------------------------------------------------------------------------
 
 def test_nothing_uses_or_opens_the_default_security_group(net):
-    # CloudFormation cannot empty the default group without a custom resource (see network.py):
-    # the guard is that nothing is ever placed in it and no rule is ever added to it.
+    # The !close_default_security_group hook empties the group after launch (tested end to end
+    # in test_local_launch); the template's part is to place nothing in it and add no rule to it.
     assert "DefaultSecurityGroup" not in json.dumps(net.raw)
     for endpoint in net.endpoints("Interface").values():
         assert endpoint["SecurityGroupIds"], "an endpoint without a group lands in the default one"
@@ -333,12 +333,14 @@ def test_the_alb_accepts_exactly_https_and_http_from_anywhere(net):
     assert seen == expected
 
 
-def test_the_alb_sends_only_to_the_service_on_the_container_port(net):
+def test_the_alb_sends_only_to_the_service_port_and_https_for_cognito_sign_in(net):
     port = net.settings["container_port"]
     egress = [r for r in net.rules(net.alb_sg, "egress") if not is_no_traffic_placeholder(r)]
-    # At least one explicit egress rule, or AWS's default allow-all egress would stay.
-    assert [(ports(r), ref_id(r["DestinationSecurityGroupId"])) for r in egress] == \
-        [(("tcp", port, port), net.service_sg)]
+    # Explicit egress rules, or AWS's default allow-all egress would stay; HTTPS out is what
+    # authenticate-cognito needs to reach Cognito's token endpoint.
+    assert sorted((ports(r), ref_id(r["DestinationSecurityGroupId"]) if "DestinationSecurityGroupId" in r
+                   else r.get("CidrIp")) for r in egress) == \
+        sorted([(("tcp", port, port), net.service_sg), (("tcp", HTTPS, HTTPS), "0.0.0.0/0")])
 
 
 def test_the_service_accepts_only_the_container_port_and_only_from_the_alb(net):
