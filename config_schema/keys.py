@@ -123,6 +123,10 @@ KEYS: tuple[Key, ...] = (
         _pattern(r"OFF|OPTIONAL|ON", "one of OFF, OPTIONAL, ON"), required=False),
     Key("deregistration_delay", "Seconds the ALB lets in-flight requests finish on a task being replaced; raise it for long requests.",
         _integer(0, 3600), required=False),
+    Key("app_table_arn", "DynamoDB table the application reads and writes (item actions on it and its indexes). Empty: no DynamoDB access.",
+        _pattern(r"arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table/[\w.-]+", "a DynamoDB table ARN, or empty", allow_empty=True), required=False),
+    Key("bedrock_model_id", "Bedrock foundation model the application invokes. Empty: no Bedrock access.",
+        _pattern(r"[\w.:-]+", "a Bedrock model id such as anthropic.claude-3-haiku-20240307-v1:0, or empty", allow_empty=True), required=False),
     Key("health_check", "Options for the after-launch HTTPS health check (see the health-check section).", _mapping, required=False),
 )
 
@@ -195,5 +199,8 @@ def load_environment(project_root, environment: str, environment_variables=None)
             stack_group_path=environment,
             environment_variable=os.environ if environment_variables is None else environment_variables,
         )
-        values.update(yaml.safe_load(text) or {})
+        loaded = yaml.safe_load(text) or {}
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"environment '{environment}': {path} must hold key: value pairs, not a {type(loaded).__name__}")
+        values.update(loaded)
     return values | validate(values, environment=environment)

@@ -172,3 +172,11 @@ def test_the_network_stack_closes_the_vpc_default_security_group_after_every_lau
 
     hooks = stack_config(environment, "network")._hooks
     assert "CloseDefaultSecurityGroup" in [type(h).__name__ for h in hooks["after_launch"]]
+
+
+def test_a_config_file_that_is_not_a_mapping_is_named(tmp_path):
+    shutil.copytree(CONFIG, tmp_path / "config")
+    (tmp_path / "config" / "dev" / "config.yaml").write_text("- region\n- eu-west-1\n")
+    with pytest.raises(ConfigError) as error:
+        load_environment(tmp_path, "dev", environment_variables={})
+    assert "config/dev/config.yaml must hold key: value pairs, not a list" in str(error.value)
