@@ -47,6 +47,17 @@ def statements(t: Template) -> list[dict]:
     return found
 
 
+def split_select(node, image_uri: str) -> str:
+    """Evaluates the Fn::Select/Fn::Split over Ref ImageUri that the template uses."""
+    if node == {"Ref": "ImageUri"}:
+        return image_uri
+    if "Fn::Select" in node:
+        index, inner = node["Fn::Select"]
+        return split_select(inner, image_uri)[int(index)]
+    delimiter, inner = node["Fn::Split"]
+    return split_select(inner, image_uri).split(delimiter)
+
+
 def as_list(value):
     return value if isinstance(value, list) else [value]
 
@@ -113,6 +124,12 @@ def test_the_execution_role_pulls_only_the_service_image_and_writes_only_its_log
     assert set(by_sid) == {"EcrLogin", "PullServiceImage", "WriteServiceLogs"}
     pull = by_sid["PullServiceImage"]["Resource"]["Fn::Sub"]
     assert pull[0] == "arn:${AWS::Partition}:ecr:${Region}:${Account}:repository/${Repository}"
+    # The Select/Split picks account, region and repository out of a real image URI.
+    uri = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/team/app@sha256:" + "a" * 64
+    raw = t.raw["Resources"]["ExecutionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    (raw_pull,) = [statement for statement in raw if statement["Sid"] == "PullServiceImage"]
+    assert {name: split_select(node, uri) for name, node in raw_pull["Resource"]["Fn::Sub"][1].items()} == {
+        "Account": "111122223333", "Region": "eu-west-1", "Repository": "team/app"}
     assert by_sid["WriteServiceLogs"]["Resource"] == {"Fn::GetAtt": ["LogGroup", "Arn"]}
 
 
@@ -122,6 +139,8 @@ def test_only_ecs_tasks_of_this_account_may_assume_the_roles(environment):
         (trust,) = t.properties(role)["AssumeRolePolicyDocument"]["Statement"]
         assert trust["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
         assert trust["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+        assert trust["Condition"]["ArnLike"] == {
+            "aws:SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*"}}
 
 
 # ---------------------------------------------------------------- listeners
@@ -141,7 +160,11 @@ def test_https_signs_users_in_with_cognito_before_forwarding(environment):
     assert auth["Type"] == "authenticate-cognito"
     config = auth["AuthenticateCognitoConfig"]
     assert config["OnUnauthenticatedRequest"] == "authenticate"
-    assert config["UserPoolArn"] == {"Ref": "UserPoolArn"} or config["UserPoolArn"]
+    parameters = stack_parameters(environment, "alb-ecs")
+    for key in ("UserPoolArn", "UserPoolClientId", "UserPoolDomain"):
+        assert config[key] is parameters[key]  # the cognito stack's output, passed through
+        assert type(parameters[key]).__name__ == "StackOutput"
+        assert parameters[key].argument == f"{environment}/cognito.yaml::{key}"
     assert "openid" in config["Scope"].split()
     assert forward["Type"] == "forward" and forward["TargetGroupArn"] == {"Ref": "TargetGroup"}
     assert https["Certificates"] == [{"CertificateArn": stack_parameters(environment, "alb-ecs")["CertificateArn"]}]
@@ -284,8 +307,9 @@ def test_the_service_runs_in_private_subnets_without_public_ip_or_ecs_exec(envir
     _, service = one(t, "AWS::ECS::Service")
     network = service["NetworkConfiguration"]["AwsvpcConfiguration"]
     assert network["AssignPublicIp"] == "DISABLED"
-    assert network["Subnets"] == {"Ref": "PrivateSubnetIds"} or "PrivateSubnetIds" in str(
-        stack_parameters(environment, "alb-ecs")["PrivateSubnetIds"])
+    private = stack_parameters(environment, "alb-ecs")["PrivateSubnetIds"]
+    assert network["Subnets"] is private  # the list parameter, fed by the network stack
+    assert private.argument == f"{environment}/network.yaml::PrivateSubnetIds"
     assert service["EnableExecuteCommand"] is False
     assert service["LaunchType"] == "FARGATE"
 
@@ -372,3 +396,9 @@ def test_the_health_check_hook_runs_after_every_launch(environment):
     hooks = stack_config(environment, "alb-ecs")._hooks
     # Last, so a launch is judged after every other after_launch step.
     assert [type(h).__name__ for h in hooks["after_launch"]][-1] == "HttpsHealthCheck"
+
+
+def test_the_application_grants_come_from_the_environment_config(environment):
+    passed, settings = stack_parameters(environment, "alb-ecs"), merged(environment)
+    assert passed["AppTableArn"] == settings["app_table_arn"]
+    assert passed["BedrockModelIds"] == settings["bedrock_model_id"]
