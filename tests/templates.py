@@ -13,8 +13,6 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("local", "dev", "prod")
 STACKS = ("network", "cognito", "alb-ecs")
@@ -51,35 +49,8 @@ def _generate(environment: str, stack: str) -> dict:
 
 
 def parse_generate_output(stdout: str) -> dict:
-    """`sceptre --output json generate` prints a JSON string holding the template (JSON or YAML)."""
-    text = json.loads(stdout)
-    if isinstance(text, list):
-        text = text[0]
-    if isinstance(text, dict):
-        text = next(iter(text.values())) if len(text) == 1 and not {"Resources"} & set(text) else text
-    if isinstance(text, str):
-        return yaml.load(text, Loader=CfnLoader)
-    return text
-
-
-class CfnLoader(yaml.SafeLoader):
-    """Loads CloudFormation YAML, turning short-form tags (!Ref, !Sub...) into their long form."""
-
-
-def _construct_tag(loader, tag_suffix, node):
-    name = "Ref" if tag_suffix == "Ref" else f"Fn::{tag_suffix}"
-    if isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-        if tag_suffix == "GetAtt":
-            value = value.split(".", 1)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)
-    return {name: value}
-
-
-CfnLoader.add_multi_constructor("!", _construct_tag)
+    """`sceptre --output json generate` prints the template itself as JSON, for every handler."""
+    return json.loads(stdout)
 
 
 @lru_cache(maxsize=None)

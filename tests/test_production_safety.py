@@ -12,7 +12,6 @@ from pathlib import Path
 
 import boto3
 import pytest
-from sceptre.exceptions import SceptreException
 from sceptre.stack import Stack
 
 from hooks import stack_status
