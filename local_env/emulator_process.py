@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from local_env import processes
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MOTO_PYTHON = PROJECT_ROOT / ".venv-moto" / "bin" / "python"
@@ -42,21 +43,9 @@ class Emulator:
     def stop(self) -> None:
         """Stop the server this object started (by its pid only)."""
         if self.process is not None:
-            if self.process.poll() is None:
-                self.process.send_signal(signal.SIGTERM)
-                try:
-                    self.process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait()
-            for stream in (self.process.stdout, self.process.stderr):
-                if stream:
-                    stream.close()
+            processes.stop(self.process)
         else:
-            try:
-                os.kill(self.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+            processes.terminate(self.pid)
 
 
 def start(port: int = 0, log_path: Path | None = None, timeout: float = 60.0) -> Emulator:

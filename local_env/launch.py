@@ -15,7 +15,6 @@ import argparse
 import hashlib
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -26,7 +25,7 @@ from pathlib import Path
 import boto3
 
 from config_schema import ConfigError, load_environment
-from local_env import certificate_authority, emulator_process, standin_alb
+from local_env import certificate_authority, emulator_process, processes, standin_alb
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SCEPTRE = Path(sys.executable).parent / "sceptre"
@@ -76,23 +75,16 @@ class LocalEnvironment:
         if self.standin is not None:
             self.standin.stop()
         elif self.state.standin_pid:
-            _terminate(self.state.standin_pid)
+            processes.terminate(self.state.standin_pid)
         if self.emulator is not None:
             self.emulator.stop()
         elif self.state.emulator_pid:
-            _terminate(self.state.emulator_pid)
+            processes.terminate(self.state.emulator_pid)
         state_file(self.workdir).unlink(missing_ok=True)
 
 
 def state_file(workdir: Path) -> Path:
     return workdir / "state.json"
-
-
-def _terminate(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
 
 
 def _alive(state: State) -> bool:

@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import ssl
 import subprocess
 import sys
@@ -27,6 +26,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterable
 from urllib.parse import quote, urlencode
+
+from local_env import processes
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -244,15 +245,7 @@ class StandinProcess:
     process: subprocess.Popen
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self.process.stdout:
-            self.process.stdout.close()
+        processes.stop(self.process)
 
 
 def start_process(cert, key, auth_domain: str | None = None, *, cognito_stack: str | None = None,
