@@ -51,7 +51,7 @@ class Emulator:
 def start(port: int = 0, log_path: Path | None = None, timeout: float = 60.0) -> Emulator:
     """Start the emulator on 127.0.0.1 (a free port unless given) and wait until it answers."""
     if not MOTO_PYTHON.exists():
-        raise EmulatorError(f"{MOTO_PYTHON} is missing: run bin/setup first")
+        raise EmulatorError(f"{MOTO_PYTHON} is missing: run bin/setup --local first")
     stderr = open(log_path, "ab") if log_path else subprocess.DEVNULL
     process = subprocess.Popen(
         [str(MOTO_PYTHON), "-m", "emulator", "--port", str(port)],

@@ -107,7 +107,6 @@ def aws_env(endpoint: str, region: str) -> dict[str, str]:
         AWS_CONFIG_FILE=os.devnull,
         AWS_SHARED_CREDENTIALS_FILE=os.devnull,
         AWS_EC2_METADATA_DISABLED="true",
-        JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20",
     )
     return env
 

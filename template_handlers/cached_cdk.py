@@ -7,6 +7,10 @@ of every .py file under templates/ and the versions of the CDK packages. A miss 
 handler (which validates its arguments and checks node/cdk-assets) and stores what it returned,
 so a hit always stands for a run of the real handler on identical inputs.
 Set SCEPTRE_CDK_CACHE=off to bypass it.
+
+jsii runs the CDK in a Node process; jsii supports Node ^22 and ^24 and prints an end-of-life
+banner on older ones, so the synth runs on the Node that bin/setup installs from the npm registry
+(package.json) unless JSII_NODE names another.
 """
 from __future__ import annotations
 
@@ -21,6 +25,13 @@ from sceptre.template_handlers import TemplateHandler
 PACKAGES = ("sceptre-cdk-handler", "aws-cdk-lib", "constructs", "jsii", "cdk-bootstrapless-synthesizer")
 
 
+def use_project_node(project_path: Path) -> None:
+    """Point jsii at the project's Node (node_modules/.bin/node) when there is one and no JSII_NODE."""
+    node = project_path / "node_modules" / ".bin" / "node"
+    if "JSII_NODE" not in os.environ and node.exists():
+        os.environ["JSII_NODE"] = str(node)
+
+
 class CachedCdk(TemplateHandler):
     def schema(self):
         # The real handler validates on a miss; a hit is a run of it on these very arguments.
@@ -32,6 +43,8 @@ class CachedCdk(TemplateHandler):
         if path is not None and path.is_file():
             self.logger.debug("CDK synth cache hit %s", path.name)
             return path.read_text()
+        self.logger.info("%s - synthesising the CDK stack (a cache miss: 6-10 s)", self.name)
+        use_project_node(Path(self.stack_group_config["project_path"]))
         from sceptre_cdk_handler.cdk import CDK  # costs seconds: only on a miss
 
         real = CDK(self.name, self.arguments, self.sceptre_user_data, self.connection_manager,

@@ -26,7 +26,6 @@ def offline_env() -> dict[str, str]:
         AWS_CONFIG_FILE=os.devnull,
         AWS_SHARED_CREDENTIALS_FILE=os.devnull,
         AWS_EC2_METADATA_DISABLED="true",
-        JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20",
         # Prove the real CDK synth, not a cached copy of it (tests/test_cached_cdk.py tests the cache).
         SCEPTRE_CDK_CACHE="off",
     )

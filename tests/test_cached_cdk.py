@@ -16,7 +16,6 @@ USER_DATA = dict(stack_config("dev", "network")._sceptre_user_data)
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     monkeypatch.delenv("SCEPTRE_CDK_CACHE", raising=False)
-    monkeypatch.setenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     shutil.copytree(PROJECT_ROOT / "templates", tmp_path / "templates")
     monkeypatch.chdir(PROJECT_ROOT)  # where node_modules/cdk-assets is, as for sceptre itself
     return tmp_path

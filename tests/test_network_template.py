@@ -439,6 +439,9 @@ def test_valid_settings_are_accepted():
 
 def synthesize(**changes) -> dict:
     """The stack synthesised in this process for settings no environment uses (yet)."""
+    from template_handlers.cached_cdk import use_project_node
+
+    use_project_node(PROJECT_ROOT)
     import aws_cdk
 
     module = network_module()

