@@ -6,6 +6,7 @@
 
 Run: .venv/bin/python benchmarks/health_check_latency.py [--interval 1.0] [--repeats 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,20 +21,26 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hooks.health_check import HealthCheck  # noqa: E402
-from hooks.options import parse  # noqa: E402
-from local_env import certificate_authority  # noqa: E402
-from local_env.standin_alb import StandinAlb  # noqa: E402
+from sceptre_fargate_cognito.health_check.check import HealthCheck  # noqa: E402
+from sceptre_fargate_cognito.health_check.options import parse  # noqa: E402
+from sceptre_fargate_cognito.local_env import certificate_authority  # noqa: E402
+from sceptre_fargate_cognito.local_env.standin_alb import StandinAlb  # noqa: E402
 
 HOST = "app.example.test"
 AUTH = "bench.auth.eu-west-1.amazoncognito.com"
 
 
 def options(alb: StandinAlb, ca, **more):
-    return parse({
-        "url": f"https://{HOST}", "connect_to": f"127.0.0.1:{alb.https_port}", "http_port": alb.http_port,
-        "ca_bundle": str(ca.cert_path), "auth_domain": AUTH, **more,
-    })
+    return parse(
+        {
+            "url": f"https://{HOST}",
+            "connect_to": f"127.0.0.1:{alb.https_port}",
+            "http_port": alb.http_port,
+            "ca_bundle": str(ca.cert_path),
+            "auth_domain": AUTH,
+            **more,
+        }
+    )
 
 
 def becoming_healthy(ca, leaf, interval: float, threshold: int, repeats: int):
@@ -43,17 +50,19 @@ def becoming_healthy(ca, leaf, interval: float, threshold: int, repeats: int):
             healthy_at: list[float] = []
             first_ok: list[float] = []
 
-            def heal():
+            def heal(healthy_at=healthy_at):
                 alb.set_health([200])
                 healthy_at.append(time.monotonic())
 
             timer = threading.Timer(random.uniform(2 * interval, 4 * interval), heal)
 
-            def emit(line: str):
+            def emit(line: str, first_ok=first_ok):
                 if " health " in line and "-> 200" in line and not first_ok:
                     first_ok.append(time.monotonic())
 
-            check = HealthCheck(options(alb, ca, interval=interval, timeout=1, healthy_threshold=threshold), emit=emit)
+            check = HealthCheck(
+                options(alb, ca, interval=interval, timeout=1, healthy_threshold=threshold), emit=emit
+            )
             timer.start()
             try:
                 verdict = check.run()
@@ -71,9 +80,20 @@ def fault_verdicts(ca, tmp: Path, repeats: int):
     now = dt.datetime.now(dt.timezone.utc)
     other_ca = certificate_authority.make_ca(tmp / "other", "Untrusted CA")
     faults = {
-        "certificate for another host": (certificate_authority.issue(ca, ["other.example.test"], directory=tmp), {}),
-        "expired certificate": (certificate_authority.issue(ca, [HOST], not_before=now - dt.timedelta(days=30),
-                                                            not_after=now - dt.timedelta(days=1), directory=tmp), {}),
+        "certificate for another host": (
+            certificate_authority.issue(ca, ["other.example.test"], directory=tmp),
+            {},
+        ),
+        "expired certificate": (
+            certificate_authority.issue(
+                ca,
+                [HOST],
+                not_before=now - dt.timedelta(days=30),
+                not_after=now - dt.timedelta(days=1),
+                directory=tmp,
+            ),
+            {},
+        ),
         "untrusted CA": (certificate_authority.issue(other_ca, [HOST]), {}),
         "401 on the health path": (None, {"health_statuses": [401]}),
         "auth not enforced (healthy_threshold 1)": (None, {"auth_enforced": False}),
@@ -113,22 +133,33 @@ def main() -> int:
         print(f"interval {args.interval:g} s, {args.repeats} runs each, loopback HTTPS (stand-in ALB)")
         ok = True
         for threshold in (1, 3):
-            detections, verdicts, requests = becoming_healthy(ca, leaf, args.interval, threshold, args.repeats)
+            detections, verdicts, requests = becoming_healthy(
+                ca, leaf, args.interval, threshold, args.repeats
+            )
             one_request = max(requests)
             target = args.interval + one_request
             print(f"\nbecoming healthy, healthy_threshold {threshold} (request max {ms(one_request)}):")
-            print(f"  healthy -> first good probe: median {ms(statistics.median(detections))}, max {ms(max(detections))}"
-                  f"  (target <= interval + one request = {ms(target)}: {'met' if max(detections) <= target else 'MISSED'})")
+            print(
+                f"  healthy -> first good probe: median {ms(statistics.median(detections))}, max {ms(max(detections))}"
+                f"  (target <= interval + one request = {ms(target)}: {'met' if max(detections) <= target else 'MISSED'})"
+            )
             expected = (threshold - 1) * args.interval
-            print(f"  healthy -> verdict:          median {ms(statistics.median(verdicts))}, max {ms(max(verdicts))}"
-                  + (f"  (target {ms(target)}: {'met' if max(verdicts) <= target else 'MISSED'})" if threshold == 1 else
-                     f"  (includes {threshold - 1} paced probes = {ms(expected)} by design)"))
+            print(
+                f"  healthy -> verdict:          median {ms(statistics.median(verdicts))}, max {ms(max(verdicts))}"
+                + (
+                    f"  (target {ms(target)}: {'met' if max(verdicts) <= target else 'MISSED'})"
+                    if threshold == 1
+                    else f"  (includes {threshold - 1} paced probes = {ms(expected)} by design)"
+                )
+            )
             ok &= max(detections) <= target and (threshold > 1 or max(verdicts) <= target)
         print("\nfaults that do not heal -> verdict (target < 1000 ms):")
         for name, times in fault_verdicts(ca, tmp, args.repeats).items():
             met = max(times) < 1.0
             ok &= met
-            print(f"  {name:<42} median {ms(statistics.median(times)):>6}, max {ms(max(times)):>6}  {'met' if met else 'MISSED'}")
+            print(
+                f"  {name:<42} median {ms(statistics.median(times)):>6}, max {ms(max(times)):>6}  {'met' if met else 'MISSED'}"
+            )
     return 0 if ok else 1
 
 

@@ -7,6 +7,7 @@ user's second launch does.
 
 Run: .venv/bin/python benchmarks/local_stack_ops.py [--runs N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,8 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from local_env import launch  # noqa: E402
 from local_project import copy_project  # noqa: E402
+
+from sceptre_fargate_cognito.local_env import launch  # noqa: E402
 
 
 def timed(local, *args: str) -> float:
@@ -46,12 +48,16 @@ def main() -> int:
                 figures["delete"].append(timed(local, "delete", "local", "--yes"))
             finally:
                 local.stop()
-            print(f"run {run + 1} ({'cold CDK cache' if run == 0 else 'warm CDK cache'}): "
-                  + ", ".join(f"{name} {values[-1]:.1f} s" for name, values in figures.items()), flush=True)
+            print(
+                f"run {run + 1} ({'cold CDK cache' if run == 0 else 'warm CDK cache'}): "
+                + ", ".join(f"{name} {values[-1]:.1f} s" for name, values in figures.items()),
+                flush=True,
+            )
     for name, values in figures.items():
         warm = values[1:] or values
-        print(f"sceptre {name:7} local: warm median {statistics.median(warm):5.1f} s, "
-              f"cold {values[0]:5.1f} s")
+        print(
+            f"sceptre {name:7} local: warm median {statistics.median(warm):5.1f} s, cold {values[0]:5.1f} s"
+        )
     print("target: launch in 10 s or less")
     return 0
 

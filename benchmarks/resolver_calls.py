@@ -3,6 +3,7 @@ three stacks. Starts its own emulator on loopback and stops it (by pid) after.
 
     .venv/bin/python benchmarks/resolver_calls.py
 """
+
 from __future__ import annotations
 
 import math
@@ -20,7 +21,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 import boto3  # noqa: E402
 from sceptre.connection_manager import ConnectionManager  # noqa: E402
 
-from local_env import emulator_process  # noqa: E402
+from sceptre_fargate_cognito.local_env import emulator_process  # noqa: E402
 
 CERTIFICATES = 2500
 STACKS = 3
@@ -42,9 +43,10 @@ def main() -> int:
         os.environ.update(emulator.aws_env())
         os.environ.pop("AWS_PROFILE", None)
         from resolver_support import import_certificate, import_many_certificates, make_stack, push_image
-        from resolvers.acm_certificate_arn import AcmCertificateArn
-        from resolvers.aws_lookup import clear_cache
-        from resolvers.ecr_image import EcrImage
+
+        from sceptre_fargate_cognito.resolvers.acm_certificate_arn import AcmCertificateArn
+        from sceptre_fargate_cognito.resolvers.aws_lookup import clear_cache
+        from sceptre_fargate_cognito.resolvers.ecr_image import EcrImage
 
         calls: Counter = Counter()
         original, wrapped = counting(calls)
@@ -56,10 +58,14 @@ def main() -> int:
         make_stack(parameters={"C": AcmCertificateArn("app.example.com")}).parameters["C"]
         elapsed = time.perf_counter() - started
         print(f"!acm_certificate_arn, {CERTIFICATES} certificates in the region:")
-        print(f"  ListCertificates calls:    {calls[('acm', 'list_certificates')]}"
-              f"   (target ceil({CERTIFICATES}/1000) = {math.ceil(CERTIFICATES / 1000)})")
+        print(
+            f"  ListCertificates calls:    {calls[('acm', 'list_certificates')]}"
+            f"   (target ceil({CERTIFICATES}/1000) = {math.ceil(CERTIFICATES / 1000)})"
+        )
         print(f"  DescribeCertificate calls: {calls[('acm', 'describe_certificate')]}   (target 0)")
-        print(f"  other calls:               {sum(calls.values()) - calls[('acm', 'list_certificates')] - calls[('acm', 'describe_certificate')]}")
+        print(
+            f"  other calls:               {sum(calls.values()) - calls[('acm', 'list_certificates')] - calls[('acm', 'describe_certificate')]}"
+        )
         print(f"  time to resolve:           {elapsed:.2f} s (emulator on loopback)")
 
         boto3.client("ecr").create_repository(repositoryName="chat-app")
@@ -74,8 +80,10 @@ def main() -> int:
                 group = [make_stack(name=f"dev/stack-{i}", parameters={"P": make()}) for i in range(stacks)]
                 with ThreadPoolExecutor(max_workers=stacks) as pool:
                     list(pool.map(lambda stack: stack.parameters["P"], group))
-                print(f"{label}, used by {stacks} stack(s) resolved in parallel: {sum(calls.values())} AWS call(s)"
-                      f" {dict((f'{s}:{c}', n) for (s, c), n in calls.items())}")
+                print(
+                    f"{label}, used by {stacks} stack(s) resolved in parallel: {sum(calls.values())} AWS call(s)"
+                    f" {dict((f'{s}:{c}', n) for (s, c), n in calls.items())}"
+                )
         ConnectionManager.call = original
     finally:
         emulator.stop()

@@ -11,6 +11,7 @@ starts up to `desired` replacements at a time. Task start-up time (image pull) i
 
 Run: .venv/bin/python benchmarks/rollout_timing.py
 """
+
 from __future__ import annotations
 
 import math
@@ -20,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from cfn_values import Template  # noqa: E402
+
 from templates import ENVIRONMENTS, stack_parameters, template  # noqa: E402
 
 
@@ -35,20 +37,32 @@ def ours(environment: str) -> dict:
     t = Template(template(environment, "alb-ecs"), stack_parameters(environment, "alb-ecs"))
     group = t.properties("TargetGroup")
     service = t.properties("Service")
-    drain = int({a["Key"]: a["Value"] for a in group["TargetGroupAttributes"]}["deregistration_delay.timeout_seconds"])
+    drain = int(
+        {a["Key"]: a["Value"] for a in group["TargetGroupAttributes"]}["deregistration_delay.timeout_seconds"]
+    )
     breaker = service["DeploymentConfiguration"]["DeploymentCircuitBreaker"]["Enable"]
     return dict(
-        interval=int(group["HealthCheckIntervalSeconds"]), healthy=int(group["HealthyThresholdCount"]),
-        unhealthy=int(group["UnhealthyThresholdCount"]), drain=drain,
-        grace=int(service["HealthCheckGracePeriodSeconds"]), desired=int(service["DesiredCount"]), breaker=breaker,
+        interval=int(group["HealthCheckIntervalSeconds"]),
+        healthy=int(group["HealthyThresholdCount"]),
+        unhealthy=int(group["UnhealthyThresholdCount"]),
+        drain=drain,
+        grace=int(service["HealthCheckGracePeriodSeconds"]),
+        desired=int(service["DesiredCount"]),
+        breaker=breaker,
     )
 
 
 # Published defaults (FACTS.md; CDK ApplicationLoadBalancedFargateService; Copilot's Load Balanced Web Service).
 REFERENCES = {
-    "article's template": dict(interval=30, healthy=2, unhealthy=2, drain=300, grace=0, desired=1, breaker=False),
-    "CDK ALB Fargate defaults": dict(interval=30, healthy=5, unhealthy=2, drain=300, grace=60, desired=1, breaker=False),
-    "Copilot defaults": dict(interval=30, healthy=5, unhealthy=2, drain=60, grace=60, desired=1, breaker=True),
+    "article's template": dict(
+        interval=30, healthy=2, unhealthy=2, drain=300, grace=0, desired=1, breaker=False
+    ),
+    "CDK ALB Fargate defaults": dict(
+        interval=30, healthy=5, unhealthy=2, drain=300, grace=60, desired=1, breaker=False
+    ),
+    "Copilot defaults": dict(
+        interval=30, healthy=5, unhealthy=2, drain=60, grace=60, desired=1, breaker=True
+    ),
 }
 
 
@@ -58,7 +72,9 @@ def main() -> int:
     for name, r in rows:
         batch = r["healthy"] * r["interval"] + r["drain"]
         formula = f"{r['healthy']} x {r['interval']} s + {r['drain']} s = {batch} s"
-        print(f"{name:28} {formula:40} {worst_case(r['grace'], r['unhealthy'], r['interval'], r['desired'], r['breaker'])}")
+        print(
+            f"{name:28} {formula:40} {worst_case(r['grace'], r['unhealthy'], r['interval'], r['desired'], r['breaker'])}"
+        )
     worst = max(ours(env)["healthy"] * ours(env)["interval"] + ours(env)["drain"] for env in ENVIRONMENTS)
     print(f"\nslowest batch of our environments: {worst} s (target: 30 s or less)")
     return 0

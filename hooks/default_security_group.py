@@ -6,12 +6,13 @@ offline synth and the local emulator. This hook does it through the EC2 API afte
 the network stack (after_launch, so a re-created VPC and rules added by hand are closed again).
 It finds the VPC from the stack's `VpcId` output; a stack that did not complete is left alone.
 """
+
 from __future__ import annotations
 
 from sceptre.exceptions import SceptreException
 from sceptre.hooks import Hook
 
-from hooks import stack_status
+from sceptre_fargate_cognito.hooks import stack_status
 
 
 class DefaultSecurityGroupError(SceptreException):
@@ -22,34 +23,57 @@ class CloseDefaultSecurityGroup(Hook):
     def setup(self):
         if self.argument not in (None, "", {}):
             raise DefaultSecurityGroupError(
-                f"{self.stack.name} - !close_default_security_group takes no argument, not {self.argument!r}")
+                f"{self.stack.name} - !close_default_security_group takes no argument, not {self.argument!r}"
+            )
 
     def run(self):
         state = stack_status.read(
-            lambda command, kwargs: self.stack.connection_manager.call("cloudformation", command, dict(kwargs)),
+            lambda command, kwargs: self.stack.connection_manager.call(
+                "cloudformation", command, dict(kwargs)
+            ),
             self.stack.external_name,
         )
         vpc_id = state.outputs.get("VpcId")
         if not state.completed or not vpc_id:
-            self.logger.warning("%s - default security group left as it is: %s", self.stack.name,
-                                state.describe_problem() if not state.completed else "no VpcId output")
+            self.logger.warning(
+                "%s - default security group left as it is: %s",
+                self.stack.name,
+                state.describe_problem() if not state.completed else "no VpcId output",
+            )
             return
-        groups = self._ec2("describe_security_groups", {
-            "Filters": [{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": ["default"]}],
-        })["SecurityGroups"]
+        groups = self._ec2(
+            "describe_security_groups",
+            {
+                "Filters": [
+                    {"Name": "vpc-id", "Values": [vpc_id]},
+                    {"Name": "group-name", "Values": ["default"]},
+                ],
+            },
+        )["SecurityGroups"]
         for group in groups:
             closed = []
-            for direction, rules in (("ingress", group.get("IpPermissions", [])),
-                                     ("egress", group.get("IpPermissionsEgress", []))):
+            for direction, rules in (
+                ("ingress", group.get("IpPermissions", [])),
+                ("egress", group.get("IpPermissionsEgress", [])),
+            ):
                 if rules:
-                    self._ec2(f"revoke_security_group_{direction}", {"GroupId": group["GroupId"], "IpPermissions": rules})
+                    self._ec2(
+                        f"revoke_security_group_{direction}",
+                        {"GroupId": group["GroupId"], "IpPermissions": rules},
+                    )
                     closed.append(f"{len(rules)} {direction}")
-            self.logger.info("%s - default security group %s of %s: %s", self.stack.name, group["GroupId"], vpc_id,
-                             "revoked " + " and ".join(closed) + " rule(s)" if closed else "already has no rule")
+            self.logger.info(
+                "%s - default security group %s of %s: %s",
+                self.stack.name,
+                group["GroupId"],
+                vpc_id,
+                "revoked " + " and ".join(closed) + " rule(s)" if closed else "already has no rule",
+            )
 
     def _ec2(self, command: str, kwargs: dict) -> dict:
         try:
             return self.stack.connection_manager.call("ec2", command, kwargs)
         except Exception as err:  # botocore's ClientError and connection errors alike
             raise DefaultSecurityGroupError(
-                f"{self.stack.name} - !close_default_security_group: ec2 {command} failed: {err}") from err
+                f"{self.stack.name} - !close_default_security_group: ec2 {command} failed: {err}"
+            ) from err

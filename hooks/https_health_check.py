@@ -5,9 +5,10 @@ and that sign-in is enforced; fail the launch otherwise.
       after_launch:
         - !https_health_check {connect_to: ..., url: https://app.example.com, auth_domain: ...}
 
-Every option is in hooks/options.py. Without `url` the target is https:// + the stack output
+Every option is in src/sceptre_fargate_cognito/health_check/options.py. Without `url` the target is https:// + the stack output
 AlbDnsName; without `auth_domain`, the stack output AuthDomain.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -17,9 +18,9 @@ from sceptre.exceptions import SceptreException
 from sceptre.hooks import Hook
 from sceptre.resolvers import Resolver
 
-from hooks import stack_status
-from hooks.health_check import HealthCheck
-from hooks.options import InvalidOptions, check_values, parse, require_targets
+from sceptre_fargate_cognito.health_check.check import HealthCheck
+from sceptre_fargate_cognito.health_check.options import InvalidOptions, check_values, parse, require_targets
+from sceptre_fargate_cognito.hooks import stack_status
 
 ALB_DNS_OUTPUT = "AlbDnsName"
 AUTH_DOMAIN_OUTPUT = "AuthDomain"

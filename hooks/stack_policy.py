@@ -13,6 +13,7 @@ policy, because a stack policy can be replaced but never removed; a stack that n
 is left without one. The policy is set only when it differs from the stack's current one.
 Sceptre's `set-policy` command does the same by hand; it has no config key.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,8 @@ import re
 from sceptre.exceptions import SceptreException
 from sceptre.hooks import Hook
 
-from hooks import stack_status
-from hooks.termination_protection import parse_flag
+from sceptre_fargate_cognito.hooks import stack_status
+from sceptre_fargate_cognito.hooks.termination_protection import parse_flag
 
 ALLOW_ALL = {"Statement": [{"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"}]}
 _LOGICAL_ID = re.compile(r"^[A-Za-z0-9]{1,255}$")  # CloudFormation's rule for logical ids
@@ -37,26 +38,36 @@ def policy(protect: list[str], enabled: bool) -> dict:
     """The stack policy document for these logical ids."""
     if not enabled or not protect:
         return ALLOW_ALL
-    return {"Statement": [
-        *ALLOW_ALL["Statement"],
-        {
-            "Effect": "Deny",
-            "Action": ["Update:Replace", "Update:Delete"],
-            "Principal": "*",
-            "Resource": [f"LogicalResourceId/{logical_id}" for logical_id in protect],
-        },
-    ]}
+    return {
+        "Statement": [
+            *ALLOW_ALL["Statement"],
+            {
+                "Effect": "Deny",
+                "Action": ["Update:Replace", "Update:Delete"],
+                "Principal": "*",
+                "Resource": [f"LogicalResourceId/{logical_id}" for logical_id in protect],
+            },
+        ]
+    }
 
 
 def parse(argument, where: str) -> tuple[list[str], bool]:
     if not isinstance(argument, dict):
-        raise StackPolicyError(f"{where} takes {{protect: [LogicalId, ...], enabled: true|false}}, not {argument!r}")
+        raise StackPolicyError(
+            f"{where} takes {{protect: [LogicalId, ...], enabled: true|false}}, not {argument!r}"
+        )
     unknown = set(argument) - {"protect", "enabled"}
     if unknown:
         raise StackPolicyError(f"{where}: unknown keys {sorted(unknown)}; expected protect and enabled")
     protect = argument.get("protect")
-    if not isinstance(protect, list) or not protect or not all(isinstance(i, str) and _LOGICAL_ID.match(i) for i in protect):
-        raise StackPolicyError(f"{where}: protect must be a non-empty list of logical ids (letters and digits), not {protect!r}")
+    if (
+        not isinstance(protect, list)
+        or not protect
+        or not all(isinstance(i, str) and _LOGICAL_ID.match(i) for i in protect)
+    ):
+        raise StackPolicyError(
+            f"{where}: protect must be a non-empty list of logical ids (letters and digits), not {protect!r}"
+        )
     if "enabled" not in argument:
         raise StackPolicyError(f"{where}: enabled (true or false) is required")
     try:
@@ -74,7 +85,9 @@ class StackPolicy(Hook):
         name = self.stack.external_name
         state = stack_status.read(self._call, name)
         if not state.exists or state.status in _NOT_GUARDABLE:
-            self.logger.info("%s: stack %s is %s, no policy set", self._where(), name, state.status or "absent")
+            self.logger.info(
+                "%s: stack %s is %s, no policy set", self._where(), name, state.status or "absent"
+            )
             return
         current_text = self._call("get_stack_policy", {"StackName": name}).get("StackPolicyBody")
         current = json.loads(current_text) if current_text else None

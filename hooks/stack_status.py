@@ -4,17 +4,29 @@ Sceptre runs after_launch hooks even when the launch returned a failed status, a
 for a stack already in progress: so the health check reads the status itself and probes only a
 stack whose last operation completed.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 # The only states in which the resources match the template the launch asked for.
 # UPDATE_COMPLETE_CLEANUP_IN_PROGRESS: the update succeeded; old resources are being removed.
-COMPLETED = frozenset({"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "IMPORT_COMPLETE"})
+COMPLETED = frozenset(
+    {"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "IMPORT_COMPLETE"}
+)
 
 # Stack-level events that open a new operation: failure reasons are collected back to the newest one.
-_OPERATION_STARTS = frozenset({"CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS", "IMPORT_IN_PROGRESS", "REVIEW_IN_PROGRESS", "DELETE_IN_PROGRESS"})
+_OPERATION_STARTS = frozenset(
+    {
+        "CREATE_IN_PROGRESS",
+        "UPDATE_IN_PROGRESS",
+        "IMPORT_IN_PROGRESS",
+        "REVIEW_IN_PROGRESS",
+        "DELETE_IN_PROGRESS",
+    }
+)
 
 Call = Callable[[str, Mapping[str, Any]], Mapping[str, Any]]  # (command, kwargs) -> CloudFormation answer
 
@@ -49,7 +61,10 @@ class StackState:
             text += "; last failure reasons: " + "; ".join(self.failure_reasons)
         if self.status == "UPDATE_ROLLBACK_COMPLETE":
             # CloudFormation restored the previous state (e.g. after the ECS circuit breaker tripped).
-            return text + ". Nothing probed: the update was rolled back and the previous version is still serving."
+            return (
+                text
+                + ". Nothing probed: the update was rolled back and the previous version is still serving."
+            )
         return text + ". Nothing probed."
 
 
@@ -61,7 +76,10 @@ def failure_reasons(stack_name: str, events: list[Mapping[str, Any]], limit: int
     reasons = []
     for event in events:
         status = event.get("ResourceStatus", "")
-        is_stack = event.get("LogicalResourceId") == stack_name and event.get("ResourceType", "AWS::CloudFormation::Stack") == "AWS::CloudFormation::Stack"
+        is_stack = (
+            event.get("LogicalResourceId") == stack_name
+            and event.get("ResourceType", "AWS::CloudFormation::Stack") == "AWS::CloudFormation::Stack"
+        )
         if status.endswith("FAILED") and event.get("ResourceStatusReason"):
             reasons.append(f"{event.get('LogicalResourceId')} {status}: {event['ResourceStatusReason']}")
         if is_stack and status in _OPERATION_STARTS:

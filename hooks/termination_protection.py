@@ -10,16 +10,27 @@ Sceptre has no config key for it. The hook sets the stack's EnableTerminationPro
 argument (so switching it off in config takes effect too), and only when it differs. A stack whose creation failed is left alone: protecting it would stop the next
 `sceptre launch` from deleting and re-creating it.
 """
+
 from __future__ import annotations
 
 from sceptre.exceptions import SceptreException
 from sceptre.hooks import Hook
 
-from hooks import stack_status
+from sceptre_fargate_cognito.hooks import stack_status
 
 # States in which a stack holds nothing to protect and Sceptre must be free to delete it.
-_NOTHING_TO_PROTECT = frozenset({"CREATE_FAILED", "ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "ROLLBACK_IN_PROGRESS",
-                                 "DELETE_IN_PROGRESS", "DELETE_COMPLETE", "DELETE_FAILED", "REVIEW_IN_PROGRESS"})
+_NOTHING_TO_PROTECT = frozenset(
+    {
+        "CREATE_FAILED",
+        "ROLLBACK_COMPLETE",
+        "ROLLBACK_FAILED",
+        "ROLLBACK_IN_PROGRESS",
+        "DELETE_IN_PROGRESS",
+        "DELETE_COMPLETE",
+        "DELETE_FAILED",
+        "REVIEW_IN_PROGRESS",
+    }
+)
 
 
 class TerminationProtectionError(SceptreException):
@@ -44,14 +55,22 @@ class TerminationProtection(Hook):
         name = self.stack.external_name
         state = stack_status.read(self._call, name)
         if not state.exists or state.status in _NOTHING_TO_PROTECT:
-            self.logger.info("%s: stack %s is %s, termination protection left alone",
-                             self._where(), name, state.status or "absent")
+            self.logger.info(
+                "%s: stack %s is %s, termination protection left alone",
+                self._where(),
+                name,
+                state.status or "absent",
+            )
             return
-        current = self._call("describe_stacks", {"StackName": name})["Stacks"][0].get("EnableTerminationProtection", False)
+        current = self._call("describe_stacks", {"StackName": name})["Stacks"][0].get(
+            "EnableTerminationProtection", False
+        )
         if current == self.enabled:
             self.logger.info("%s: termination protection already %s", self._where(), _word(self.enabled))
             return
-        self._call("update_termination_protection", {"StackName": name, "EnableTerminationProtection": self.enabled})
+        self._call(
+            "update_termination_protection", {"StackName": name, "EnableTerminationProtection": self.enabled}
+        )
         self.logger.info("%s: termination protection %s", self._where(), _word(self.enabled))
 
     def _call(self, command: str, kwargs):

@@ -8,6 +8,7 @@ a wildcard one level up (`*.example.com` covers `app.example.com`, not `a.b.exam
 `example.com`). Among equals the certificate that expires last wins, ties broken by the smallest
 ARN, so the answer does not depend on the order AWS lists them in.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,9 +17,20 @@ from typing import Any, NamedTuple
 
 from sceptre.resolvers import Resolver
 
-from resolvers.arguments import ArgumentProblem, check_keys, is_unresolved, optional_text
-from resolvers.aws_lookup import AwsCaller, Target, cached, check_target_overrides, target_for
-from resolvers.errors import ResolverError
+from sceptre_fargate_cognito.resolvers.arguments import (
+    ArgumentProblem,
+    check_keys,
+    is_unresolved,
+    optional_text,
+)
+from sceptre_fargate_cognito.resolvers.aws_lookup import (
+    AwsCaller,
+    Target,
+    cached,
+    check_target_overrides,
+    target_for,
+)
+from sceptre_fargate_cognito.resolvers.errors import ResolverError
 
 NAME = "acm_certificate_arn"
 ACCEPTED_FORMS = (

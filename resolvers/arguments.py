@@ -1,4 +1,5 @@
 """Checks shared by the resolvers' argument parsers."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -30,5 +31,7 @@ def optional_text(argument: dict, key: str) -> str | None:
     if value is None or is_unresolved(value):
         return value
     if not isinstance(value, str):
-        raise ArgumentProblem(f"{key} must be a string, not {type(value).__name__} {value!r} (quote it in YAML)")
+        raise ArgumentProblem(
+            f"{key} must be a string, not {type(value).__name__} {value!r} (quote it in YAML)"
+        )
     return value.strip()

@@ -3,16 +3,18 @@
 Every call goes through the stack's `connection_manager.call`, so the stack's region, profile and
 sceptre_role apply unless the resolver's argument overrides one of them.
 """
+
 from __future__ import annotations
 
 import re
 import threading
-from typing import Any, Callable, Hashable, Iterator, NamedTuple
+from collections.abc import Callable, Hashable, Iterator
+from typing import Any, NamedTuple
 
 from botocore.exceptions import BotoCoreError, ClientError
 from sceptre.exceptions import InvalidAWSCredentialsError, RetryLimitExceededError
 
-from resolvers.errors import ResolverError
+from sceptre_fargate_cognito.resolvers.errors import ResolverError
 
 REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 ROLE_ARN_PATTERN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")

@@ -9,6 +9,7 @@ so a launch deploys exactly the image that was reviewed and a moved tag shows in
 A digest is checked to exist. `max_severity` refuses an image whose scan found that severity or
 worse, and an image without a completed scan.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,9 +18,20 @@ from typing import Any
 
 from sceptre.resolvers import Resolver
 
-from resolvers.arguments import ArgumentProblem, check_keys, is_unresolved, optional_text
-from resolvers.aws_lookup import AwsCaller, Target, cached, check_target_overrides, target_for
-from resolvers.errors import ResolverError
+from sceptre_fargate_cognito.resolvers.arguments import (
+    ArgumentProblem,
+    check_keys,
+    is_unresolved,
+    optional_text,
+)
+from sceptre_fargate_cognito.resolvers.aws_lookup import (
+    AwsCaller,
+    Target,
+    cached,
+    check_target_overrides,
+    target_for,
+)
+from sceptre_fargate_cognito.resolvers.errors import ResolverError
 
 NAME = "ecr_image"
 ACCEPTED_FORMS = (
@@ -170,8 +182,13 @@ class EcrImage(Resolver):
     def _recent_tags(aws: AwsCaller, repository: str, registry: dict) -> str:
         images = []
         for page in aws.pages(
-            "ecr", "describe_images", "nextToken",
-            repositoryName=repository, filter={"tagStatus": "TAGGED"}, maxResults=1000, **registry,
+            "ecr",
+            "describe_images",
+            "nextToken",
+            repositoryName=repository,
+            filter={"tagStatus": "TAGGED"},
+            maxResults=1000,
+            **registry,
         ):
             images.extend(page.get("imageDetails", []))
         # Newest first; within one push time, the highest tag name first so the list is stable.
@@ -196,8 +213,12 @@ class EcrImage(Resolver):
             label = f"{repository}@{digest}"
             try:
                 findings = aws.call(
-                    "ecr", "describe_image_scan_findings",
-                    repositoryName=repository, imageId={"imageDigest": digest}, maxResults=1, **registry,
+                    "ecr",
+                    "describe_image_scan_findings",
+                    repositoryName=repository,
+                    imageId={"imageDigest": digest},
+                    maxResults=1,
+                    **registry,
                 )
             except ResolverError as err:
                 if err.aws_code == "ScanNotFoundException":
@@ -215,7 +236,8 @@ class EcrImage(Resolver):
                 )
             counts = findings.get("imageScanFindings", {}).get("findingSeverityCounts", {}) or {}
             blocking = {
-                severity: count for severity, count in counts.items()
+                severity: count
+                for severity, count in counts.items()
                 if count and severity in SEVERITIES and SEVERITIES.index(severity) >= threshold
             }
             if blocking:
@@ -223,21 +245,27 @@ class EcrImage(Resolver):
                 raise ResolverError(
                     f"!{NAME}: {label} has findings at or above max_severity {query['max_severity']}: "
                     + ", ".join(f"{severity} {count}" for severity, count in ordered if severity in blocking)
-                    + " (all findings: " + ", ".join(f"{severity} {count}" for severity, count in ordered) + ")."
+                    + " (all findings: "
+                    + ", ".join(f"{severity} {count}" for severity, count in ordered)
+                    + ")."
                 )
 
     @staticmethod
     def _platform_digests(aws: AwsCaller, repository: str, detail: dict, registry: dict) -> list[str]:
         images = aws.call(
-            "ecr", "batch_get_image",
-            repositoryName=repository, imageIds=[{"imageDigest": detail["imageDigest"]}],
-            acceptedMediaTypes=list(INDEX_MEDIA_TYPES), **registry,
+            "ecr",
+            "batch_get_image",
+            repositoryName=repository,
+            imageIds=[{"imageDigest": detail["imageDigest"]}],
+            acceptedMediaTypes=list(INDEX_MEDIA_TYPES),
+            **registry,
         ).get("images", [])
         if not images:
             raise ResolverError(f"!{NAME}: could not read the index {repository}@{detail['imageDigest']}.")
         manifest = json.loads(images[0]["imageManifest"])
         digests = [
-            entry["digest"] for entry in manifest.get("manifests", [])
+            entry["digest"]
+            for entry in manifest.get("manifests", [])
             # Build attestations (buildx provenance/SBOM) are listed as manifests but are not images.
             if entry.get("annotations", {}).get("vnd.docker.reference.type") != "attestation-manifest"
         ]

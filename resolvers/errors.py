@@ -1,4 +1,5 @@
 """The one exception type the resolvers raise when a lookup fails."""
+
 from __future__ import annotations
 
 from sceptre.exceptions import SceptreException

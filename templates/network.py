@@ -7,6 +7,7 @@ internet) and the service's (the container port from the ALB's group only).
 The stack is environment-agnostic: no region, account, partition or availability zone is written
 into the template, so one generated template fits any account and region.
 """
+
 # No `from __future__ import annotations`: sceptre-cdk-handler loads this file without a
 # sys.modules entry, and dataclasses then cannot resolve string annotations.
 import ipaddress
@@ -20,8 +21,30 @@ from aws_cdk import aws_logs as logs
 from sceptre_cdk_handler import SceptreCdkStack
 
 # Retention periods CloudWatch Logs accepts.
-VALID_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
-                        1827, 2192, 2557, 2922, 3288, 3653)
+VALID_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
 MAX_AZS = 6
 HTTPS = 443
 HTTP = 80
@@ -45,17 +68,24 @@ class NetworkSettings:
     def from_user_data(cls, data: Any) -> "NetworkSettings":
         if not isinstance(data, dict):
             raise NetworkConfigError(
-                f"network stack: sceptre_user_data must be a mapping, got {type(data).__name__}")
+                f"network stack: sceptre_user_data must be a mapping, got {type(data).__name__}"
+            )
         expected = set(cls.__dataclass_fields__)
         missing = sorted(expected - set(data))
         unknown = sorted(set(data) - expected)
         if missing or unknown:
             raise NetworkConfigError(
                 "network stack: sceptre_user_data "
-                + "; ".join(filter(None, [
-                    missing and f"is missing {', '.join(missing)}",
-                    unknown and f"has unknown keys {', '.join(unknown)}",
-                ])))
+                + "; ".join(
+                    filter(
+                        None,
+                        [
+                            missing and f"is missing {', '.join(missing)}",
+                            unknown and f"has unknown keys {', '.join(unknown)}",
+                        ],
+                    )
+                )
+            )
 
         def integer(key: str, low: int, high: int) -> int:
             value = data[key]
@@ -63,42 +93,51 @@ class NetworkSettings:
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
                 raise NetworkConfigError(
                     f"network stack: sceptre_user_data.{key} must be a whole number from {low} "
-                    f"to {high}, got {value!r}")
+                    f"to {high}, got {value!r}"
+                )
             return value
 
         prefix = data["export_prefix"]
         # Export names allow letters, digits, '-' and ':'; ours are `<project>-<env>`.
-        if not isinstance(prefix, str) or not prefix or not all(
-                c.isascii() and (c.isalnum() or c in "-:") for c in prefix):
+        if (
+            not isinstance(prefix, str)
+            or not prefix
+            or not all(c.isascii() and (c.isalnum() or c in "-:") for c in prefix)
+        ):
             raise NetworkConfigError(
                 "network stack: sceptre_user_data.export_prefix must be letters, digits and '-', "
-                f"such as webapp-prod, got {prefix!r}")
+                f"such as webapp-prod, got {prefix!r}"
+            )
         try:
             network = ipaddress.IPv4Network(data["vpc_cidr"], strict=True)
         except (ValueError, TypeError):
             raise NetworkConfigError(
                 "network stack: sceptre_user_data.vpc_cidr must be an IPv4 network in CIDR form "
-                f"such as 10.0.0.0/16, got {data['vpc_cidr']!r}") from None
+                f"such as 10.0.0.0/16, got {data['vpc_cidr']!r}"
+            ) from None
         if not 16 <= network.prefixlen <= 22:
             raise NetworkConfigError(
                 "network stack: sceptre_user_data.vpc_cidr must have a prefix length from /16 to "
-                f"/22, got {data['vpc_cidr']!r}")
+                f"/22, got {data['vpc_cidr']!r}"
+            )
         az_count = integer("az_count", 2, MAX_AZS)
         nat_gateways = integer("nat_gateways", 0, az_count)
         vpc_endpoints = data["vpc_endpoints"]
         if not isinstance(vpc_endpoints, bool):
             raise NetworkConfigError(
-                f"network stack: sceptre_user_data.vpc_endpoints must be true or false, "
-                f"got {vpc_endpoints!r}")
+                f"network stack: sceptre_user_data.vpc_endpoints must be true or false, got {vpc_endpoints!r}"
+            )
         if nat_gateways == 0 and not vpc_endpoints:
             raise NetworkConfigError(
                 "network stack: sceptre_user_data.nat_gateways is 0 and vpc_endpoints is false: "
-                "tasks in the private subnets could neither pull images nor write logs")
+                "tasks in the private subnets could neither pull images nor write logs"
+            )
         retention = data["flow_log_retention_days"]
         if isinstance(retention, bool) or retention not in VALID_RETENTION_DAYS:
             raise NetworkConfigError(
                 "network stack: sceptre_user_data.flow_log_retention_days must be one of "
-                f"{', '.join(map(str, VALID_RETENTION_DAYS))}, got {retention!r}")
+                f"{', '.join(map(str, VALID_RETENTION_DAYS))}, got {retention!r}"
+            )
         return cls(
             export_prefix=prefix,
             vpc_cidr=str(network),
@@ -134,10 +173,12 @@ class NetworkStack(SceptreCdkStack):
         super().__init__(scope, id, sceptre_user_data, **kwargs)
         self.settings = settings
 
-        private_type = (ec2.SubnetType.PRIVATE_WITH_EGRESS if settings.nat_gateways
-                        else ec2.SubnetType.PRIVATE_ISOLATED)
+        private_type = (
+            ec2.SubnetType.PRIVATE_WITH_EGRESS if settings.nat_gateways else ec2.SubnetType.PRIVATE_ISOLATED
+        )
         self.vpc = ec2.Vpc(
-            self, "Vpc",
+            self,
+            "Vpc",
             ip_addresses=ec2.IpAddresses.cidr(settings.vpc_cidr),
             max_azs=settings.az_count,
             nat_gateways=settings.nat_gateways,
@@ -169,14 +210,16 @@ class NetworkStack(SceptreCdkStack):
 
     def _pin_subnet_cidrs(self) -> None:
         for index, (public, private) in enumerate(
-                zip(self.vpc.public_subnets, self.vpc.private_subnets + self.vpc.isolated_subnets)):
+            zip(self.vpc.public_subnets, self.vpc.private_subnets + self.vpc.isolated_subnets, strict=False)
+        ):
             public_cidr, private_cidr = subnet_cidrs(self.settings.vpc_cidr, index)
             public.node.default_child.cidr_block = public_cidr
             private.node.default_child.cidr_block = private_cidr
 
     def _flow_logs(self, retention_days: int) -> None:
         log_group = logs.LogGroup(
-            self, "FlowLogGroup",
+            self,
+            "FlowLogGroup",
             # Deleting the environment deletes its flow logs; they are kept for the retention
             # period while it exists.
             removal_policy=RemovalPolicy.DESTROY,
@@ -184,13 +227,20 @@ class NetworkStack(SceptreCdkStack):
         # RetentionDays is an enum of names; the validated number goes straight to CloudFormation.
         log_group.node.default_child.retention_in_days = retention_days
         role = iam.Role(
-            self, "FlowLogRole",
+            self,
+            "FlowLogRole",
             # Only flow logs of this account may assume it (confused-deputy guard).
-            assumed_by=iam.ServicePrincipal("vpc-flow-logs.amazonaws.com", conditions={
-                "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID},
-                "ArnLike": {"aws:SourceArn": Fn.sub(
-                    "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*")},
-            }),
+            assumed_by=iam.ServicePrincipal(
+                "vpc-flow-logs.amazonaws.com",
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID},
+                    "ArnLike": {
+                        "aws:SourceArn": Fn.sub(
+                            "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*"
+                        )
+                    },
+                },
+            ),
             description="Lets VPC flow logs write to the flow log group of this VPC only",
         )
         flow_log = self.vpc.add_flow_log(
@@ -203,49 +253,61 @@ class NetworkStack(SceptreCdkStack):
 
     def _security_groups(self, container_port: int):
         alb_sg = ec2.SecurityGroup(
-            self, "AlbSecurityGroup", vpc=self.vpc, allow_all_outbound=False,
+            self,
+            "AlbSecurityGroup",
+            vpc=self.vpc,
+            allow_all_outbound=False,
             description="ALB: HTTPS and HTTP from the internet; out to the service port and Cognito",
         )
         service_sg = ec2.SecurityGroup(
-            self, "ServiceSecurityGroup", vpc=self.vpc, allow_all_outbound=False,
+            self,
+            "ServiceSecurityGroup",
+            vpc=self.vpc,
+            allow_all_outbound=False,
             description="ECS service: the container port from the ALB only",
         )
-        alb_sg.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(HTTPS),
-                                "HTTPS from the internet")
+        alb_sg.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(HTTPS), "HTTPS from the internet")
         # Port 80 exists only to answer a redirect to HTTPS.
-        alb_sg.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(HTTP),
-                                "HTTP from the internet, redirected to HTTPS")
-        alb_sg.add_egress_rule(service_sg, ec2.Port.tcp(container_port),
-                               "To the ECS service container port")
+        alb_sg.add_ingress_rule(
+            ec2.Peer.any_ipv4(), ec2.Port.tcp(HTTP), "HTTP from the internet, redirected to HTTPS"
+        )
+        alb_sg.add_egress_rule(service_sg, ec2.Port.tcp(container_port), "To the ECS service container port")
         # authenticate-cognito: the ALB itself calls Cognito's token and userInfo endpoints
         # (public, no fixed addresses) when a user comes back from sign-in; without this every
         # sign-in ends in HTTP 500 at /oauth2/idpresponse.
-        alb_sg.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(HTTPS),
-                               "HTTPS to the Cognito token and userInfo endpoints")
-        service_sg.add_ingress_rule(alb_sg, ec2.Port.tcp(container_port),
-                                    "Container port from the ALB only")
+        alb_sg.add_egress_rule(
+            ec2.Peer.any_ipv4(), ec2.Port.tcp(HTTPS), "HTTPS to the Cognito token and userInfo endpoints"
+        )
+        service_sg.add_ingress_rule(alb_sg, ec2.Port.tcp(container_port), "Container port from the ALB only")
         # Tasks call AWS APIs (ECR, CloudWatch Logs, the app's own AWS services) over HTTPS,
         # through the NAT gateways or the interface endpoints; DNS to the VPC resolver is not
         # subject to security groups.
-        service_sg.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(HTTPS),
-                                   "HTTPS to AWS APIs and ECR")
+        service_sg.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(HTTPS), "HTTPS to AWS APIs and ECR")
         return alb_sg, service_sg
 
     def _endpoints(self, private_subnets: ec2.SubnetSelection) -> None:
         # ECR image layers are served from S3: the gateway endpoint keeps them off the NAT.
         self.vpc.add_gateway_endpoint(
-            "S3Endpoint", service=ec2.GatewayVpcEndpointAwsService.S3, subnets=[private_subnets])
+            "S3Endpoint", service=ec2.GatewayVpcEndpointAwsService.S3, subnets=[private_subnets]
+        )
         endpoint_sg = ec2.SecurityGroup(
-            self, "EndpointSecurityGroup", vpc=self.vpc, allow_all_outbound=False,
+            self,
+            "EndpointSecurityGroup",
+            vpc=self.vpc,
+            allow_all_outbound=False,
             description="Interface endpoints: HTTPS from the ECS service only",
         )
-        endpoint_sg.add_ingress_rule(self.service_sg, ec2.Port.tcp(HTTPS),
-                                     "HTTPS from the ECS service")
-        for name, service in (("EcrApiEndpoint", ec2.InterfaceVpcEndpointAwsService.ECR),
-                              ("EcrDkrEndpoint", ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER),
-                              ("LogsEndpoint", ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS)):
+        endpoint_sg.add_ingress_rule(self.service_sg, ec2.Port.tcp(HTTPS), "HTTPS from the ECS service")
+        for name, service in (
+            ("EcrApiEndpoint", ec2.InterfaceVpcEndpointAwsService.ECR),
+            ("EcrDkrEndpoint", ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER),
+            ("LogsEndpoint", ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS),
+        ):
             self.vpc.add_interface_endpoint(
-                name, service=service, subnets=private_subnets, private_dns_enabled=True,
+                name,
+                service=service,
+                subnets=private_subnets,
+                private_dns_enabled=True,
                 security_groups=[endpoint_sg],
                 open=False,  # not the whole VPC CIDR: only the service's group, above
             )
@@ -255,18 +317,27 @@ class NetworkStack(SceptreCdkStack):
         outputs = {
             "VpcId": (self.vpc.vpc_id, "ID of the VPC"),
             "VpcCidr": (self.vpc.vpc_cidr_block, "IPv4 CIDR block of the VPC"),
-            "PublicSubnetIds": (Fn.join(",", [s.subnet_id for s in self.vpc.public_subnets]),
-                                "Comma-separated public subnet IDs, one per AZ (ALB, NAT)"),
-            "PrivateSubnetIds": (Fn.join(",", [s.subnet_id for s in private_subnets]),
-                                 "Comma-separated private subnet IDs, one per AZ (ECS tasks)"),
-            "AlbSecurityGroupId": (self.alb_sg.security_group_id,
-                                   "Security group of the ALB: 443/80 from the internet"),
-            "ServiceSecurityGroupId": (self.service_sg.security_group_id,
-                                       "Security group of the ECS service: container port from the ALB"),
-            "AvailabilityZones": (Fn.join(",", self.availability_zones),
-                                  "Comma-separated availability zones, in subnet order"),
+            "PublicSubnetIds": (
+                Fn.join(",", [s.subnet_id for s in self.vpc.public_subnets]),
+                "Comma-separated public subnet IDs, one per AZ (ALB, NAT)",
+            ),
+            "PrivateSubnetIds": (
+                Fn.join(",", [s.subnet_id for s in private_subnets]),
+                "Comma-separated private subnet IDs, one per AZ (ECS tasks)",
+            ),
+            "AlbSecurityGroupId": (
+                self.alb_sg.security_group_id,
+                "Security group of the ALB: 443/80 from the internet",
+            ),
+            "ServiceSecurityGroupId": (
+                self.service_sg.security_group_id,
+                "Security group of the ECS service: container port from the ALB",
+            ),
+            "AvailabilityZones": (
+                Fn.join(",", self.availability_zones),
+                "Comma-separated availability zones, in subnet order",
+            ),
         }
         for key, (value, description) in outputs.items():
-            output = CfnOutput(self, key, value=value, description=description,
-                               export_name=f"{prefix}-{key}")
+            output = CfnOutput(self, key, value=value, description=description, export_name=f"{prefix}-{key}")
             output.override_logical_id(key)

@@ -4,6 +4,7 @@ The policy tests ask "what will this property be in prod?", which depends on par
 the stack config, their defaults, and conditions. References to resources and values only AWS
 knows stay symbolic (a `Ref`/`GetAtt` dict), so tests can assert what they point at.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -46,7 +47,7 @@ class Template:
         if not isinstance(node, dict):
             return node
         if len(node) == 1:
-            (key, arg), = node.items()
+            ((key, arg),) = node.items()
             if key == "Ref":
                 if arg == "AWS::NoValue":
                     return NO_VALUE

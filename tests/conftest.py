@@ -1,9 +1,12 @@
 """Fixtures shared by every test: the emulator on loopback."""
+
 from __future__ import annotations
 
 import pytest
 
-from local_env import emulator_process
+from sceptre_fargate_cognito.local_env import emulator_process
+
+pytest_plugins = ("health_check_support", "resolver_support")
 
 
 @pytest.fixture(scope="session")

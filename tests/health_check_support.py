@@ -1,19 +1,20 @@
 """Fixtures for the health-check tests: a test CA, real stand-in ALBs on loopback, a time-warp clock.
 
-Import the fixtures with `from health_check_support import *` (pytest puts tests/ on sys.path).
+tests/conftest.py loads its fixtures as a pytest plugin; import its helpers by name.
 """
+
 from __future__ import annotations
 
 import socket
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 
-from hooks.health_check import HealthCheck, Verdict
-from hooks.options import parse
-from local_env import certificate_authority
-from local_env.standin_alb import StandinAlb
+from sceptre_fargate_cognito.health_check.check import HealthCheck, Verdict
+from sceptre_fargate_cognito.health_check.options import parse
+from sceptre_fargate_cognito.local_env import certificate_authority
+from sceptre_fargate_cognito.local_env.standin_alb import StandinAlb
 
 APP_HOST = "app.example.test"
 AUTH_DOMAIN = "chat-local.auth.eu-west-1.amazoncognito.com"
@@ -102,10 +103,22 @@ def run_check(test_ca, warp):
         values.update(overrides)
         lines: list[str] = []
         extra = {"resolver": resolver} if resolver else {}
-        verdict = HealthCheck(parse(values), clock=warp.clock, sleep=warp.sleep, emit=lines.append, **extra).run()
+        verdict = HealthCheck(
+            parse(values), clock=warp.clock, sleep=warp.sleep, emit=lines.append, **extra
+        ).run()
         return verdict, lines
 
     return run
 
 
-__all__ = ["test_ca", "app_cert", "start_alb", "warp", "run_check", "TimeWarp", "free_port", "APP_HOST", "AUTH_DOMAIN"]
+__all__ = [
+    "test_ca",
+    "app_cert",
+    "start_alb",
+    "warp",
+    "run_check",
+    "TimeWarp",
+    "free_port",
+    "APP_HOST",
+    "AUTH_DOMAIN",
+]

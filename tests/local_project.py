@@ -1,4 +1,5 @@
 """A throwaway copy of the Sceptre project, whose config a test may change, launched on `local`."""
+
 from __future__ import annotations
 
 import contextlib
@@ -6,7 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
-from local_env import launch
+from sceptre_fargate_cognito.local_env import launch
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,5 +1,6 @@
 """Helpers for the resolver tests: real certificates and images in the emulator, real Sceptre
 stacks, and a count of the AWS calls the resolvers make (the calls still reach the emulator)."""
+
 from __future__ import annotations
 
 import datetime
@@ -17,7 +18,7 @@ from cryptography.x509.oid import NameOID
 from sceptre.connection_manager import ConnectionManager
 from sceptre.stack import Stack
 
-from resolvers import aws_lookup
+from sceptre_fargate_cognito.resolvers import aws_lookup
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
@@ -39,7 +40,12 @@ def _key(kind: str):
     return _keys[kind]
 
 
-def make_certificate(names: list[str], key: str = "rsa", valid_for: datetime.timedelta = datetime.timedelta(days=90), not_after=None):
+def make_certificate(
+    names: list[str],
+    key: str = "rsa",
+    valid_for: datetime.timedelta = datetime.timedelta(days=90),
+    not_after=None,
+):
     """A self-signed certificate for names[0] with every name as a SAN: (certificate PEM, key PEM)."""
     private_key = _key(key)
     now = datetime.datetime.now(datetime.timezone.utc)
@@ -63,7 +69,9 @@ def make_certificate(names: list[str], key: str = "rsa", valid_for: datetime.tim
     )
 
 
-def import_certificate(names, key="rsa", valid_for=datetime.timedelta(days=90), client=None, not_after=None) -> str:
+def import_certificate(
+    names, key="rsa", valid_for=datetime.timedelta(days=90), client=None, not_after=None
+) -> str:
     certificate, private_key = make_certificate(names, key, valid_for, not_after)
     client = client or boto3.client("acm")
     return client.import_certificate(Certificate=certificate, PrivateKey=private_key)["CertificateArn"]
@@ -76,7 +84,11 @@ def import_many_certificates(count: int, client=None) -> list[str]:
 
     client = client or boto3.client("acm")
     with ThreadPoolExecutor(max_workers=8) as pool:
-        return list(pool.map(lambda i: import_certificate([f"site{i}.example.com"], key="ec", client=client), range(count)))
+        return list(
+            pool.map(
+                lambda i: import_certificate([f"site{i}.example.com"], key="ec", client=client), range(count)
+            )
+        )
 
 
 def moto_api(emulator, path: str, body: dict) -> None:

@@ -3,6 +3,7 @@
 A CDK synth costs seconds, so all nine are started together on first use and each test waits
 only for the template it reads.
 """
+
 from __future__ import annotations
 
 import json
@@ -10,7 +11,7 @@ import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -38,9 +39,19 @@ class GenerationError(AssertionError):
 
 def _generate(environment: str, stack: str) -> dict:
     result = subprocess.run(
-        [str(SCEPTRE), "--output", "json", "--ignore-dependencies", "generate",
-         f"{environment}/{stack}.yaml"],
-        cwd=PROJECT_ROOT, env=offline_env(), capture_output=True, text=True, timeout=300,
+        [
+            str(SCEPTRE),
+            "--output",
+            "json",
+            "--ignore-dependencies",
+            "generate",
+            f"{environment}/{stack}.yaml",
+        ],
+        cwd=PROJECT_ROOT,
+        env=offline_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     if result.returncode != 0:
         raise GenerationError(f"sceptre generate {environment}/{stack}.yaml failed:\n{result.stderr[-4000:]}")
@@ -52,7 +63,7 @@ def parse_generate_output(stdout: str) -> dict:
     return json.loads(stdout)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _futures() -> dict:
     """Starts generating every stack of every environment, three processes at a time.
 
@@ -60,7 +71,9 @@ def _futures() -> dict:
     thread-safe), and one stack that fails to generate does not hide the others.
     """
     pool = ThreadPoolExecutor(max_workers=3)
-    return {(env, stack): pool.submit(_generate, env, stack) for stack in sorted(STACKS) for env in ENVIRONMENTS}
+    return {
+        (env, stack): pool.submit(_generate, env, stack) for stack in sorted(STACKS) for env in ENVIRONMENTS
+    }
 
 
 def template(environment: str, stack: str) -> dict:
@@ -68,7 +81,7 @@ def template(environment: str, stack: str) -> dict:
     return _futures()[(environment, stack)].result()
 
 
-@lru_cache(maxsize=None)
+@cache
 def stack_config(environment: str, stack: str):
     """The Sceptre Stack of `<environment>/<stack>.yaml`, read in-process with nothing resolved."""
     from sceptre.context import SceptreContext

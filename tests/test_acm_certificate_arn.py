@@ -1,4 +1,5 @@
 """!acm_certificate_arn against the emulator's ACM, through real Sceptre stacks."""
+
 import datetime
 import time
 import urllib.request
@@ -6,21 +7,19 @@ from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 import pytest
-from sceptre.exceptions import InvalidResolverArgumentError, SceptreException
-
 from resolver_support import (
     ACCOUNT,
     REGION,
-    aws_calls,  # noqa: F401 (fixture)
     clients_for_account,
-    fresh_resolvers,  # noqa: F401 (fixture)
     import_certificate,
     import_many_certificates,
     make_stack,
     set_certificate_status,
 )
-from resolvers.acm_certificate_arn import AcmCertificateArn
-from resolvers.errors import ResolverError
+from sceptre.exceptions import InvalidResolverArgumentError, SceptreException
+
+from sceptre_fargate_cognito.resolvers.acm_certificate_arn import AcmCertificateArn
+from sceptre_fargate_cognito.resolvers.errors import ResolverError
 
 pytestmark = pytest.mark.usefixtures("fresh_resolvers")
 DAY = datetime.timedelta(days=1)
@@ -234,7 +233,9 @@ def test_an_unknown_profile_is_one_clear_error():
 
 def test_the_sceptre_role_in_the_argument_is_assumed():
     role = "arn:aws:iam::210987654321:role/certificate-reader"
-    theirs = import_certificate(["app.example.com"], client=clients_for_account("210987654321")["session"].client("acm"))
+    theirs = import_certificate(
+        ["app.example.com"], client=clients_for_account("210987654321")["session"].client("acm")
+    )
     import_certificate(["app.example.com"])
     assert resolve({"domain": "app.example.com", "sceptre_role": role}) == theirs
 
@@ -244,7 +245,9 @@ def test_the_sceptre_role_in_the_argument_is_assumed():
 
 def test_an_unknown_region_is_one_clear_error_naming_the_call():
     message = failure({"domain": "app.example.com", "region": "xx-nowhere-1"})
-    assert message.startswith("dev/alb-ecs - !acm_certificate_arn: acm ListCertificates failed in region xx-nowhere-1")
+    assert message.startswith(
+        "dev/alb-ecs - !acm_certificate_arn: acm ListCertificates failed in region xx-nowhere-1"
+    )
 
 
 @pytest.fixture
@@ -304,7 +307,9 @@ def test_access_denied_is_one_clear_error_naming_the_call_and_the_permission(enf
         ({"domain": "app.example.com", "sceptre_role": "deployer"}, "not an IAM role ARN"),
     ],
 )
-def test_a_malformed_argument_is_rejected_when_the_config_loads_showing_the_accepted_forms(argument, problem, aws_calls):
+def test_a_malformed_argument_is_rejected_when_the_config_loads_showing_the_accepted_forms(
+    argument, problem, aws_calls
+):
     with pytest.raises(InvalidResolverArgumentError) as rejected:
         make_stack(parameters={"CertificateArn": AcmCertificateArn(argument)})
     assert problem in str(rejected.value)

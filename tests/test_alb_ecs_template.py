@@ -2,16 +2,17 @@
 
 Scanners miss most of these (FACTS.md), so removing or weakening any one must fail a test here.
 """
+
 from __future__ import annotations
 
 import json
 import re
 
 import pytest
-
 from cfn_values import Template
-from templates import ENVIRONMENTS, stack_config, stack_parameters, template
 from test_environment_config import merged
+
+from templates import ENVIRONMENTS, stack_config, stack_parameters, template
 
 pytestmark = pytest.mark.parametrize("environment", ENVIRONMENTS)
 
@@ -23,7 +24,7 @@ def alb_ecs(environment: str, **overrides) -> Template:
 
 
 def one(t: Template, type_: str) -> tuple[str, dict]:
-    (logical_id, _), = t.resources(type_).items()
+    ((logical_id, _),) = t.resources(type_).items()
     return logical_id, t.properties(logical_id)
 
 
@@ -80,13 +81,24 @@ def test_the_task_role_is_passed_as_an_arn_not_a_name(environment):
 # Actions for which AWS offers no resource-level permission.
 STAR_RESOURCE_ALLOWED = {
     "ecr:GetAuthorizationToken",
-    "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
-    "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
 }
 
 
-@pytest.mark.parametrize("grants", [{}, {"AppTableArn": "arn:aws:dynamodb:eu-west-1:111122223333:table/t",
-                                        "BedrockModelIds": "anthropic.claude-3-haiku", "EnableExecuteCommand": "true"}])
+@pytest.mark.parametrize(
+    "grants",
+    [
+        {},
+        {
+            "AppTableArn": "arn:aws:dynamodb:eu-west-1:111122223333:table/t",
+            "BedrockModelIds": "anthropic.claude-3-haiku",
+            "EnableExecuteCommand": "true",
+        },
+    ],
+)
 def test_no_policy_grants_a_wildcard_action_or_a_star_resource_it_could_scope(environment, grants):
     t = alb_ecs(environment, **grants)
     found = statements(t)
@@ -101,8 +113,11 @@ def test_no_policy_grants_a_wildcard_action_or_a_star_resource_it_could_scope(en
 
 
 def test_the_application_gets_only_the_resources_its_parameters_name(environment):
-    t = alb_ecs(environment, AppTableArn="arn:aws:dynamodb:eu-west-1:111122223333:table/app",
-                BedrockModelIds="anthropic.claude-3-haiku")
+    t = alb_ecs(
+        environment,
+        AppTableArn="arn:aws:dynamodb:eu-west-1:111122223333:table/app",
+        BedrockModelIds="anthropic.claude-3-haiku",
+    )
     app = [s for s in statements(t) if s.get("Sid") in ("AppTable", "InvokeModel")]
     assert {s["Sid"] for s in app} == {"AppTable", "InvokeModel"}
     table = next(s for s in app if s["Sid"] == "AppTable")
@@ -120,7 +135,9 @@ def test_without_grants_the_task_role_has_no_permissions(environment):
 
 def test_the_execution_role_pulls_only_the_service_image_and_writes_only_its_log_group(environment):
     t = alb_ecs(environment)
-    by_sid = {s["Sid"]: s for s in t.properties("ExecutionRole")["Policies"][0]["PolicyDocument"]["Statement"]}
+    by_sid = {
+        s["Sid"]: s for s in t.properties("ExecutionRole")["Policies"][0]["PolicyDocument"]["Statement"]
+    }
     assert set(by_sid) == {"EcrLogin", "PullServiceImage", "WriteServiceLogs"}
     pull = by_sid["PullServiceImage"]["Resource"]["Fn::Sub"]
     assert pull[0] == "arn:${AWS::Partition}:ecr:${Region}:${Account}:repository/${Repository}"
@@ -129,7 +146,10 @@ def test_the_execution_role_pulls_only_the_service_image_and_writes_only_its_log
     raw = t.raw["Resources"]["ExecutionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
     (raw_pull,) = [statement for statement in raw if statement["Sid"] == "PullServiceImage"]
     assert {name: split_select(node, uri) for name, node in raw_pull["Resource"]["Fn::Sub"][1].items()} == {
-        "Account": "111122223333", "Region": "eu-west-1", "Repository": "team/app"}
+        "Account": "111122223333",
+        "Region": "eu-west-1",
+        "Repository": "team/app",
+    }
     assert by_sid["WriteServiceLogs"]["Resource"] == {"Fn::GetAtt": ["LogGroup", "Arn"]}
 
 
@@ -140,7 +160,8 @@ def test_only_ecs_tasks_of_this_account_may_assume_the_roles(environment):
         assert trust["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
         assert trust["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
         assert trust["Condition"]["ArnLike"] == {
-            "aws:SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*"}}
+            "aws:SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*"}
+        }
 
 
 # ---------------------------------------------------------------- listeners
@@ -167,7 +188,9 @@ def test_https_signs_users_in_with_cognito_before_forwarding(environment):
         assert parameters[key].argument == f"{environment}/cognito.yaml::{key}"
     assert "openid" in config["Scope"].split()
     assert forward["Type"] == "forward" and forward["TargetGroupArn"] == {"Ref": "TargetGroup"}
-    assert https["Certificates"] == [{"CertificateArn": stack_parameters(environment, "alb-ecs")["CertificateArn"]}]
+    assert https["Certificates"] == [
+        {"CertificateArn": stack_parameters(environment, "alb-ecs")["CertificateArn"]}
+    ]
 
 
 def test_plain_http_only_redirects_permanently_to_https(environment):
@@ -223,7 +246,7 @@ def test_access_logs_go_to_the_configured_bucket_and_are_off_without_one(environ
 def test_a_waf_web_acl_is_associated_only_when_given(environment):
     arn = "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/app/0d1e2f3a-aaaa-bbbb-cccc-111122223333"
     t = alb_ecs(environment, WafWebAclArn=arn)
-    (_, association), = [(k, t.properties(k)) for k in t.resources("AWS::WAFv2::WebACLAssociation")]
+    ((_, association),) = [(k, t.properties(k)) for k in t.resources("AWS::WAFv2::WebACLAssociation")]
     assert association == {"ResourceArn": {"Ref": "LoadBalancer"}, "WebACLArn": arn}
     assert not alb_ecs(environment, WafWebAclArn="").resources("AWS::WAFv2::WebACLAssociation")
 
@@ -247,7 +270,9 @@ def test_targets_are_task_ips_checked_on_the_health_path(environment):
 def test_a_rollout_batch_moves_in_30_seconds_or_less_with_the_configured_drain(environment):
     t = alb_ecs(environment)
     _, group = one(t, "AWS::ElasticLoadBalancingV2::TargetGroup")
-    drain = {a["Key"]: a["Value"] for a in group["TargetGroupAttributes"]}["deregistration_delay.timeout_seconds"]
+    drain = {a["Key"]: a["Value"] for a in group["TargetGroupAttributes"]}[
+        "deregistration_delay.timeout_seconds"
+    ]
     assert int(drain) == merged(environment)["deregistration_delay"]
     batch = int(group["HealthyThresholdCount"]) * int(group["HealthCheckIntervalSeconds"]) + int(drain)
     assert batch <= 30
@@ -330,7 +355,9 @@ def test_the_service_scales_on_cpu_and_on_requests_per_target_within_the_environ
     assert int(target["MinCapacity"]) == settings["min_capacity"]
     assert int(target["MaxCapacity"]) == settings["max_capacity"]
     metrics = {
-        t.properties(p)["TargetTrackingScalingPolicyConfiguration"]["PredefinedMetricSpecification"]["PredefinedMetricType"]
+        t.properties(p)["TargetTrackingScalingPolicyConfiguration"]["PredefinedMetricSpecification"][
+            "PredefinedMetricType"
+        ]
         for p in t.resources("AWS::ApplicationAutoScaling::ScalingPolicy")
     }
     assert metrics == {"ECSServiceAverageCPUUtilization", "ALBRequestCountPerTarget"}
@@ -372,8 +399,16 @@ def test_no_partition_account_region_or_zone_is_hard_coded(environment):
     assert not re.search(r"\b(us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-\d[a-z]?\b", text)
 
 
-OUTPUTS = {"AlbDnsName", "AlbHostedZoneId", "ServiceUrl", "AuthDomain", "ClusterName", "ServiceName",
-           "TargetGroupArn", "LogGroupName"}
+OUTPUTS = {
+    "AlbDnsName",
+    "AlbHostedZoneId",
+    "ServiceUrl",
+    "AuthDomain",
+    "ClusterName",
+    "ServiceName",
+    "TargetGroupArn",
+    "LogGroupName",
+}
 
 
 def test_every_output_is_present_and_exported_under_project_and_environment(environment):

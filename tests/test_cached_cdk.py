@@ -1,11 +1,12 @@
 """The network stack's CDK synth is cached on disk, keyed by everything that shapes it."""
+
 from __future__ import annotations
 
 import shutil
 
 import pytest
 
-from template_handlers.cached_cdk import CachedCdk
+from sceptre_fargate_cognito.template_handlers.cached_cdk import CachedCdk
 from templates import PROJECT_ROOT, stack_config
 
 ARGUMENTS = dict(stack_config("dev", "network").template_handler_config)

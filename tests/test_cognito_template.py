@@ -1,13 +1,14 @@
 """The cognito stack as each environment deploys it: users kept safe and never deleted."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
-
 from cfn_values import Template
-from templates import ENVIRONMENTS, stack_parameters, template
 from test_environment_config import merged
+
+from templates import ENVIRONMENTS, stack_parameters, template
 
 pytestmark = pytest.mark.parametrize("environment", ENVIRONMENTS)
 
@@ -25,7 +26,10 @@ def test_no_template_change_can_delete_the_users(environment):
 def test_passwords_are_long_and_mixed(environment):
     policy = cognito(environment).properties("UserPool")["Policies"]["PasswordPolicy"]
     assert int(policy["MinimumLength"]) >= 12
-    assert all(policy[k] is True for k in ("RequireLowercase", "RequireUppercase", "RequireNumbers", "RequireSymbols"))
+    assert all(
+        policy[k] is True
+        for k in ("RequireLowercase", "RequireUppercase", "RequireNumbers", "RequireSymbols")
+    )
 
 
 def test_mfa_follows_the_environment_with_totp(environment):
@@ -47,7 +51,9 @@ def test_users_sign_in_with_email_and_cannot_sign_themselves_up(environment):
 
 def test_deletion_protection_is_on_in_prod(environment):
     pool = cognito(environment).properties("UserPool")
-    assert pool["DeletionProtection"] == ("ACTIVE" if merged(environment)["deletion_protection"] else "INACTIVE")
+    assert pool["DeletionProtection"] == (
+        "ACTIVE" if merged(environment)["deletion_protection"] else "INACTIVE"
+    )
     if environment == "prod":
         assert pool["DeletionProtection"] == "ACTIVE"
 
@@ -74,7 +80,12 @@ def test_the_client_secret_is_never_an_output(environment):
     outputs = json.dumps(cognito(environment).raw["Outputs"])
     assert "ClientSecret" not in outputs
     assert set(cognito(environment).raw["Outputs"]) == {
-        "UserPoolArn", "UserPoolId", "UserPoolClientId", "UserPoolDomain", "HostedUiDomain"}
+        "UserPoolArn",
+        "UserPoolId",
+        "UserPoolClientId",
+        "UserPoolDomain",
+        "HostedUiDomain",
+    }
 
 
 def test_outputs_are_exported_under_project_and_environment(environment):

@@ -3,6 +3,7 @@
 Rendering is tested on Sceptre's own StackDiff shapes; the no-false-difference property and a known
 change are tested on a `local` environment launched on the emulator.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,9 +14,9 @@ from pathlib import Path
 import pytest
 from sceptre.diffing.stack_differ import StackConfiguration, StackDiff
 
-from review import diff_report
-from review.markdown import render
-from review.stack_changes import stack_changes
+from sceptre_fargate_cognito.review import diff_report
+from sceptre_fargate_cognito.review.markdown import render
+from sceptre_fargate_cognito.review.stack_changes import stack_changes
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DIFF_REPORT = Path(sys.executable).parent / "diff-report"
@@ -24,22 +25,37 @@ NETWORK = {
     "Parameters": {"Cidr": {"Type": "String"}},
     "Resources": {
         "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": {"Ref": "Cidr"}}},
-        "Subnet": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.0.0.0/24"}},
+        "Subnet": {
+            "Type": "AWS::EC2::Subnet",
+            "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.0.0.0/24"},
+        },
         "Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 30}},
     },
 }
 
 
 def config(parameters: dict, name="webapp-dev-network") -> StackConfiguration:
-    return StackConfiguration(stack_name=name, parameters=parameters, stack_tags={"Project": "webapp"},
-                              notifications=[], cloudformation_service_role=None)
+    return StackConfiguration(
+        stack_name=name,
+        parameters=parameters,
+        stack_tags={"Project": "webapp"},
+        notifications=[],
+        cloudformation_service_role=None,
+    )
 
 
-def changes(old_template, new_template, old_parameters, new_parameters, deployed=True, name="dev/network.yaml"):
+def changes(
+    old_template, new_template, old_parameters, new_parameters, deployed=True, name="dev/network.yaml"
+):
     """StackChanges from the two sides, in the shape ReportDiffer hands them over."""
-    diff = StackDiff("webapp-dev-network", (old_template, new_template),
-                     (config(old_parameters) if deployed else None, config(new_parameters)),
-                     deployed, config(new_parameters), json.dumps(new_template))
+    diff = StackDiff(
+        "webapp-dev-network",
+        (old_template, new_template),
+        (config(old_parameters) if deployed else None, config(new_parameters)),
+        deployed,
+        config(new_parameters),
+        json.dumps(new_template),
+    )
     return stack_changes(name, diff, region="eu-west-1")
 
 
@@ -54,6 +70,7 @@ def with_(template: dict, **resources) -> dict:
 
 
 # --- rendering ------------------------------------------------------------------------------
+
 
 def test_a_stack_with_nothing_changed_says_no_change_and_exits_0():
     stack = changes(NETWORK, NETWORK, {"Cidr": "10.0.0.0/16"}, {"Cidr": "10.0.0.0/16"})
@@ -70,8 +87,10 @@ def test_a_changed_vpc_cidr_is_called_out_at_the_top_as_a_vpc_replacement_and_re
     report = render("dev", [stack])
 
     assert report.index("[!CAUTION]") < report.index("| stack | result |")
-    assert ("> - `dev/network.yaml`: VPC (every subnet, endpoint and task in it) `Vpc` (AWS::EC2::VPC) "
-            "will be **replaced** — because of parameter Cidr") in report
+    assert (
+        "> - `dev/network.yaml`: VPC (every subnet, endpoint and task in it) `Vpc` (AWS::EC2::VPC) "
+        "will be **replaced** — because of parameter Cidr"
+    ) in report
     assert "| `Cidr` | `10.0.0.0/16` | `10.1.0.0/16` |" in report
     assert "| modify | `Vpc` | AWS::EC2::VPC | **replace** | parameter Cidr |" in report
     assert "| modify | `Subnet` | AWS::EC2::Subnet | **replace** | new Vpc |" in report
@@ -101,27 +120,53 @@ def test_a_removed_log_group_and_an_added_resource_are_listed_and_the_removal_ca
 
 
 def test_a_retained_user_pool_is_still_called_out_and_the_report_says_it_is_kept():
-    pool = {"UserPool": {"Type": "AWS::Cognito::UserPool", "DeletionPolicy": "Retain",
-                         "UpdateReplacePolicy": "Retain", "Properties": {"UsernameAttributes": ["email"]}}}
+    pool = {
+        "UserPool": {
+            "Type": "AWS::Cognito::UserPool",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {"UsernameAttributes": ["email"]},
+        }
+    }
     old = {"Resources": pool}
-    new = {"Resources": {"UserPool": {**pool["UserPool"], "Properties": {"UsernameAttributes": ["phone_number"]}}}}
+    new = {
+        "Resources": {
+            "UserPool": {**pool["UserPool"], "Properties": {"UsernameAttributes": ["phone_number"]}}
+        }
+    }
     report = render("prod", [changes(old, new, {}, {}, name="prod/cognito.yaml")])
 
-    assert ("`UserPool` (AWS::Cognito::UserPool) will be **replaced** — because of property UsernameAttributes "
-            "(the old one is retained, not deleted, by its Retain policy)") in report
+    assert (
+        "`UserPool` (AWS::Cognito::UserPool) will be **replaced** — because of property UsernameAttributes "
+        "(the old one is retained, not deleted, by its Retain policy)"
+    ) in report
 
 
 def test_a_parameter_feeding_a_create_only_property_replaces_the_resource():
-    template = {"Parameters": {"VpcId": {"Type": "String"}, "Delay": {"Type": "String"}},
-                "Resources": {"TargetGroup": {"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": {
+    template = {
+        "Parameters": {"VpcId": {"Type": "String"}, "Delay": {"Type": "String"}},
+        "Resources": {
+            "TargetGroup": {
+                "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
+                "Properties": {
                     "VpcId": {"Ref": "VpcId"},
-                    "TargetGroupAttributes": [{"Key": "d", "Value": {"Fn::Sub": "${Delay}"}}]}}}}
+                    "TargetGroupAttributes": [{"Key": "d", "Value": {"Fn::Sub": "${Delay}"}}],
+                },
+            }
+        },
+    }
 
-    moved_vpc = changes(template, template, {"VpcId": "vpc-1", "Delay": "20"}, {"VpcId": "vpc-2", "Delay": "20"})
+    moved_vpc = changes(
+        template, template, {"VpcId": "vpc-1", "Delay": "20"}, {"VpcId": "vpc-2", "Delay": "20"}
+    )
     slower = changes(template, template, {"VpcId": "vpc-1", "Delay": "20"}, {"VpcId": "vpc-1", "Delay": "60"})
 
-    assert [(r.logical_id, r.replacement, r.causes) for r in moved_vpc.resources] == [("TargetGroup", "True", ["parameter VpcId"])]
-    assert [(r.logical_id, r.replacement, r.causes) for r in slower.resources] == [("TargetGroup", "False", ["parameter Delay"])]
+    assert [(r.logical_id, r.replacement, r.causes) for r in moved_vpc.resources] == [
+        ("TargetGroup", "True", ["parameter VpcId"])
+    ]
+    assert [(r.logical_id, r.replacement, r.causes) for r in slower.resources] == [
+        ("TargetGroup", "False", ["parameter Delay"])
+    ]
 
 
 def test_a_stack_not_launched_yet_is_a_new_stack_with_placeholders_for_outputs_not_known_yet():
@@ -129,13 +174,19 @@ def test_a_stack_not_launched_yet_is_a_new_stack_with_placeholders_for_outputs_n
     report = render("dev", [changes({}, NETWORK, {}, {"Cidr": placeholder}, deployed=False)])
 
     assert "| `dev/network.yaml` | **new stack**: 3 resources to create |" in report
-    assert "| `Cidr` | _(not passed: template default)_ | _known after its dependency launches_ (`!stack_output dev/network.yaml::VpcId`) |" in report
+    assert (
+        "| `Cidr` | _(not passed: template default)_ | _known after its dependency launches_ (`!stack_output dev/network.yaml::VpcId`) |"
+        in report
+    )
     assert "CAUTION" not in report
 
 
 def test_noecho_parameters_are_masked_and_said_to_be_incomparable():
     report = render("dev", [changes(NETWORK, NETWORK, {"Cidr": "****"}, {"Cidr": "****"})])
-    assert "No change.\nNoEcho parameters cannot be compared (CloudFormation never returns them): Cidr." in report
+    assert (
+        "No change.\nNoEcho parameters cannot be compared (CloudFormation never returns them): Cidr."
+        in report
+    )
 
 
 def test_a_pipe_in_a_value_does_not_break_the_table():
@@ -150,10 +201,11 @@ def test_bad_arguments_exit_1_so_2_and_3_always_mean_changes():
 
 # --- on a launched local environment --------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def launched(tmp_path_factory):
     """`local` launched on the emulator, as bin/launch-local does it."""
-    from local_env import launch
+    from sceptre_fargate_cognito.local_env import launch
 
     local = launch.start(tmp_path_factory.mktemp("local"), log=lambda message: None)
     try:
@@ -167,8 +219,14 @@ def launched(tmp_path_factory):
 def run_report(local, tmp_path, *args):
     summary = tmp_path / "summary.md"
     env = {**local.env, "GITHUB_STEP_SUMMARY": str(summary)}
-    result = subprocess.run([str(DIFF_REPORT), "local", "--github-step-summary", *args], cwd=PROJECT_ROOT,
-                            env=env, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [str(DIFF_REPORT), "local", "--github-step-summary", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     return result, summary
 
 
@@ -185,13 +243,17 @@ def test_after_a_launch_every_stack_of_local_says_no_change(launched, tmp_path):
 
 
 @pytest.mark.e2e
-def test_a_moved_image_tag_shows_exactly_as_a_new_image_digest_and_a_replaced_task_definition(launched, tmp_path):
-    from local_env.launch import image_manifest
+def test_a_moved_image_tag_shows_exactly_as_a_new_image_digest_and_a_replaced_task_definition(
+    launched, tmp_path
+):
+    from sceptre_fargate_cognito.local_env.launch import image_manifest
 
     ecr = launched.client("ecr")
     repository, tag = launched.settings["image_repository"], launched.settings["image_tag"]
     [before] = ecr.describe_images(repositoryName=repository, imageIds=[{"imageTag": tag}])["imageDetails"]
-    moved = ecr.put_image(repositoryName=repository, imageTag=tag, imageManifest=image_manifest(repository, "a new build"))
+    moved = ecr.put_image(
+        repositoryName=repository, imageTag=tag, imageManifest=image_manifest(repository, "a new build")
+    )
     after = moved["image"]["imageId"]["imageDigest"]
     registry = f"123456789012.dkr.ecr.{launched.settings['region']}.amazonaws.com/{repository}"
 
@@ -199,7 +261,10 @@ def test_a_moved_image_tag_shows_exactly_as_a_new_image_digest_and_a_replaced_ta
 
     assert result.returncode == diff_report.CHANGES, result.stdout + result.stderr[-3000:]
     assert f"| `ImageUri` | `{registry}@{before['imageDigest']}` | `{registry}@{after}` |" in result.stdout
-    assert "| modify | `TaskDefinition` | AWS::ECS::TaskDefinition | **replace** | parameter ImageUri |" in result.stdout
+    assert (
+        "| modify | `TaskDefinition` | AWS::ECS::TaskDefinition | **replace** | parameter ImageUri |"
+        in result.stdout
+    )
     assert "| `local/alb-ecs.yaml` | 1 parameter; resources: " in result.stdout
     assert "| `local/cognito.yaml` | no change |" in result.stdout
     assert "| `local/network.yaml` | no change |" in result.stdout

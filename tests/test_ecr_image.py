@@ -1,26 +1,25 @@
 """!ecr_image against the emulator's ECR, through real Sceptre stacks."""
+
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 import pytest
-from sceptre.exceptions import InvalidResolverArgumentError
-
 from resolver_support import (
     ACCOUNT,
     REGION,
-    aws_calls,  # noqa: F401 (fixture)
     clients_for_account,
     digest_of,
-    fresh_resolvers,  # noqa: F401 (fixture)
     make_stack,
     manifest,
     moto_api,
     push_image,
 )
-from resolvers.ecr_image import EcrImage
-from resolvers.errors import ResolverError
+from sceptre.exceptions import InvalidResolverArgumentError
+
+from sceptre_fargate_cognito.resolvers.ecr_image import EcrImage
+from sceptre_fargate_cognito.resolvers.errors import ResolverError
 
 pytestmark = pytest.mark.usefixtures("fresh_resolvers")
 REGISTRY = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com"
@@ -59,7 +58,7 @@ def test_the_dict_form_with_a_tag_gives_the_same_answer(ecr):
 
 
 def test_a_moved_tag_resolves_to_its_new_digest_in_the_next_run(ecr):
-    from resolvers.aws_lookup import clear_cache
+    from sceptre_fargate_cognito.resolvers.aws_lookup import clear_cache
 
     first = push_image("chat-app", "stable", "one")
     assert resolve("chat-app:stable").endswith(first)
@@ -104,7 +103,9 @@ def test_a_missing_tag_is_named_with_the_five_most_recently_pushed_tags(ecr):
     for new in ("1.1", "1.2", "1.3", "1.4", "1.5"):
         push_image("chat-app", new, new)
     message = failure("chat-app:2.0")
-    assert "repository chat-app (registry (this account), region eu-west-1) has no image with tag 2.0" in message
+    assert (
+        "repository chat-app (registry (this account), region eu-west-1) has no image with tag 2.0" in message
+    )
     listed = message.split("Most recently pushed tags: ")[1].rstrip(".").split(", ")
     assert sorted(listed) == ["1.1", "1.2", "1.3", "1.4", "1.5"]
 
@@ -122,14 +123,21 @@ def push_index(repository: str, tag: str, platforms: dict) -> str:
     for arch, seed in platforms.items():
         body = manifest(seed)
         boto3.client("ecr").put_image(repositoryName=repository, imageManifest=body)
-        entries.append({
-            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-            "digest": digest_of(body), "size": len(body), "platform": {"architecture": arch, "os": "linux"},
-        })
-    index = json.dumps({
-        "schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.list.v2+json",
-        "manifests": entries,
-    })
+        entries.append(
+            {
+                "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                "digest": digest_of(body),
+                "size": len(body),
+                "platform": {"architecture": arch, "os": "linux"},
+            }
+        )
+    index = json.dumps(
+        {
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.docker.distribution.manifest.list.v2+json",
+            "manifests": entries,
+        }
+    )
     boto3.client("ecr").put_image(repositoryName=repository, imageManifest=index, imageTag=tag)
     return digest_of(index)
 
@@ -203,7 +211,10 @@ def test_the_gate_checks_every_platform_of_a_multi_arch_image(aws, ecr):
     seed_scan(aws, digest_of(manifest("amd")), {"LOW": 1})
     seed_scan(aws, digest_of(manifest("arm")), {"CRITICAL": 1})
     message = failure({"repository": "chat-app", "tag": "1.4.2", "max_severity": "HIGH"})
-    assert f"chat-app@{digest_of(manifest('arm'))} has findings at or above max_severity HIGH: CRITICAL 1" in message
+    assert (
+        f"chat-app@{digest_of(manifest('arm'))} has findings at or above max_severity HIGH: CRITICAL 1"
+        in message
+    )
     assert index not in message
 
 
@@ -225,7 +236,9 @@ def test_an_unquoted_registry_id_keeps_its_leading_zeros(aws):
     shared_ecr = clients_for_account(shared)["session"].client("ecr")
     shared_ecr.create_repository(repositoryName="base")
     push_image("base", "1", "base", client=shared_ecr)
-    assert resolve({"repository": "base", "tag": "1", "registry_id": 12345678901}).startswith(f"{shared}.dkr.ecr.")
+    assert resolve({"repository": "base", "tag": "1", "registry_id": 12345678901}).startswith(
+        f"{shared}.dkr.ecr."
+    )
 
 
 def test_the_region_in_the_argument_overrides_the_stacks():
@@ -245,12 +258,14 @@ def test_the_sceptre_role_in_the_argument_is_assumed():
     their_ecr = clients_for_account(other)["session"].client("ecr")
     their_ecr.create_repository(repositoryName="chat-app")
     digest = push_image("chat-app", "1.4.2", "theirs", client=their_ecr)
-    uri = resolve({"repository": "chat-app", "tag": "1.4.2", "sceptre_role": f"arn:aws:iam::{other}:role/deployer"})
+    uri = resolve(
+        {"repository": "chat-app", "tag": "1.4.2", "sceptre_role": f"arn:aws:iam::{other}:role/deployer"}
+    )
     assert uri == f"{other}.dkr.ecr.{REGION}.amazonaws.com/chat-app@{digest}"
 
 
 def test_the_china_regions_use_their_own_domain():
-    from resolvers.ecr_image import image_uri
+    from sceptre_fargate_cognito.resolvers.ecr_image import image_uri
 
     assert image_uri("123456789012", "cn-north-1", "app", "sha256:x") == (
         "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app@sha256:x"
@@ -277,12 +292,20 @@ A_DIGEST = "sha256:" + "a" * 64
         ({"repository": "chat-app", "tag": "1.0", "digest": A_DIGEST}, "a tag or a digest, not both"),
         ({"repository": "chat-app", "tag": 1.4}, "tag must be a string, not float 1.4 (quote it in YAML)"),
         ({"repository": "chat-app", "tag": "1.0", "registry": "1"}, "unknown key(s) registry"),
-        ({"repository": "chat-app", "tag": "1.0", "registry_id": "12345"}, "is not a 12-digit AWS account id"),
-        ({"repository": "chat-app", "tag": "1.0", "max_severity": "SEVERE"}, "max_severity 'SEVERE' is not one of"),
+        (
+            {"repository": "chat-app", "tag": "1.0", "registry_id": "12345"},
+            "is not a 12-digit AWS account id",
+        ),
+        (
+            {"repository": "chat-app", "tag": "1.0", "max_severity": "SEVERE"},
+            "max_severity 'SEVERE' is not one of",
+        ),
         ({"repository": "chat-app", "tag": "1.0", "region": "EU"}, "not an AWS region name"),
     ],
 )
-def test_a_malformed_argument_is_rejected_when_the_config_loads_showing_the_accepted_forms(argument, problem, aws_calls):
+def test_a_malformed_argument_is_rejected_when_the_config_loads_showing_the_accepted_forms(
+    argument, problem, aws_calls
+):
     with pytest.raises(InvalidResolverArgumentError) as rejected:
         make_stack(parameters={"ImageUri": EcrImage(argument)})
     assert problem in str(rejected.value)
@@ -295,7 +318,9 @@ def test_a_malformed_argument_is_rejected_when_the_config_loads_showing_the_acce
 
 def test_three_stacks_using_one_image_make_one_lookup(ecr, aws_calls):
     digest = push_image("chat-app", "1.4.2", "v1.4.2")
-    stacks = [make_stack(name=f"dev/s{i}", parameters={"ImageUri": EcrImage("chat-app:1.4.2")}) for i in range(3)]
+    stacks = [
+        make_stack(name=f"dev/s{i}", parameters={"ImageUri": EcrImage("chat-app:1.4.2")}) for i in range(3)
+    ]
     with ThreadPoolExecutor(max_workers=3) as pool:
         uris = list(pool.map(lambda stack: stack.parameters["ImageUri"], stacks))
     assert uris == [f"{REGISTRY}/chat-app@{digest}"] * 3

@@ -1,4 +1,5 @@
 """emulator/patches/ecr_cross_account_registry.py: registryId reaches another account's registry."""
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError

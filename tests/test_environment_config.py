@@ -1,7 +1,7 @@
 """Each environment's config.yaml is checked while Sceptre reads it, before any AWS call."""
+
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -12,7 +12,7 @@ import jinja2
 import pytest
 import yaml
 
-from config_schema import KEYS, ConfigError, load_environment, validate
+from sceptre_fargate_cognito.config_schema import KEYS, ConfigError, load_environment, validate
 from templates import ENVIRONMENTS, PROJECT_ROOT, STACKS, offline_env
 
 SCEPTRE = Path(sys.executable).parent / "sceptre"
@@ -21,8 +21,7 @@ CONFIG = PROJECT_ROOT / "config"
 
 def load(path: Path, environment: str) -> dict:
     """A config file as Sceptre reads it: rendered with Jinja first, then parsed."""
-    text = jinja2.Template(path.read_text()).render(
-        stack_group_path=environment, environment_variable={})
+    text = jinja2.Template(path.read_text()).render(stack_group_path=environment, environment_variable={})
     return yaml.safe_load(text)
 
 
@@ -134,8 +133,9 @@ def run_sceptre(project: Path, *args: str) -> subprocess.CompletedProcess:
     env = offline_env()
     # Any AWS call would go to a closed port and fail with a connection error, not our message.
     env["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9"
-    return subprocess.run([str(SCEPTRE), *args], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [str(SCEPTRE), *args], cwd=project, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def _edit(path: Path, pattern: str, replacement: str) -> None:

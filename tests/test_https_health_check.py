@@ -4,24 +4,26 @@ No HTTP is mocked: every verdict comes from real requests to a stand-in ALB or a
 server. Waits between probes are skipped by a time-warp clock, so "fails at once" is asserted as
 "one attempt and no wait", never as a tight timing.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import socket
 
 import pytest
-
-from health_check_support import *  # noqa: F401,F403 (fixtures)
 from health_check_support import APP_HOST, AUTH_DOMAIN, free_port
-from local_env import certificate_authority
-from local_env.standin_alb import StandinAlb
+
+from sceptre_fargate_cognito.local_env import certificate_authority
+from sceptre_fargate_cognito.local_env.standin_alb import StandinAlb
 
 
 def health_probes(verdict):
     return [p for p in verdict.probes if p.check == "health"]
 
 
-def test_a_healthy_service_passes_every_check_without_waiting_for_more_than_the_streak(start_alb, run_check, warp):
+def test_a_healthy_service_passes_every_check_without_waiting_for_more_than_the_streak(
+    start_alb, run_check, warp
+):
     alb = start_alb()
     verdict, lines = run_check(alb)
 
@@ -54,7 +56,11 @@ def test_the_check_never_follows_a_redirect_itself(start_alb, run_check):
 
     assert verdict.healthy
     assert [(r.listener, r.path.split("?")[0]) for r in alb.requests] == [
-        ("https", "/healthz"), ("https", "/healthz"), ("https", "/healthz"), ("https", "/"), ("http", "/"),
+        ("https", "/healthz"),
+        ("https", "/healthz"),
+        ("https", "/healthz"),
+        ("https", "/"),
+        ("http", "/"),
     ]
 
 
@@ -74,7 +80,7 @@ def test_backoff_doubles_from_an_eighth_of_the_interval_and_never_exceeds_it(sta
 
     assert verdict.healthy
     ceilings = [1, 2, 4, 8, 8, 8, 8, 8]
-    for wait, ceiling in zip(warp.sleeps, ceilings):
+    for wait, ceiling in zip(warp.sleeps, ceilings, strict=False):
         assert ceiling / 2 <= wait <= ceiling
 
 
@@ -84,8 +90,15 @@ def test_a_refused_connection_is_retried_until_the_service_comes_up(app_cert, ru
 
     def come_up_after_three_waits(waits: int) -> None:
         if waits == 3:
-            started.append(StandinAlb(app_cert.cert_path, app_cert.key_path, AUTH_DOMAIN,
-                                      https_port=https_port, http_port=http_port).start())
+            started.append(
+                StandinAlb(
+                    app_cert.cert_path,
+                    app_cert.key_path,
+                    AUTH_DOMAIN,
+                    https_port=https_port,
+                    http_port=http_port,
+                ).start()
+            )
 
     warp.on_sleep = come_up_after_three_waits
     try:
@@ -110,7 +123,8 @@ def test_a_name_that_does_not_resolve_is_retried_until_it_does(start_alb, run_ch
         return ["127.0.0.1"] if host == APP_HOST else []
 
     verdict, lines = run_check(
-        url=f"https://{APP_HOST}:{alb.https_port}", http_port=alb.http_port,
+        url=f"https://{APP_HOST}:{alb.https_port}",
+        http_port=alb.http_port,
         resolver=resolver_that_learns_the_name_late,
     )
 
@@ -135,12 +149,20 @@ def other_ca(tmp_path):
         ("from an untrusted CA", "certificate is not trusted"),
     ],
 )
-def test_a_bad_certificate_fails_at_once_without_retrying(certificate, cause, test_ca, other_ca, tmp_path, start_alb, run_check, warp):
+def test_a_bad_certificate_fails_at_once_without_retrying(
+    certificate, cause, test_ca, other_ca, tmp_path, start_alb, run_check, warp
+):
     now = dt.datetime.now(dt.timezone.utc)
     leaf = {
-        "for another host": lambda: certificate_authority.issue(test_ca, ["other.example.test"], directory=tmp_path),
+        "for another host": lambda: certificate_authority.issue(
+            test_ca, ["other.example.test"], directory=tmp_path
+        ),
         "expired": lambda: certificate_authority.issue(
-            test_ca, [APP_HOST], not_before=now - dt.timedelta(days=100), not_after=now - dt.timedelta(days=1), directory=tmp_path
+            test_ca,
+            [APP_HOST],
+            not_before=now - dt.timedelta(days=100),
+            not_after=now - dt.timedelta(days=1),
+            directory=tmp_path,
         ),
         "from an untrusted CA": lambda: certificate_authority.issue(other_ca, [APP_HOST]),
     }[certificate]()
@@ -156,7 +178,9 @@ def test_a_bad_certificate_fails_at_once_without_retrying(certificate, cause, te
     assert alb.requests == []  # the handshake was refused before any request was sent
 
 
-def test_without_a_ca_bundle_the_system_store_is_used_and_does_not_trust_a_private_ca(start_alb, run_check, monkeypatch):
+def test_without_a_ca_bundle_the_system_store_is_used_and_does_not_trust_a_private_ca(
+    start_alb, run_check, monkeypatch
+):
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)
     monkeypatch.delenv("SSL_CERT_DIR", raising=False)
     verdict, _ = run_check(start_alb(), ca_bundle=None)
@@ -179,7 +203,9 @@ def test_a_health_path_that_asks_for_credentials_fails_at_once(status, start_alb
     assert verdict.cause == f"health: {status} on the health path: it must answer without credentials"
 
 
-def test_a_protected_path_that_is_not_redirected_means_authentication_is_not_enforced(start_alb, run_check, warp):
+def test_a_protected_path_that_is_not_redirected_means_authentication_is_not_enforced(
+    start_alb, run_check, warp
+):
     verdict, _ = run_check(start_alb(auth_enforced=False))
 
     assert not verdict.healthy
@@ -194,7 +220,9 @@ def test_a_redirect_to_another_host_than_the_user_pools_hosted_ui_fails(start_al
     verdict, _ = run_check(alb)
 
     assert not verdict.healthy
-    assert verdict.cause.startswith("auth: redirect to an unexpected place https://phish.auth.eu-west-1.amazoncognito.com/oauth2/authorize?")
+    assert verdict.cause.startswith(
+        "auth: redirect to an unexpected place https://phish.auth.eu-west-1.amazoncognito.com/oauth2/authorize?"
+    )
     assert verdict.cause.endswith(f"expected https://{AUTH_DOMAIN}/oauth2/authorize")
 
 
@@ -208,7 +236,9 @@ def test_http_that_is_not_redirected_to_https_fails(start_alb, run_check):
 
 def test_checks_that_are_switched_off_are_not_run(start_alb, run_check):
     alb = start_alb(auth_enforced=False, http_redirect=False)
-    verdict, lines = run_check(alb, check_auth=False, check_http_redirect=False, auth_domain=None, healthy_threshold=1)
+    verdict, lines = run_check(
+        alb, check_auth=False, check_http_redirect=False, auth_domain=None, healthy_threshold=1
+    )
 
     assert verdict.healthy, lines
     assert [r.path for r in alb.requests] == ["/healthz"]

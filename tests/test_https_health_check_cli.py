@@ -1,4 +1,5 @@
 """`https-health-check` outside Sceptre: same options, exit 0 healthy, 1 unhealthy, 2 bad arguments."""
+
 from __future__ import annotations
 
 import subprocess
@@ -6,26 +7,44 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from health_check_support import *  # noqa: F401,F403 (fixtures)
 from health_check_support import APP_HOST, AUTH_DOMAIN
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "https-health-check"
 
 
 def run_cli(*args: str, module: bool = False) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "hooks.cli"] if module else [str(CONSOLE_SCRIPT)]
+    command = (
+        [sys.executable, "-m", "sceptre_fargate_cognito.health_check.cli"]
+        if module
+        else [str(CONSOLE_SCRIPT)]
+    )
     return subprocess.run(command + list(args), capture_output=True, text=True, timeout=60)
 
 
 def args_for(alb, test_ca, *more: str) -> list[str]:
-    return ["--url", f"https://{APP_HOST}", "--connect-to", f"127.0.0.1:{alb.https_port}",
-            "--http-port", str(alb.http_port), "--ca-bundle", str(test_ca.cert_path),
-            "--auth-domain", AUTH_DOMAIN, "--interval", "0.05", *more]
+    return [
+        "--url",
+        f"https://{APP_HOST}",
+        "--connect-to",
+        f"127.0.0.1:{alb.https_port}",
+        "--http-port",
+        str(alb.http_port),
+        "--ca-bundle",
+        str(test_ca.cert_path),
+        "--auth-domain",
+        AUTH_DOMAIN,
+        "--interval",
+        "0.05",
+        *more,
+    ]
 
 
-@pytest.mark.parametrize("module", [False, True], ids=["console script", "python -m hooks.cli"])
-def test_the_command_exits_0_for_a_healthy_service_and_prints_each_probe_and_a_summary(module, start_alb, test_ca):
+@pytest.mark.parametrize(
+    "module", [False, True], ids=["console script", "python -m sceptre_fargate_cognito.health_check.cli"]
+)
+def test_the_command_exits_0_for_a_healthy_service_and_prints_each_probe_and_a_summary(
+    module, start_alb, test_ca
+):
     alb = start_alb()
     result = run_cli(*args_for(alb, test_ca), module=module)
 
@@ -45,9 +64,18 @@ def test_the_command_exits_1_for_an_unhealthy_service(start_alb, test_ca):
 
 def test_switched_off_checks_need_no_auth_domain(start_alb, test_ca):
     alb = start_alb()
-    result = run_cli("--url", f"https://{APP_HOST}", "--connect-to", f"127.0.0.1:{alb.https_port}",
-                     "--ca-bundle", str(test_ca.cert_path), "--no-auth-check", "--no-http-redirect-check",
-                     "--healthy-threshold", "1")
+    result = run_cli(
+        "--url",
+        f"https://{APP_HOST}",
+        "--connect-to",
+        f"127.0.0.1:{alb.https_port}",
+        "--ca-bundle",
+        str(test_ca.cert_path),
+        "--no-auth-check",
+        "--no-http-redirect-check",
+        "--healthy-threshold",
+        "1",
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert [r.path for r in alb.requests] == ["/healthz"]
@@ -56,8 +84,14 @@ def test_switched_off_checks_need_no_auth_domain(start_alb, test_ca):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--url", "https://a.example.test", "--auth-domain", AUTH_DOMAIN, "--interval", "soon"], "interval must be a number, not 'soon'"),
-        (["--url", "https://a.example.test", "--auth-domain", AUTH_DOMAIN, "--healthy-threshold", "0"], "healthy_threshold must be between 1 and 100"),
+        (
+            ["--url", "https://a.example.test", "--auth-domain", AUTH_DOMAIN, "--interval", "soon"],
+            "interval must be a number, not 'soon'",
+        ),
+        (
+            ["--url", "https://a.example.test", "--auth-domain", AUTH_DOMAIN, "--healthy-threshold", "0"],
+            "healthy_threshold must be between 1 and 100",
+        ),
         (["--url", "https://a.example.test"], "check_auth needs auth_domain"),
         (["--url", "ftp://a.example.test", "--no-auth-check"], "url must start with https://"),
     ],

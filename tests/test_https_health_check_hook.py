@@ -1,6 +1,7 @@
 """The Sceptre hook: reads the stack's status and outputs from the emulator's real CloudFormation
 answers, probes a real stand-in ALB, and fails `sceptre launch` when the service is not healthy.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,13 +13,12 @@ from pathlib import Path
 
 import boto3
 import pytest
+from health_check_support import APP_HOST, AUTH_DOMAIN
 from sceptre.exceptions import SceptreException
 from sceptre.stack import Stack
 
-from health_check_support import *  # noqa: F401,F403 (fixtures)
-from health_check_support import APP_HOST, AUTH_DOMAIN
-from hooks import stack_status
-from hooks.https_health_check import HttpsHealthCheck, HttpsHealthCheckError
+from sceptre_fargate_cognito.hooks import stack_status
+from sceptre_fargate_cognito.hooks.https_health_check import HttpsHealthCheck, HttpsHealthCheckError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STACK_NAME = "hc-local-alb-ecs"  # Sceptre's external name for project hc, stack local/alb-ecs
@@ -29,12 +29,16 @@ def template(outputs: dict[str, str], broken: bool = False) -> str:
     resources = {"Logs": {"Type": "AWS::Logs::LogGroup"}}
     if broken:
         resources["Vpc"] = {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}}
-        resources["Subnet"] = {"Type": "AWS::EC2::Subnet",
-                               "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "192.168.0.0/24"}}
-    return json.dumps({
-        "Resources": resources,
-        "Outputs": {key: {"Value": value} for key, value in outputs.items()},
-    })
+        resources["Subnet"] = {
+            "Type": "AWS::EC2::Subnet",
+            "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "192.168.0.0/24"},
+        }
+    return json.dumps(
+        {
+            "Resources": resources,
+            "Outputs": {key: {"Value": value} for key, value in outputs.items()},
+        }
+    )
 
 
 def create_stack(outputs: dict[str, str], broken: bool = False) -> str:
@@ -49,16 +53,27 @@ def create_stack(outputs: dict[str, str], broken: bool = False) -> str:
 
 def hook_for(argument) -> HttpsHealthCheck:
     """The hook as Sceptre builds it: cloned for the stack, which runs setup()."""
-    stack = Stack(name="local/alb-ecs", project_code="hc", region="eu-west-1",
-                  template_handler_config={"type": "file", "path": "unused.yaml"})
+    stack = Stack(
+        name="local/alb-ecs",
+        project_code="hc",
+        region="eu-west-1",
+        template_handler_config={"type": "file", "path": "unused.yaml"},
+    )
     return HttpsHealthCheck(argument).clone_for_stack(stack)
 
 
 @pytest.fixture
 def alb_args(test_ca):
     def args(alb, **more):
-        return {"connect_to": f"127.0.0.1:{alb.https_port}", "http_port": alb.http_port,
-                "ca_bundle": str(test_ca.cert_path), "healthy_threshold": 1, "interval": 0.05, **more}
+        return {
+            "connect_to": f"127.0.0.1:{alb.https_port}",
+            "http_port": alb.http_port,
+            "ca_bundle": str(test_ca.cert_path),
+            "healthy_threshold": 1,
+            "interval": 0.05,
+            **more,
+        }
+
     return args
 
 
@@ -83,18 +98,29 @@ def test_explicit_url_and_auth_domain_win_over_the_stack_outputs(aws, start_alb,
     assert {r.host for r in alb.requests} == {APP_HOST}
 
 
-def test_connect_to_alb_reaches_the_alb_from_the_outputs_while_checking_the_custom_domain(aws, start_alb, test_ca):
+def test_connect_to_alb_reaches_the_alb_from_the_outputs_while_checking_the_custom_domain(
+    aws, start_alb, test_ca
+):
     alb = start_alb()
     create_stack({"AlbDnsName": "127.0.0.1", "AuthDomain": AUTH_DOMAIN})  # an address loopback can reach
 
-    hook_for({"url": f"https://{APP_HOST}:{alb.https_port}", "connect_to_alb": True, "http_port": alb.http_port,
-              "ca_bundle": str(test_ca.cert_path), "healthy_threshold": 1}).run()
+    hook_for(
+        {
+            "url": f"https://{APP_HOST}:{alb.https_port}",
+            "connect_to_alb": True,
+            "http_port": alb.http_port,
+            "ca_bundle": str(test_ca.cert_path),
+            "healthy_threshold": 1,
+        }
+    ).run()
 
     assert {r.host for r in alb.requests} == {APP_HOST}
     assert len(alb.requests) == 3
 
 
-def test_an_unhealthy_service_fails_the_hook_with_a_sceptre_error_carrying_the_summary(aws, start_alb, alb_args):
+def test_an_unhealthy_service_fails_the_hook_with_a_sceptre_error_carrying_the_summary(
+    aws, start_alb, alb_args
+):
     alb = start_alb(auth_enforced=False)
     create_stack({"AlbDnsName": APP_HOST, "AuthDomain": AUTH_DOMAIN})
 
@@ -124,7 +150,9 @@ def test_a_stack_whose_create_failed_is_reported_without_any_probe(aws, start_al
 def test_a_stack_still_waiting_on_a_change_set_is_reported_without_any_probe(aws, start_alb, alb_args):
     alb = start_alb()
     boto3.client("cloudformation").create_change_set(
-        StackName=STACK_NAME, ChangeSetName="pending", ChangeSetType="CREATE",
+        StackName=STACK_NAME,
+        ChangeSetName="pending",
+        ChangeSetType="CREATE",
         TemplateBody=template({"AlbDnsName": APP_HOST}),
     )
 
@@ -147,33 +175,65 @@ def test_failure_reasons_are_those_of_the_newest_operation_root_cause_first():
     # The emulator cannot reach a failed state (see above), so this reads events in the shape
     # DescribeStackEvents returns them, newest first, as AWS writes them for a rolled-back update.
     events = [
-        {"LogicalResourceId": STACK_NAME, "ResourceType": "AWS::CloudFormation::Stack", "ResourceStatus": "UPDATE_ROLLBACK_COMPLETE"},
-        {"LogicalResourceId": "Service", "ResourceType": "AWS::ECS::Service", "ResourceStatus": "UPDATE_FAILED",
-         "ResourceStatusReason": "Resource update cancelled"},
-        {"LogicalResourceId": STACK_NAME, "ResourceType": "AWS::CloudFormation::Stack", "ResourceStatus": "UPDATE_ROLLBACK_IN_PROGRESS",
-         "ResourceStatusReason": "The following resource(s) failed to update: [Listener]."},
-        {"LogicalResourceId": "Listener", "ResourceType": "AWS::ElasticLoadBalancingV2::Listener", "ResourceStatus": "UPDATE_FAILED",
-         "ResourceStatusReason": "Certificate 'arn:aws:acm:eu-west-1:123456789012:certificate/x' not found"},
-        {"LogicalResourceId": STACK_NAME, "ResourceType": "AWS::CloudFormation::Stack", "ResourceStatus": "UPDATE_IN_PROGRESS",
-         "ResourceStatusReason": "User Initiated"},
-        {"LogicalResourceId": "Old", "ResourceType": "AWS::Logs::LogGroup", "ResourceStatus": "CREATE_FAILED",
-         "ResourceStatusReason": "from an older operation"},
+        {
+            "LogicalResourceId": STACK_NAME,
+            "ResourceType": "AWS::CloudFormation::Stack",
+            "ResourceStatus": "UPDATE_ROLLBACK_COMPLETE",
+        },
+        {
+            "LogicalResourceId": "Service",
+            "ResourceType": "AWS::ECS::Service",
+            "ResourceStatus": "UPDATE_FAILED",
+            "ResourceStatusReason": "Resource update cancelled",
+        },
+        {
+            "LogicalResourceId": STACK_NAME,
+            "ResourceType": "AWS::CloudFormation::Stack",
+            "ResourceStatus": "UPDATE_ROLLBACK_IN_PROGRESS",
+            "ResourceStatusReason": "The following resource(s) failed to update: [Listener].",
+        },
+        {
+            "LogicalResourceId": "Listener",
+            "ResourceType": "AWS::ElasticLoadBalancingV2::Listener",
+            "ResourceStatus": "UPDATE_FAILED",
+            "ResourceStatusReason": "Certificate 'arn:aws:acm:eu-west-1:123456789012:certificate/x' not found",
+        },
+        {
+            "LogicalResourceId": STACK_NAME,
+            "ResourceType": "AWS::CloudFormation::Stack",
+            "ResourceStatus": "UPDATE_IN_PROGRESS",
+            "ResourceStatusReason": "User Initiated",
+        },
+        {
+            "LogicalResourceId": "Old",
+            "ResourceType": "AWS::Logs::LogGroup",
+            "ResourceStatus": "CREATE_FAILED",
+            "ResourceStatusReason": "from an older operation",
+        },
     ]
 
     assert stack_status.failure_reasons(STACK_NAME, events) == [
         "Listener UPDATE_FAILED: Certificate 'arn:aws:acm:eu-west-1:123456789012:certificate/x' not found",
         "Service UPDATE_FAILED: Resource update cancelled",
     ]
-    state = stack_status.StackState(STACK_NAME, True, "UPDATE_ROLLBACK_COMPLETE",
-                                    failure_reasons=stack_status.failure_reasons(STACK_NAME, events))
-    assert state.describe_problem().startswith(f"stack {STACK_NAME} failed or rolled back: UPDATE_ROLLBACK_COMPLETE; last failure reasons: Listener")
+    state = stack_status.StackState(
+        STACK_NAME,
+        True,
+        "UPDATE_ROLLBACK_COMPLETE",
+        failure_reasons=stack_status.failure_reasons(STACK_NAME, events),
+    )
+    assert state.describe_problem().startswith(
+        f"stack {STACK_NAME} failed or rolled back: UPDATE_ROLLBACK_COMPLETE; last failure reasons: Listener"
+    )
 
 
 def test_a_stack_without_the_alb_output_and_no_url_is_a_clear_error(aws, start_alb, alb_args):
     alb = start_alb()
     create_stack({"Other": "x"})
 
-    with pytest.raises(HttpsHealthCheckError, match=r"url is required .*AlbDnsName.*\(stack outputs: Other\)"):
+    with pytest.raises(
+        HttpsHealthCheckError, match=r"url is required .*AlbDnsName.*\(stack outputs: Other\)"
+    ):
         hook_for(alb_args(alb, auth_domain=AUTH_DOMAIN)).run()
     assert alb.requests == []
 
@@ -218,10 +278,15 @@ def test_bad_arguments_are_rejected_when_the_config_is_read(argument, message):
     [
         ({"deadline": 1, "timeout": 5}, r"deadline \(1 s\) must be at least one request timeout \(5 s\)"),
         ({"connect_to_alb": True}, "give connect_to or connect_to_alb, not both"),
-        ({"check_health": False, "check_auth": False, "check_http_redirect": False}, "every check is switched off"),
+        (
+            {"check_health": False, "check_auth": False, "check_http_redirect": False},
+            "every check is switched off",
+        ),
     ],
 )
-def test_arguments_that_contradict_each_other_are_rejected_before_any_probe(contradiction, message, aws, start_alb, alb_args):
+def test_arguments_that_contradict_each_other_are_rejected_before_any_probe(
+    contradiction, message, aws, start_alb, alb_args
+):
     alb = start_alb()
     create_stack({"AlbDnsName": APP_HOST, "AuthDomain": AUTH_DOMAIN})
 
@@ -232,6 +297,7 @@ def test_arguments_that_contradict_each_other_are_rejected_before_any_probe(cont
 
 # --- `sceptre launch` itself, as a user runs it -------------------------------------------------
 
+
 @pytest.fixture
 def sceptre_project(tmp_path, test_ca):
     """A one-stack Sceptre project whose after_launch hook probes a given stand-in."""
@@ -240,8 +306,11 @@ def sceptre_project(tmp_path, test_ca):
         (tmp_path / "config" / "local").mkdir(parents=True)
         (tmp_path / "templates").mkdir()
         (tmp_path / "config" / "config.yaml").write_text("project_code: hc\nregion: eu-west-1\n")
-        (tmp_path / "templates" / "app.json").write_text(template({"AlbDnsName": APP_HOST, "AuthDomain": AUTH_DOMAIN}))
-        (tmp_path / "config" / "local" / "alb-ecs.yaml").write_text(textwrap.dedent(f"""\
+        (tmp_path / "templates" / "app.json").write_text(
+            template({"AlbDnsName": APP_HOST, "AuthDomain": AUTH_DOMAIN})
+        )
+        (tmp_path / "config" / "local" / "alb-ecs.yaml").write_text(
+            textwrap.dedent(f"""\
             template:
               path: app.json
             hooks:
@@ -253,7 +322,8 @@ def sceptre_project(tmp_path, test_ca):
                   healthy_threshold: 2
                   interval: 0.1
                   deadline: 20
-            """))
+            """)
+        )
         return tmp_path
 
     return make
@@ -262,7 +332,10 @@ def sceptre_project(tmp_path, test_ca):
 def sceptre_launch(project: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(Path(sys.executable).parent / "sceptre"), "--no-colour", "launch", "-y", "local/alb-ecs.yaml"],
-        cwd=project, capture_output=True, text=True, timeout=120,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -1,4 +1,5 @@
 """The whole product end to end on `local`: sceptre, the resolvers and the health hook on the emulator."""
+
 from __future__ import annotations
 
 import re
@@ -6,13 +7,17 @@ import subprocess
 import sys
 
 import pytest
-
-from local_env.launch import PROJECT_ROOT
 from local_project import edited, start_local
+
+from sceptre_fargate_cognito.local_env.launch import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
 
-STACKS = {"network": "webapp-local-network", "cognito": "webapp-local-cognito", "alb-ecs": "webapp-local-alb-ecs"}
+STACKS = {
+    "network": "webapp-local-network",
+    "cognito": "webapp-local-cognito",
+    "alb-ecs": "webapp-local-alb-ecs",
+}
 
 WELL_FORMED = {
     "VpcId": r"vpc-[0-9a-f]+",
@@ -53,8 +58,11 @@ def parameters(local, name):
 
 def event_time(local, name, status):
     events = local.client("cloudformation").describe_stack_events(StackName=STACKS[name])["StackEvents"]
-    return min(e["Timestamp"] for e in events
-               if e["LogicalResourceId"] == STACKS[name] and e["ResourceStatus"] == status)
+    return min(
+        e["Timestamp"]
+        for e in events
+        if e["LogicalResourceId"] == STACKS[name] and e["ResourceStatus"] == status
+    )
 
 
 def sceptre_ok(local, *args):
@@ -83,9 +91,11 @@ def test_alb_ecs_receives_the_resolved_certificate_and_image_digest(launched_loc
     passed = parameters(launched_local, "alb-ecs")
     assert passed["CertificateArn"] == launched_local.state.certificate_arn
     (image,) = launched_local.client("ecr").describe_images(
-        repositoryName="webapp", imageIds=[{"imageTag": "local"}])["imageDetails"]
+        repositoryName="webapp", imageIds=[{"imageTag": "local"}]
+    )["imageDetails"]
     assert passed["ImageUri"] == (
-        f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/webapp@{image['imageDigest']}")
+        f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/webapp@{image['imageDigest']}"
+    )
 
 
 def test_alb_ecs_receives_the_other_stacks_outputs(launched_local):
@@ -98,8 +108,9 @@ def test_alb_ecs_receives_the_other_stacks_outputs(launched_local):
 
 def default_security_group(local):
     vpc = outputs(local, "network")["VpcId"]
-    (group,) = local.client("ec2").describe_security_groups(Filters=[
-        {"Name": "vpc-id", "Values": [vpc]}, {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"]
+    (group,) = local.client("ec2").describe_security_groups(
+        Filters=[{"Name": "vpc-id", "Values": [vpc]}, {"Name": "group-name", "Values": ["default"]}]
+    )["SecurityGroups"]
     return group
 
 
@@ -107,8 +118,11 @@ def test_the_vpc_default_security_group_keeps_no_rule_even_one_added_by_hand(lau
     group = default_security_group(launched_local)
     assert (group["IpPermissions"], group["IpPermissionsEgress"]) == ([], [])
     launched_local.client("ec2").authorize_security_group_ingress(
-        GroupId=group["GroupId"], IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
-                                                  "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+        GroupId=group["GroupId"],
+        IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+        ],
+    )
     sceptre_ok(launched_local, "launch", "local/network.yaml", "--yes")
     group = default_security_group(launched_local)
     assert (group["IpPermissions"], group["IpPermissionsEgress"]) == ([], [])
@@ -141,10 +155,14 @@ def test_a_config_change_shows_exactly_in_diff_then_launch_applies_it(launched_l
         assert "No template difference" in diff
 
         sceptre_ok(launched_local, "launch", "local", "--yes")
-        (running,) = ecs.describe_services(cluster=service["ClusterName"], services=[service["ServiceName"]])["services"]
+        (running,) = ecs.describe_services(cluster=service["ClusterName"], services=[service["ServiceName"]])[
+            "services"
+        ]
         assert running["desiredCount"] == 2
     sceptre_ok(launched_local, "launch", "local", "--yes")
-    (running,) = ecs.describe_services(cluster=service["ClusterName"], services=[service["ServiceName"]])["services"]
+    (running,) = ecs.describe_services(cluster=service["ClusterName"], services=[service["ServiceName"]])[
+        "services"
+    ]
     assert running["desiredCount"] == 1
 
 
@@ -163,8 +181,10 @@ def test_a_missing_image_tag_fails_the_launch_with_the_resolver_message_and_chan
 
 def test_a_failing_health_check_fails_the_launch_with_the_hook_summary(launched_local):
     config = launched_local.project / "config" / "local" / "config.yaml"
-    with edited(config, r"^  deadline: \d+$", "  deadline: 3\n  timeout: 1"), \
-         edited(config, r'^  connect_to: .*$', '  connect_to: "127.0.0.1:9"'):
+    with (
+        edited(config, r"^  deadline: \d+$", "  deadline: 3\n  timeout: 1"),
+        edited(config, r"^  connect_to: .*$", '  connect_to: "127.0.0.1:9"'),
+    ):
         result = launched_local.sceptre("launch", "local", "--yes")
     assert result.returncode != 0
     output = result.stdout + result.stderr
@@ -189,10 +209,14 @@ def test_a_missing_certificate_fails_the_launch_and_leaves_no_stack_half_made(fr
     output = result.stdout + result.stderr
     assert "app.sceptre-local.test" in output and "eu-west-1" in output and "123456789012" in output
     assert "Traceback" not in output
-    statuses = {s["StackName"]: s["StackStatus"]
-                for s in fresh_local.client("cloudformation").describe_stacks()["Stacks"]}
+    statuses = {
+        s["StackName"]: s["StackStatus"]
+        for s in fresh_local.client("cloudformation").describe_stacks()["Stacks"]
+    }
     assert STACKS["alb-ecs"] not in statuses
-    assert all(status.endswith("_COMPLETE") and "ROLLBACK" not in status for status in statuses.values()), statuses
+    assert all(status.endswith("_COMPLETE") and "ROLLBACK" not in status for status in statuses.values()), (
+        statuses
+    )
 
 
 def leftovers(local) -> dict[str, list]:
@@ -202,18 +226,27 @@ def leftovers(local) -> dict[str, list]:
     return {
         "vpcs": vpcs,
         "subnets": [s["SubnetId"] for s in ec2.describe_subnets()["Subnets"] if s["VpcId"] in vpcs],
-        "nat gateways": [n["NatGatewayId"] for n in ec2.describe_nat_gateways()["NatGateways"]
-                         if n["State"] != "deleted"],
+        "nat gateways": [
+            n["NatGatewayId"] for n in ec2.describe_nat_gateways()["NatGateways"] if n["State"] != "deleted"
+        ],
         "elastic ips": [a.get("AllocationId") for a in ec2.describe_addresses()["Addresses"]],
-        "load balancers": [lb["LoadBalancerArn"] for lb in local.client("elbv2").describe_load_balancers()["LoadBalancers"]],
-        "target groups": [tg["TargetGroupArn"] for tg in local.client("elbv2").describe_target_groups()["TargetGroups"]],
+        "load balancers": [
+            lb["LoadBalancerArn"] for lb in local.client("elbv2").describe_load_balancers()["LoadBalancers"]
+        ],
+        "target groups": [
+            tg["TargetGroupArn"] for tg in local.client("elbv2").describe_target_groups()["TargetGroups"]
+        ],
         "ecs clusters": local.client("ecs").list_clusters()["clusterArns"],
         "task definitions": local.client("ecs").list_task_definitions()["taskDefinitionArns"],
         "log groups": [g["logGroupName"] for g in local.client("logs").describe_log_groups()["logGroups"]],
-        "roles": [r["RoleName"] for r in local.client("iam").list_roles()["Roles"]
-                  if not r["Path"].startswith("/aws-service-role/")],
+        "roles": [
+            r["RoleName"]
+            for r in local.client("iam").list_roles()["Roles"]
+            if not r["Path"].startswith("/aws-service-role/")
+        ],
         "scalable targets": local.client("application-autoscaling").describe_scalable_targets(
-            ServiceNamespace="ecs")["ScalableTargets"],
+            ServiceNamespace="ecs"
+        )["ScalableTargets"],
         "stacks": [s["StackName"] for s in local.client("cloudformation").describe_stacks()["Stacks"]],
     }
 
@@ -231,8 +264,13 @@ def test_delete_removes_every_stack_and_leaves_only_the_retained_user_pool(fresh
 
 def test_bin_launch_local_runs_every_step_and_stops_what_it_started(tmp_path):
     # The README's first command, as a user runs it (setup is already done by bin/test).
-    result = subprocess.run([sys.executable, "-m", "local_env.launch", "--state-dir", str(tmp_path)],
-                            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "sceptre_fargate_cognito.local_env.launch", "--state-dir", str(tmp_path)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     for step in ("[1/5]", "[2/5]", "[3/5]", "[4/5]", "[5/5]", "HEALTHY", "stopped the emulator"):
         assert step in result.stdout + result.stderr

@@ -3,6 +3,7 @@
 Resources are found the way alb-ecs finds them, through the stack's outputs and the routes, not
 through CDK's generated logical ids. Expected values come from the environment's config.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -10,15 +11,22 @@ import ipaddress
 import json
 import re
 import sys
-from functools import lru_cache
+from functools import cache
 
 import pytest
-
-from templates import ENVIRONMENTS, PROJECT_ROOT, template
 from test_environment_config import merged
 
-OUTPUTS = ("VpcId", "VpcCidr", "PublicSubnetIds", "PrivateSubnetIds", "AlbSecurityGroupId",
-           "ServiceSecurityGroupId", "AvailabilityZones")
+from templates import ENVIRONMENTS, PROJECT_ROOT, template
+
+OUTPUTS = (
+    "VpcId",
+    "VpcCidr",
+    "PublicSubnetIds",
+    "PrivateSubnetIds",
+    "AlbSecurityGroupId",
+    "ServiceSecurityGroupId",
+    "AvailabilityZones",
+)
 ANYWHERE = {"CidrIp": "0.0.0.0/0"}
 HTTPS, HTTP = 443, 80
 
@@ -61,18 +69,26 @@ class Network:
         return self.output_ids("ServiceSecurityGroupId")[0]
 
     def route_table_of(self, subnet: str) -> str:
-        (table,) = [a["RouteTableId"]["Ref"] for a in self.of_type("AWS::EC2::SubnetRouteTableAssociation").values()
-                    if a["SubnetId"]["Ref"] == subnet]
+        (table,) = [
+            a["RouteTableId"]["Ref"]
+            for a in self.of_type("AWS::EC2::SubnetRouteTableAssociation").values()
+            if a["SubnetId"]["Ref"] == subnet
+        ]
         return table
 
     def default_routes(self, route_table: str) -> list[dict]:
-        return [r for r in self.of_type("AWS::EC2::Route").values()
-                if r["RouteTableId"]["Ref"] == route_table and r.get("DestinationCidrBlock") == "0.0.0.0/0"]
+        return [
+            r
+            for r in self.of_type("AWS::EC2::Route").values()
+            if r["RouteTableId"]["Ref"] == route_table and r.get("DestinationCidrBlock") == "0.0.0.0/0"
+        ]
 
     def is_public(self, subnet: str) -> bool:
         igws = set(self.of_type("AWS::EC2::InternetGateway"))
-        return any(r.get("GatewayId", {}).get("Ref") in igws
-                   for r in self.default_routes(self.route_table_of(subnet)))
+        return any(
+            r.get("GatewayId", {}).get("Ref") in igws
+            for r in self.default_routes(self.route_table_of(subnet))
+        )
 
     def subnets(self, public: bool) -> list[str]:
         return [s for s in self.of_type("AWS::EC2::Subnet") if self.is_public(s) == public]
@@ -86,12 +102,17 @@ class Network:
         """Every rule of a security group, inline or as its own resource."""
         inline_key = {"ingress": "SecurityGroupIngress", "egress": "SecurityGroupEgress"}[direction]
         inline = self.of_type("AWS::EC2::SecurityGroup")[group].get(inline_key, [])
-        separate = [r for r in self.of_type(f"AWS::EC2::{inline_key}").values() if ref_id(r["GroupId"]) == group]
+        separate = [
+            r for r in self.of_type(f"AWS::EC2::{inline_key}").values() if ref_id(r["GroupId"]) == group
+        ]
         return inline + separate
 
     def endpoints(self, endpoint_type: str) -> dict[str, dict]:
-        return {service_name(p["ServiceName"]): p for p in self.of_type("AWS::EC2::VPCEndpoint").values()
-                if p["VpcEndpointType"] == endpoint_type}
+        return {
+            service_name(p["ServiceName"]): p
+            for p in self.of_type("AWS::EC2::VPCEndpoint").values()
+            if p["VpcEndpointType"] == endpoint_type
+        }
 
 
 def service_name(node) -> str:
@@ -111,7 +132,7 @@ def is_no_traffic_placeholder(rule: dict) -> bool:
     return rule.get("CidrIp") == "255.255.255.255/32" and rule["IpProtocol"] == "icmp"
 
 
-@lru_cache(maxsize=None)
+@cache
 def network(environment: str) -> Network:
     return Network(environment)
 
@@ -123,6 +144,7 @@ def net(request) -> Network:
 
 # --- generation ---------------------------------------------------------------------------------
 
+
 def test_the_network_stack_generates_offline(net):
     assert net.resources, f"{net.environment}/network generated no resources"
 
@@ -130,8 +152,11 @@ def test_the_network_stack_generates_offline(net):
 def test_the_stack_has_no_assets_custom_resources_or_lambdas(net):
     # restrictDefaultSecurityGroup and friends bring a Lambda asset: no offline synth, no emulator.
     types = {r["Type"] for r in net.resources.values()}
-    assert not {t for t in types if t.startswith(("Custom::", "AWS::Lambda::"))
-                or t == "AWS::CloudFormation::CustomResource"}
+    assert not {
+        t
+        for t in types
+        if t.startswith(("Custom::", "AWS::Lambda::")) or t == "AWS::CloudFormation::CustomResource"
+    }
     assert not net.raw.get("Parameters"), "bootstrapless synth with no asset needs no parameter"
 
 
@@ -144,14 +169,19 @@ def test_nothing_names_a_region_account_partition_or_availability_zone(net):
 
 
 def test_replaceable_resources_have_no_hard_coded_names(net):
-    named = {"AWS::Logs::LogGroup": "LogGroupName", "AWS::IAM::Role": "RoleName",
-             "AWS::EC2::SecurityGroup": "GroupName", "AWS::IAM::Policy": None}
+    named = {
+        "AWS::Logs::LogGroup": "LogGroupName",
+        "AWS::IAM::Role": "RoleName",
+        "AWS::EC2::SecurityGroup": "GroupName",
+        "AWS::IAM::Policy": None,
+    }
     for logical_id, resource in net.resources.items():
         key = named.get(resource["Type"])
         assert not key or key not in resource.get("Properties", {}), f"{logical_id} has a fixed {key}"
 
 
 # --- availability zones and subnets -------------------------------------------------------------
+
 
 def test_the_vpc_has_the_configured_cidr_and_dns_for_private_endpoints(net):
     vpc = net.of_type("AWS::EC2::VPC")[net.vpc]
@@ -182,7 +212,7 @@ def test_subnets_lie_inside_the_vpc_without_overlapping(net):
     vpc = ipaddress.IPv4Network(net.settings["vpc_cidr"])
     cidrs = [ipaddress.IPv4Network(p["CidrBlock"]) for p in net.of_type("AWS::EC2::Subnet").values()]
     assert all(c.subnet_of(vpc) for c in cidrs)
-    assert all(not a.overlaps(b) for i, a in enumerate(cidrs) for b in cidrs[i + 1:])
+    assert all(not a.overlaps(b) for i, a in enumerate(cidrs) for b in cidrs[i + 1 :])
 
 
 def test_a_subnet_range_depends_only_on_its_az_so_adding_an_az_replaces_no_subnet(net):
@@ -200,6 +230,7 @@ def test_a_subnet_range_depends_only_on_its_az_so_adding_an_az_replaces_no_subne
 
 
 # --- NAT ----------------------------------------------------------------------------------------
+
 
 def test_nat_gateways_follow_the_environment_and_sit_in_public_subnets(net):
     nats = net.of_type("AWS::EC2::NatGateway")
@@ -237,8 +268,11 @@ def test_with_a_nat_gateway_per_az_each_private_subnet_uses_the_one_in_its_own_a
 
 # --- VPC endpoints ------------------------------------------------------------------------------
 
-INTERFACE_SERVICES = {"com.amazonaws.{region}.ecr.api", "com.amazonaws.{region}.ecr.dkr",
-                      "com.amazonaws.{region}.logs"}
+INTERFACE_SERVICES = {
+    "com.amazonaws.{region}.ecr.api",
+    "com.amazonaws.{region}.ecr.dkr",
+    "com.amazonaws.{region}.logs",
+}
 
 
 def test_endpoints_exist_exactly_when_the_environment_asks_for_them(net):
@@ -277,11 +311,14 @@ def test_interface_endpoints_accept_only_https_from_the_service(net):
     (group,) = groups
     assert group not in (net.alb_sg, net.service_sg)
     ingress = net.rules(group, "ingress")
-    assert [(ports(r), ref_id(r["SourceSecurityGroupId"])) for r in ingress] == [(("tcp", HTTPS, HTTPS), net.service_sg)]
+    assert [(ports(r), ref_id(r["SourceSecurityGroupId"])) for r in ingress] == [
+        (("tcp", HTTPS, HTTPS), net.service_sg)
+    ]
     assert all(is_no_traffic_placeholder(r) for r in net.rules(group, "egress"))
 
 
 # --- flow logs ----------------------------------------------------------------------------------
+
 
 def test_flow_logs_capture_all_traffic_of_the_vpc_into_a_log_group_with_the_configured_retention(net):
     (flow_log,) = net.of_type("AWS::EC2::FlowLog").values()
@@ -318,6 +355,7 @@ def test_only_flow_logs_of_this_account_may_assume_the_flow_log_role(net):
 
 # --- security groups ----------------------------------------------------------------------------
 
+
 def test_nothing_uses_or_opens_the_default_security_group(net):
     # The !close_default_security_group hook empties the group after launch (tested end to end
     # in test_local_launch); the template's part is to place nothing in it and add no rule to it.
@@ -338,15 +376,21 @@ def test_the_alb_sends_only_to_the_service_port_and_https_for_cognito_sign_in(ne
     egress = [r for r in net.rules(net.alb_sg, "egress") if not is_no_traffic_placeholder(r)]
     # Explicit egress rules, or AWS's default allow-all egress would stay; HTTPS out is what
     # authenticate-cognito needs to reach Cognito's token endpoint.
-    assert sorted((ports(r), ref_id(r["DestinationSecurityGroupId"]) if "DestinationSecurityGroupId" in r
-                   else r.get("CidrIp")) for r in egress) == \
-        sorted([(("tcp", port, port), net.service_sg), (("tcp", HTTPS, HTTPS), "0.0.0.0/0")])
+    assert sorted(
+        (
+            ports(r),
+            ref_id(r["DestinationSecurityGroupId"]) if "DestinationSecurityGroupId" in r else r.get("CidrIp"),
+        )
+        for r in egress
+    ) == sorted([(("tcp", port, port), net.service_sg), (("tcp", HTTPS, HTTPS), "0.0.0.0/0")])
 
 
 def test_the_service_accepts_only_the_container_port_and_only_from_the_alb(net):
     port = net.settings["container_port"]
     ingress = net.rules(net.service_sg, "ingress")
-    assert [(ports(r), ref_id(r["SourceSecurityGroupId"])) for r in ingress] == [(("tcp", port, port), net.alb_sg)]
+    assert [(ports(r), ref_id(r["SourceSecurityGroupId"])) for r in ingress] == [
+        (("tcp", port, port), net.alb_sg)
+    ]
 
 
 def test_the_service_sends_only_https(net):
@@ -365,10 +409,13 @@ def test_every_security_group_rule_says_why_it_exists(net):
 def test_no_security_group_allows_all_protocols(net):
     for group in net.of_type("AWS::EC2::SecurityGroup"):
         for direction in ("ingress", "egress"):
-            assert all(str(r["IpProtocol"]) != "-1" for r in net.rules(group, direction)), f"{group} {direction}"
+            assert all(str(r["IpProtocol"]) != "-1" for r in net.rules(group, direction)), (
+                f"{group} {direction}"
+            )
 
 
 # --- outputs ------------------------------------------------------------------------------------
+
 
 def test_every_output_is_described_and_exported_as_project_environment_name(net):
     project_code = merged(net.environment)["project_code"]
@@ -397,34 +444,47 @@ def test_subnet_and_zone_lists_are_comma_separated(net):
 
 # --- the stack's own checks, for use outside this project's validated config --------------------
 
-@lru_cache(maxsize=None)
+
+@cache
 def network_module():
     # Loaded by path: `templates` here is tests/templates.py. Registered in sys.modules because
     # dataclasses need their module (sceptre-cdk-handler's loader does not register it).
-    spec = importlib.util.spec_from_file_location("network_template", PROJECT_ROOT / "templates" / "network.py")
+    spec = importlib.util.spec_from_file_location(
+        "network_template", PROJECT_ROOT / "templates" / "network.py"
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 
 
-VALID = dict(export_prefix="webapp-dev", vpc_cidr="10.20.0.0/16", az_count=2, nat_gateways=1,
-             vpc_endpoints=False, container_port=8080, flow_log_retention_days=30)
+VALID = dict(
+    export_prefix="webapp-dev",
+    vpc_cidr="10.20.0.0/16",
+    az_count=2,
+    nat_gateways=1,
+    vpc_endpoints=False,
+    container_port=8080,
+    flow_log_retention_days=30,
+)
 
 
-@pytest.mark.parametrize("change, named", [
-    ({"vpc_cidr": "10.20.0.0/24"}, "vpc_cidr"),
-    ({"vpc_cidr": "10.20.0.1/16"}, "vpc_cidr"),
-    ({"az_count": 1}, "az_count"),
-    ({"az_count": True}, "az_count"),
-    ({"nat_gateways": 3}, "nat_gateways"),
-    ({"nat_gateways": 0}, "nat_gateways"),
-    ({"vpc_endpoints": "yes"}, "vpc_endpoints"),
-    ({"container_port": 70000}, "container_port"),
-    ({"flow_log_retention_days": 31}, "flow_log_retention_days"),
-    ({"export_prefix": "webapp prod"}, "export_prefix"),
-    ({"vpc_cidr": None, "extra": 1}, "extra"),
-])
+@pytest.mark.parametrize(
+    "change, named",
+    [
+        ({"vpc_cidr": "10.20.0.0/24"}, "vpc_cidr"),
+        ({"vpc_cidr": "10.20.0.1/16"}, "vpc_cidr"),
+        ({"az_count": 1}, "az_count"),
+        ({"az_count": True}, "az_count"),
+        ({"nat_gateways": 3}, "nat_gateways"),
+        ({"nat_gateways": 0}, "nat_gateways"),
+        ({"vpc_endpoints": "yes"}, "vpc_endpoints"),
+        ({"container_port": 70000}, "container_port"),
+        ({"flow_log_retention_days": 31}, "flow_log_retention_days"),
+        ({"export_prefix": "webapp prod"}, "export_prefix"),
+        ({"vpc_cidr": None, "extra": 1}, "extra"),
+    ],
+)
 def test_a_malformed_setting_is_refused_naming_the_key(change, named):
     module = network_module()
     data = {k: v for k, v in {**VALID, **change}.items() if v is not None}
@@ -439,7 +499,7 @@ def test_valid_settings_are_accepted():
 
 def synthesize(**changes) -> dict:
     """The stack synthesised in this process for settings no environment uses (yet)."""
-    from template_handlers.cached_cdk import use_project_node
+    from sceptre_fargate_cognito.template_handlers.cached_cdk import use_project_node
 
     use_project_node(PROJECT_ROOT)
     import aws_cdk

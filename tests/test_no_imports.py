@@ -1,5 +1,6 @@
 """Outputs are exported for consumers outside the project, but no template of ours imports them:
 an imported export can never change."""
+
 import json
 
 import pytest

@@ -1,17 +1,18 @@
 """One request at a time: where it connects, what it sends, and how each failure is classified."""
+
 from __future__ import annotations
 
+import contextlib
 import socket
 import ssl
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
+from health_check_support import APP_HOST, free_port
 
-from health_check_support import *  # noqa: F401,F403 (fixtures)
-from health_check_support import APP_HOST
-from hooks.probe import ProbeError, fetch, split_host_port
+from sceptre_fargate_cognito.health_check.probe import ProbeError, fetch, split_host_port
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def raw_server():
             while not stopping.is_set():
                 try:
                     conn, _ = listener.accept()
-                except (TimeoutError, socket.timeout):
+                except TimeoutError:
                     continue
                 except OSError:
                     return
@@ -55,19 +56,20 @@ def raw_server():
 
 
 def _handle(serve, conn, stopping):
-    with conn:
-        try:
-            serve(conn, stopping)
-        except OSError:
-            pass
+    with conn, contextlib.suppress(OSError):
+        serve(conn, stopping)
 
 
 def test_connect_to_reaches_another_address_but_sends_sni_and_host_of_the_url(start_alb, test_ca):
     alb = start_alb()
     context = ssl.create_default_context(cafile=str(test_ca.cert_path))
 
-    response = fetch(f"https://{APP_HOST}/healthz", connect_to=f"127.0.0.1:{alb.https_port}", ssl_context=context,
-                     resolver=lambda host: pytest.fail(f"resolved {host}: an IP literal needs no resolver"))
+    response = fetch(
+        f"https://{APP_HOST}/healthz",
+        connect_to=f"127.0.0.1:{alb.https_port}",
+        ssl_context=context,
+        resolver=lambda host: pytest.fail(f"resolved {host}: an IP literal needs no resolver"),
+    )
 
     assert response.status == 200
     assert response.peer == f"127.0.0.1:{alb.https_port}"
@@ -80,8 +82,12 @@ def test_a_connect_to_name_goes_through_the_injected_resolver(start_alb, test_ca
     asked = []
     context = ssl.create_default_context(cafile=str(test_ca.cert_path))
 
-    response = fetch(f"https://{APP_HOST}/", connect_to=f"my-alb.elb.test:{alb.https_port}", ssl_context=context,
-                     resolver=lambda host: asked.append(host) or ["127.0.0.1"])
+    response = fetch(
+        f"https://{APP_HOST}/",
+        connect_to=f"my-alb.elb.test:{alb.https_port}",
+        ssl_context=context,
+        resolver=lambda host: asked.append(host) or ["127.0.0.1"],
+    )
 
     assert asked == ["my-alb.elb.test"]
     assert response.status == 302 and response.location.startswith("https://")
@@ -140,7 +146,11 @@ def test_a_closed_port_is_a_refusal_that_heals():
     with pytest.raises(ProbeError) as raised:
         fetch(f"http://127.0.0.1:{port}/", timeout=2)
 
-    assert (raised.value.kind, str(raised.value), raised.value.heals) == ("refused", "connection refused", True)
+    assert (raised.value.kind, str(raised.value), raised.value.heals) == (
+        "refused",
+        "connection refused",
+        True,
+    )
 
 
 def test_an_empty_answer_from_the_resolver_means_the_name_does_not_resolve():

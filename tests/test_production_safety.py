@@ -2,8 +2,10 @@
 that set them on the emulator's CloudFormation, a rolled-back launch that says the previous version
 still serves, and `sceptre launch prod` that asks before it changes anything.
 """
+
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -14,9 +16,12 @@ import boto3
 import pytest
 from sceptre.stack import Stack
 
-from hooks import stack_status
-from hooks.stack_policy import ALLOW_ALL, StackPolicy, StackPolicyError, policy
-from hooks.termination_protection import TerminationProtection, TerminationProtectionError
+from sceptre_fargate_cognito.hooks import stack_status
+from sceptre_fargate_cognito.hooks.stack_policy import ALLOW_ALL, StackPolicy, StackPolicyError, policy
+from sceptre_fargate_cognito.hooks.termination_protection import (
+    TerminationProtection,
+    TerminationProtectionError,
+)
 from templates import stack_config, template
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -25,14 +30,21 @@ STACK_NAME = "t-prod-cognito"  # Sceptre's external name for project t, stack pr
 TEMPLATE = json.dumps({"Resources": {"UserPool": {"Type": "AWS::SNS::Topic"}}})
 # The resource each stack's policy guards: what cannot be re-created without losing users or traffic.
 GUARDED = {"network": "Vpc8378EB38", "cognito": "UserPool", "alb-ecs": "LoadBalancer"}
-GUARDED_TYPES = {"network": "AWS::EC2::VPC", "cognito": "AWS::Cognito::UserPool",
-                 "alb-ecs": "AWS::ElasticLoadBalancingV2::LoadBalancer"}
+GUARDED_TYPES = {
+    "network": "AWS::EC2::VPC",
+    "cognito": "AWS::Cognito::UserPool",
+    "alb-ecs": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+}
 
 
 def hook_for(hook_class, argument):
     """The hook as Sceptre builds it: cloned for the stack, which runs setup()."""
-    stack = Stack(name="prod/cognito", project_code="t", region="eu-west-1",
-                  template_handler_config={"type": "file", "path": "unused.yaml"})
+    stack = Stack(
+        name="prod/cognito",
+        project_code="t",
+        region="eu-west-1",
+        template_handler_config={"type": "file", "path": "unused.yaml"},
+    )
     return hook_class(argument).clone_for_stack(stack)
 
 
@@ -41,6 +53,7 @@ def hooks_of(environment: str, stack: str, point: str, hook_class) -> list:
 
 
 # --- the config ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("stack", sorted(GUARDED))
 def test_prod_stacks_switch_termination_protection_on_before_every_update_and_on_creation(stack):
@@ -72,8 +85,11 @@ def test_each_guarded_logical_id_is_that_resource_in_the_generated_prod_template
 
 # --- !termination_protection on the emulator ------------------------------------------------
 
+
 def _protection():
-    return boto3.client("cloudformation").describe_stacks(StackName=STACK_NAME)["Stacks"][0]["EnableTerminationProtection"]
+    return boto3.client("cloudformation").describe_stacks(StackName=STACK_NAME)["Stacks"][0][
+        "EnableTerminationProtection"
+    ]
 
 
 def test_termination_protection_hook_switches_protection_on_and_off(aws):
@@ -97,13 +113,17 @@ def test_termination_protection_leaves_a_failed_creation_deletable_and_a_missing
     hook_for(TerminationProtection, True).run()  # no stack: nothing to do, no error
 
     cf = boto3.client("cloudformation")
-    broken = {"Resources": {"Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
-                            "Subnet": {"Type": "AWS::EC2::Subnet",
-                                       "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "192.168.0.0/24"}}}}
-    try:
+    broken = {
+        "Resources": {
+            "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
+            "Subnet": {
+                "Type": "AWS::EC2::Subnet",
+                "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "192.168.0.0/24"},
+            },
+        }
+    }
+    with contextlib.suppress(cf.exceptions.ClientError):
         cf.create_stack(StackName=STACK_NAME, TemplateBody=json.dumps(broken))
-    except cf.exceptions.ClientError:
-        pass
     assert stack_status.read(lambda c, k: cf.describe_stacks(**k), STACK_NAME).status == "ROLLBACK_COMPLETE"
     hook_for(TerminationProtection, True).run()
     assert _protection() is False
@@ -117,6 +137,7 @@ def test_termination_protection_refuses_anything_but_true_or_false_when_the_conf
 
 # --- !stack_policy on the emulator ----------------------------------------------------------
 
+
 def _policy():
     body = boto3.client("cloudformation").get_stack_policy(StackName=STACK_NAME).get("StackPolicyBody")
     return json.loads(body) if body else None
@@ -127,11 +148,17 @@ def test_stack_policy_denies_replacing_and_deleting_the_protected_resources_and_
 
     hook_for(StackPolicy, {"protect": ["UserPool"], "enabled": True}).run()
 
-    assert _policy() == {"Statement": [
-        {"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"},
-        {"Effect": "Deny", "Action": ["Update:Replace", "Update:Delete"], "Principal": "*",
-         "Resource": ["LogicalResourceId/UserPool"]},
-    ]}
+    assert _policy() == {
+        "Statement": [
+            {"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"},
+            {
+                "Effect": "Deny",
+                "Action": ["Update:Replace", "Update:Delete"],
+                "Principal": "*",
+                "Resource": ["LogicalResourceId/UserPool"],
+            },
+        ]
+    }
 
 
 def test_a_disabled_stack_policy_replaces_a_protecting_one_with_allow_all(aws):
@@ -154,14 +181,17 @@ def test_stack_policy_on_a_stack_not_created_yet_does_nothing(aws):
     assert boto3.client("cloudformation").describe_stacks()["Stacks"] == []
 
 
-@pytest.mark.parametrize("argument, message", [
-    (["UserPool"], "takes {protect"),
-    ({"protect": [], "enabled": True}, "non-empty list of logical ids"),
-    ({"protect": ["User-Pool"], "enabled": True}, "non-empty list of logical ids"),
-    ({"protect": ["UserPool"]}, "enabled .* is required"),
-    ({"protect": ["UserPool"], "enabled": "maybe"}, "takes true or false"),
-    ({"protect": ["UserPool"], "enabled": True, "deny": ["x"]}, "unknown keys"),
-])
+@pytest.mark.parametrize(
+    "argument, message",
+    [
+        (["UserPool"], "takes {protect"),
+        ({"protect": [], "enabled": True}, "non-empty list of logical ids"),
+        ({"protect": ["User-Pool"], "enabled": True}, "non-empty list of logical ids"),
+        ({"protect": ["UserPool"]}, "enabled .* is required"),
+        ({"protect": ["UserPool"], "enabled": "maybe"}, "takes true or false"),
+        ({"protect": ["UserPool"], "enabled": True, "deny": ["x"]}, "unknown keys"),
+    ],
+)
 def test_stack_policy_arguments_are_checked_when_the_config_is_read(argument, message):
     with pytest.raises(StackPolicyError, match=message):
         hook_for(StackPolicy, argument)
@@ -173,9 +203,14 @@ def test_a_policy_with_nothing_to_protect_is_allow_all():
 
 # --- a failed launch says what still serves ---------------------------------------------------
 
+
 def test_a_rolled_back_update_says_the_previous_version_is_still_serving():
-    state = stack_status.StackState("webapp-prod-alb-ecs", exists=True, status="UPDATE_ROLLBACK_COMPLETE",
-                                    failure_reasons=["Service UPDATE_FAILED: circuit breaker triggered"])
+    state = stack_status.StackState(
+        "webapp-prod-alb-ecs",
+        exists=True,
+        status="UPDATE_ROLLBACK_COMPLETE",
+        failure_reasons=["Service UPDATE_FAILED: circuit breaker triggered"],
+    )
     problem = state.describe_problem()
     assert "UPDATE_ROLLBACK_COMPLETE" in problem
     assert "the previous version is still serving" in problem
@@ -189,12 +224,18 @@ def test_a_failed_creation_does_not_claim_a_previous_version():
 
 # --- sceptre launch prod asks first -----------------------------------------------------------
 
+
 @pytest.mark.parametrize("answer", [None, "n\n"], ids=["stdin closed", "answer n"])
 def test_launch_prod_without_yes_asks_and_changes_nothing_when_not_confirmed(aws, answer):
     result = subprocess.run(
-        [str(SCEPTRE), "launch", "prod"], cwd=PROJECT_ROOT, env=dict(os.environ),
-        input=answer, stdin=subprocess.DEVNULL if answer is None else None,
-        capture_output=True, text=True, timeout=300,
+        [str(SCEPTRE), "launch", "prod"],
+        cwd=PROJECT_ROOT,
+        env=dict(os.environ),
+        input=answer,
+        stdin=subprocess.DEVNULL if answer is None else None,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
     assert result.returncode != 0

@@ -1,18 +1,16 @@
 """Both resolvers as a user writes them: YAML tags in a Sceptre project, three stacks, one lookup each."""
+
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sceptre.config.reader import ConfigReader
-from sceptre.context import SceptreContext
-
 from resolver_support import (
     ACCOUNT,
     REGION,
-    aws_calls,  # noqa: F401 (fixture)
-    fresh_resolvers,  # noqa: F401 (fixture)
     import_certificate,
     push_image,
 )
+from sceptre.config.reader import ConfigReader
+from sceptre.context import SceptreContext
 
 pytestmark = pytest.mark.usefixtures("fresh_resolvers")
 

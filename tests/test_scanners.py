@@ -3,6 +3,7 @@
 Zero cfn-lint errors or warnings; checkov fails exactly the checks that tests/scanner_suppressions.yaml
 accepts for that stack, each with its reason — so a new finding fails, and so does a stale entry.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,11 +28,15 @@ def accepted(scanner: str, stack: str) -> set[str]:
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
     """Each stack's generated templates of every environment, written as files for the scanners."""
+
     def write(stack: str) -> Path:
         folder = tmp_path_factory.mktemp(stack)
         for environment in ENVIRONMENTS:
-            (folder / f"{environment}-{stack}.json").write_text(json.dumps(template(environment, stack), indent=1))
+            (folder / f"{environment}-{stack}.json").write_text(
+                json.dumps(template(environment, stack), indent=1)
+            )
         return folder
+
     return write
 
 
@@ -46,8 +51,14 @@ def test_every_suppression_gives_a_reason_and_names_known_stacks():
 def test_cfn_lint_finds_nothing(written, stack):
     folder = written(stack)
     ignored = sorted(accepted("cfn_lint", stack))
-    args = [str(CFN_LINT), "--format", "parseable", *(["--ignore-checks", *ignored] if ignored else []), "--",
-            *map(str, sorted(folder.glob("*.json")))]
+    args = [
+        str(CFN_LINT),
+        "--format",
+        "parseable",
+        *(["--ignore-checks", *ignored] if ignored else []),
+        "--",
+        *map(str, sorted(folder.glob("*.json"))),
+    ]
     result = subprocess.run(args, capture_output=True, text=True, timeout=300)
     assert result.stdout.strip() == "" and result.returncode == 0, result.stdout + result.stderr
 
@@ -56,9 +67,21 @@ def test_cfn_lint_finds_nothing(written, stack):
 def test_checkov_fails_exactly_the_accepted_checks(written, stack):
     folder = written(stack)
     result = subprocess.run(
-        [str(CHECKOV), "-d", str(folder), "--framework", "cloudformation", "--skip-download",
-         "--quiet", "--compact", "-o", "json"],
-        capture_output=True, text=True, timeout=600,
+        [
+            str(CHECKOV),
+            "-d",
+            str(folder),
+            "--framework",
+            "cloudformation",
+            "--skip-download",
+            "--quiet",
+            "--compact",
+            "-o",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode in (0, 1), result.stderr[-2000:]
     report = json.loads(result.stdout) if result.stdout.strip() else {}
@@ -68,7 +91,9 @@ def test_checkov_fails_exactly_the_accepted_checks(written, stack):
         for r in reports
         for check in r.get("results", {}).get("failed_checks", [])
     }
-    unexpected = sorted(f"{rule} in {name}" for rule, name in failed if rule not in accepted("checkov", stack))
+    unexpected = sorted(
+        f"{rule} in {name}" for rule, name in failed if rule not in accepted("checkov", stack)
+    )
     assert not unexpected, f"checkov failed checks nobody accepted: {unexpected}"
     stale = accepted("checkov", stack) - {rule for rule, _ in failed}
     assert not stale, f"suppressions no longer needed for {stack}, remove them: {sorted(stale)}"

@@ -1,22 +1,27 @@
 """The stand-in ALB behaves like the project's listeners, in-process and as its own process."""
+
 from __future__ import annotations
 
 import os
 import ssl
 from urllib.parse import parse_qs, urlsplit
 
-from health_check_support import *  # noqa: F401,F403 (fixtures)
 from health_check_support import APP_HOST, AUTH_DOMAIN
-from hooks.probe import fetch
-from local_env import standin_alb
+
+from sceptre_fargate_cognito.health_check.probe import fetch
+from sceptre_fargate_cognito.local_env import standin_alb
 
 
 def get(alb_port: int, path: str, ca_path, scheme: str = "https"):
     context = ssl.create_default_context(cafile=str(ca_path)) if scheme == "https" else None
-    return fetch(f"{scheme}://{APP_HOST}{path}", connect_to=f"127.0.0.1:{alb_port}", ssl_context=context, timeout=5)
+    return fetch(
+        f"{scheme}://{APP_HOST}{path}", connect_to=f"127.0.0.1:{alb_port}", ssl_context=context, timeout=5
+    )
 
 
-def test_an_unauthenticated_request_is_sent_to_the_hosted_ui_like_alb_authenticate_cognito(start_alb, test_ca):
+def test_an_unauthenticated_request_is_sent_to_the_hosted_ui_like_alb_authenticate_cognito(
+    start_alb, test_ca
+):
     alb = start_alb()
 
     response = get(alb.https_port, "/chat?room=1", test_ca.cert_path)
@@ -50,11 +55,16 @@ def test_plain_http_is_moved_permanently_to_https_on_the_same_host(start_alb, te
 
 
 def test_the_stand_in_runs_as_a_process_that_prints_its_ports_and_stops_by_its_pid(app_cert, test_ca):
-    process = standin_alb.start_process(app_cert.cert_path, app_cert.key_path, AUTH_DOMAIN, public_https_port=8443)
+    process = standin_alb.start_process(
+        app_cert.cert_path, app_cert.key_path, AUTH_DOMAIN, public_https_port=8443
+    )
     try:
         assert process.pid == process.process.pid
         assert get(process.https_port, "/healthz", test_ca.cert_path).status == 200
-        assert get(process.http_port, "/", test_ca.cert_path, scheme="http").location == f"https://{APP_HOST}:8443/"
+        assert (
+            get(process.http_port, "/", test_ca.cert_path, scheme="http").location
+            == f"https://{APP_HOST}:8443/"
+        )
     finally:
         process.stop()
 
@@ -68,7 +78,7 @@ def test_the_stand_in_runs_as_a_process_that_prints_its_ports_and_stops_by_its_p
 
 
 def test_a_certificate_from_the_throwaway_ca_verifies_for_its_names_only(test_ca, tmp_path):
-    from local_env import certificate_authority
+    from sceptre_fargate_cognito.local_env import certificate_authority
 
     leaf = certificate_authority.issue(test_ca, ["a.example.test", "127.0.0.1"], directory=tmp_path)
     context = ssl.create_default_context(cafile=str(test_ca.cert_path))

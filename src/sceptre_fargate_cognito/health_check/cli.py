@@ -1,16 +1,23 @@
-"""`https-health-check` / `python -m hooks.cli`: the hook's check, outside Sceptre (CI smoke tests, people).
+"""`https-health-check` / `python -m sceptre_fargate_cognito.health_check.cli`: the hook's check, outside Sceptre (CI smoke tests, people).
 
 Same options as the hook, spelled with dashes; `url` is required here (there is no stack to read).
 Exit status: 0 healthy, 1 unhealthy, 2 invalid arguments.
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
 from dataclasses import fields
 
-from hooks.health_check import HealthCheck
-from hooks.options import DESCRIPTIONS, InvalidOptions, Options, parse, require_targets
+from sceptre_fargate_cognito.health_check.check import HealthCheck
+from sceptre_fargate_cognito.health_check.options import (
+    DESCRIPTIONS,
+    InvalidOptions,
+    Options,
+    parse,
+    require_targets,
+)
 
 _HOOK_ONLY = {"connect_to_alb"}  # needs a stack's outputs
 _SWITCHES = {"check_health": "health", "check_auth": "auth", "check_http_redirect": "http-redirect"}
@@ -20,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="https-health-check",
         description="Check from outside that an HTTPS service is healthy, requires Cognito sign-in, "
-                    "and redirects http:// to https://. Exit 0 healthy, 1 unhealthy, 2 bad arguments.",
+        "and redirects http:// to https://. Exit 0 healthy, 1 unhealthy, 2 bad arguments.",
     )
     for field in fields(Options):
         name = field.name
@@ -30,14 +37,22 @@ def build_parser() -> argparse.ArgumentParser:
         if name in _SWITCHES:
             # Checks are on by default: the command line only switches them off.
             parser.add_argument(
-                f"--no-{_SWITCHES[name]}-check", dest=name, action="store_false", default=None,
+                f"--no-{_SWITCHES[name]}-check",
+                dest=name,
+                action="store_false",
+                default=None,
                 help=f"skip: {help_text}",
             )
             continue
         # Values stay strings here; typed conversion and validation are shared with the hook.
         default = "" if field.default is None else f" (default: {field.default})"
-        parser.add_argument(f"--{name.replace('_', '-')}", dest=name, default=None,
-                            required=name == "url", help=help_text + default)
+        parser.add_argument(
+            f"--{name.replace('_', '-')}",
+            dest=name,
+            default=None,
+            required=name == "url",
+            help=help_text + default,
+        )
     return parser
 
 

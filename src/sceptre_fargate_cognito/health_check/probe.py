@@ -6,6 +6,7 @@ how a load balancer is checked for a custom domain before DNS points at it. Redi
 never followed. The timeout bounds the whole request (connect, handshake, and reading the head), not
 each socket operation, so a server that trickles bytes cannot hold a probe open.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,9 +16,9 @@ import ipaddress
 import socket
 import ssl
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.message import Message
-from typing import Callable, Sequence
 from urllib.parse import urlsplit
 
 Resolver = Callable[[str], Sequence[str]]
@@ -120,8 +121,16 @@ def _classify(err: Exception, host: str) -> ProbeError:
         return ProbeError("timeout", "timed out", heals=True)
     if isinstance(err, ConnectionRefusedError):
         return ProbeError("refused", "connection refused", heals=True)
-    if isinstance(err, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError,
-                        ssl.SSLEOFError, ssl.SSLZeroReturnError)):
+    if isinstance(
+        err,
+        (
+            ConnectionResetError,
+            ConnectionAbortedError,
+            BrokenPipeError,
+            ssl.SSLEOFError,
+            ssl.SSLZeroReturnError,
+        ),
+    ):
         return ProbeError("reset", "connection reset", heals=True)
     if isinstance(err, ssl.SSLError):
         # A handshake the server refuses (no shared protocol, an alert) is configuration, not load.
@@ -173,7 +182,7 @@ def fetch(
             try:
                 addresses = list(resolver(dial_host))
             except (OSError, UnicodeError) as err:
-                raise ProbeError("dns", f"name {dial_host} does not resolve ({err})", heals=True)
+                raise ProbeError("dns", f"name {dial_host} does not resolve ({err})", heals=True) from err
             if not addresses:
                 raise ProbeError("dns", f"name {dial_host} does not resolve", heals=True)
         last_error: BaseException | None = None
@@ -223,7 +232,7 @@ def fetch(
                 raise ValueError
             status = int(status_text)
         except ValueError:
-            raise ProbeError("protocol", f"not an HTTP response: {status_line[:60]!r}", heals=False)
+            raise ProbeError("protocol", f"not an HTTP response: {status_line[:60]!r}", heals=False) from None
         headers = http.client.parse_headers(io.BytesIO(header_block.split(b"\r\n\r\n")[0] + b"\r\n\r\n"))
         return Response(status, reason[0] if reason else "", headers, latency, peer, not_after)
     except ProbeError:

@@ -1,10 +1,11 @@
 """The Jinja extension that exposes `environment()` to Sceptre's config files."""
+
 from __future__ import annotations
 
 from jinja2 import pass_context
 from jinja2.ext import Extension
 
-from config_schema.keys import validate
+from sceptre_fargate_cognito.config_schema.keys import validate
 
 
 @pass_context
@@ -12,7 +13,7 @@ def _environment(context) -> dict:
     # Sceptre puts the merged stack-group config (root config.yaml + the environment's) into the
     # render context, plus `stack_group_path`, the environment's folder under config/.
     name = context.get("stack_group_path") or "<root>"
-    values = {key: context[key] for key in context.keys() if not key.startswith("_")}
+    values = {key: context[key] for key in context if not key.startswith("_")}
     return validate(values, environment=name)
 
 

@@ -12,6 +12,7 @@ Exit status:
   2  changes
   3  changes that replace or remove a stateful or public resource
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,14 +30,28 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="diff-report", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("environment", help="Sceptre command path: an environment (dev) or one stack (dev/network.yaml)")
-    parser.add_argument("--project-path", default=".", help="the Sceptre project (default: the current directory)")
+    parser = _Parser(
+        prog="diff-report", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "environment", help="Sceptre command path: an environment (dev) or one stack (dev/network.yaml)"
+    )
+    parser.add_argument(
+        "--project-path", default=".", help="the Sceptre project (default: the current directory)"
+    )
     parser.add_argument("--output", metavar="FILE", help="also write the report to FILE")
-    parser.add_argument("--github-step-summary", action="store_true",
-                        help="also append the report to the file named by $GITHUB_STEP_SUMMARY (GitHub Actions)")
-    parser.add_argument("--var", action="append", default=[], metavar="KEY=VALUE",
-                        help="a Sceptre user variable, as `sceptre --var`")
+    parser.add_argument(
+        "--github-step-summary",
+        action="store_true",
+        help="also append the report to the file named by $GITHUB_STEP_SUMMARY (GitHub Actions)",
+    )
+    parser.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a Sceptre user variable, as `sceptre --var`",
+    )
     return parser
 
 
@@ -46,10 +61,13 @@ def collect(command_path: str, project_path: str, user_variables: dict | None = 
     from sceptre.plan.plan import SceptrePlan
     from sceptre.resolvers.placeholders import use_resolver_placeholders_on_error
 
-    from review.stack_changes import ReportDiffer, stack_changes
+    from sceptre_fargate_cognito.review.stack_changes import ReportDiffer, stack_changes
 
-    context = SceptreContext(command_path=command_path, project_path=str(Path(project_path).resolve()),
-                             user_variables=user_variables or {})
+    context = SceptreContext(
+        command_path=command_path,
+        project_path=str(Path(project_path).resolve()),
+        user_variables=user_variables or {},
+    )
     plan = SceptrePlan(context)
     # What `sceptre diff` (and `launch`) consider: ignored and obsolete stacks are left out.
     plan.resolve("diff")
@@ -58,7 +76,10 @@ def collect(command_path: str, project_path: str, user_variables: dict | None = 
     with use_resolver_placeholders_on_error():
         diffs = plan.diff(ReportDiffer(show_no_echo=False))
     return sorted(
-        (stack_changes(f"{stack.name}.yaml", diff, region=stack.region or "us-east-1") for stack, diff in diffs.items()),
+        (
+            stack_changes(f"{stack.name}.yaml", diff, region=stack.region or "us-east-1")
+            for stack, diff in diffs.items()
+        ),
         key=lambda changes: changes.name,
     )
 
@@ -81,10 +102,10 @@ def main(argv: list[str] | None = None) -> int:
         if not sep:
             build_parser().error(f"--var takes KEY=VALUE, not {item!r}")
         user_variables[key] = value
-    from sceptre.exceptions import SceptreException
     from botocore.exceptions import BotoCoreError, ClientError
+    from sceptre.exceptions import SceptreException
 
-    from review.markdown import render
+    from sceptre_fargate_cognito.review.markdown import render
 
     try:
         stacks = collect(args.environment, args.project_path, user_variables)
@@ -98,7 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.github_step_summary:
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if not summary:
-            print("diff-report: --github-step-summary given but GITHUB_STEP_SUMMARY is not set", file=sys.stderr)
+            print(
+                "diff-report: --github-step-summary given but GITHUB_STEP_SUMMARY is not set", file=sys.stderr
+            )
             return ERROR
         with open(summary, "a") as handle:
             handle.write(report + "\n")

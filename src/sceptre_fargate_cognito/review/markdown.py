@@ -1,10 +1,18 @@
 """Renders StackChanges as the Markdown a reviewer reads (a PR comment, a job summary)."""
+
 from __future__ import annotations
 
-from review.stack_changes import ParameterChange, ResourceChange, StackChanges, placeholder
-from review.update_behaviour import MAY_REPLACE, REPLACE
+from sceptre_fargate_cognito.review.stack_changes import (
+    ParameterChange,
+    ResourceChange,
+    StackChanges,
+    placeholder,
+)
+from sceptre_fargate_cognito.review.update_behaviour import MAY_REPLACE, REPLACE
 
-MAX_VALUE = 400  # characters of a parameter value shown (an image URI with its digest fits); the rest is elided
+MAX_VALUE = (
+    400  # characters of a parameter value shown (an image URI with its digest fits); the rest is elided
+)
 _PAST = {"Add": "added", "Modify": "modified", "Remove": "removed"}
 _REPLACEMENT_WORDS = {REPLACE: "**replace**", MAY_REPLACE: "**may replace**"}
 
@@ -34,8 +42,11 @@ def render(environment: str, stacks: list[StackChanges]) -> str:
 
 
 def _call_out(stack: StackChanges, change: ResourceChange) -> str:
-    what = "removed" if change.action == "Remove" else (
-        "replaced" if change.replacement == REPLACE else "possibly replaced")
+    what = (
+        "removed"
+        if change.action == "Remove"
+        else ("replaced" if change.replacement == REPLACE else "possibly replaced")
+    )
     text = f"`{stack.name}`: {change.stateful_or_public} `{change.logical_id}` ({change.type}) will be **{what}**"
     if change.causes:
         text += " — because of " + ", ".join(change.causes)
@@ -69,8 +80,10 @@ def _stack_section(stack: StackChanges) -> list[str]:
     if not stack.changed:
         lines = [title, "", "No change."]
         if stack.masked_parameters:
-            lines.append(f"NoEcho parameters cannot be compared (CloudFormation never returns them): "
-                         f"{', '.join(stack.masked_parameters)}.")
+            lines.append(
+                f"NoEcho parameters cannot be compared (CloudFormation never returns them): "
+                f"{', '.join(stack.masked_parameters)}."
+            )
         return lines + [""]
     lines = [title, ""]
     if not stack.deployed:
@@ -79,10 +92,18 @@ def _stack_section(stack: StackChanges) -> list[str]:
         lines += ["**Parameters**", "", "| parameter | deployed | after launch |", "|---|---|---|"]
         lines += [_parameter_row(p) for p in stack.parameters] + [""]
     if stack.masked_parameters:
-        lines += [f"NoEcho parameters cannot be compared (CloudFormation never returns them): "
-                  f"{', '.join(stack.masked_parameters)}.", ""]
+        lines += [
+            f"NoEcho parameters cannot be compared (CloudFormation never returns them): "
+            f"{', '.join(stack.masked_parameters)}.",
+            "",
+        ]
     if stack.resources:
-        lines += ["**Resources**", "", "| action | logical id | type | replacement | why |", "|---|---|---|---|---|"]
+        lines += [
+            "**Resources**",
+            "",
+            "| action | logical id | type | replacement | why |",
+            "|---|---|---|---|---|",
+        ]
         lines += [_resource_row(r) for r in stack.resources] + [""]
     if stack.sections:
         lines += ["**Other template changes**", ""] + [f"- {s}" for s in stack.sections] + [""]

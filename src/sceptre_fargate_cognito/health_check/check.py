@@ -5,6 +5,7 @@ heals (no DNS answer yet, refused, reset, timeout, 502/503/504) is retried with 
 backoff and jitter; what does not heal ends the run at once. Clock, sleep, resolver and randomness
 are injected so tests and benchmarks drive real servers without waiting on wall time.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,12 +14,19 @@ import random
 import ssl
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
-from hooks.options import Options, require_targets
-from hooks.probe import ProbeError, Resolver, Response, fetch, split_host_port, system_resolver
+from sceptre_fargate_cognito.health_check.options import Options, require_targets
+from sceptre_fargate_cognito.health_check.probe import (
+    ProbeError,
+    Resolver,
+    Response,
+    fetch,
+    split_host_port,
+    system_resolver,
+)
 
 HEALING_STATUSES = frozenset({502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -117,8 +125,9 @@ def judge_health(options: Options, response: Response) -> Judgement:
         return Judgement("fail", f"{status} on the health path: it must answer without credentials")
     if status in REDIRECT_STATUSES:
         return Judgement(
-            "fail", f"{status} redirect to {response.location or '(no Location)'} on the health path:"
-                    " it must answer without sign-in"
+            "fail",
+            f"{status} redirect to {response.location or '(no Location)'} on the health path:"
+            " it must answer without sign-in",
         )
     return Judgement("fail", f"{status} on the health path, expected {options.expected_status}")
 
@@ -129,7 +138,9 @@ def judge_auth(options: Options, response: Response) -> Judgement:
     if status in HEALING_STATUSES:
         return Judgement("retry", f"{status}, not ready yet")
     if 200 <= status < 300:
-        return Judgement("fail", f"authentication not enforced: {options.protected_path} answered {status} without sign-in")
+        return Judgement(
+            "fail", f"authentication not enforced: {options.protected_path} answered {status} without sign-in"
+        )
     if status in REDIRECT_STATUSES:
         if not location:
             return Judgement("fail", f"{status} without a Location")
@@ -215,7 +226,15 @@ class HealthCheck:
         ]
         plan = []
         if o.check_health:
-            plan.append((checks[0], o.url + o.health_path, lambda r: judge_health(o, r), o.healthy_threshold, o.connect_to))
+            plan.append(
+                (
+                    checks[0],
+                    o.url + o.health_path,
+                    lambda r: judge_health(o, r),
+                    o.healthy_threshold,
+                    o.connect_to,
+                )
+            )
         if o.check_auth:
             plan.append((checks[1], o.url + o.protected_path, lambda r: judge_auth(o, r), 1, o.connect_to))
         if o.check_http_redirect:
@@ -257,7 +276,9 @@ class HealthCheck:
             self.emit(line)
         return verdict
 
-    def _until(self, run: _Run, name: str, url: str, judge, needed: int, connect_to: str | None) -> tuple[bool, str]:
+    def _until(
+        self, run: _Run, name: str, url: str, judge, needed: int, connect_to: str | None
+    ) -> tuple[bool, str]:
         """Probe `url` until `needed` good answers in a row, a failure that does not heal, or the deadline."""
         streak = failures = 0
         streak_started: float | None = None
@@ -269,8 +290,12 @@ class HealthCheck:
             probe_started = self.clock()
             try:
                 response = fetch(
-                    url, connect_to=connect_to, resolver=self.resolver, ssl_context=self.ssl_context,
-                    timeout=min(self.options.timeout, left), clock=self.clock,
+                    url,
+                    connect_to=connect_to,
+                    resolver=self.resolver,
+                    ssl_context=self.ssl_context,
+                    timeout=min(self.options.timeout, left),
+                    clock=self.clock,
                 )
                 judgement = judge(response)
                 status, error, latency = response.status, None, response.latency
@@ -313,7 +338,10 @@ class HealthCheck:
         via = f" via {connect_to}" if connect_to else ""
         answer = str(probe.status) if probe.status is not None else f"error: {probe.error}"
         latency = f" {probe.latency * 1000:.0f} ms" if probe.latency is not None else ""
-        line = f"{probe.at:%Y-%m-%dT%H:%M:%S.%f}"[:-3] + f"Z {probe.check:<6} GET {probe.url}{via} -> {answer}{latency}"
+        line = (
+            f"{probe.at:%Y-%m-%dT%H:%M:%S.%f}"[:-3]
+            + f"Z {probe.check:<6} GET {probe.url}{via} -> {answer}{latency}"
+        )
         if probe.outcome == "ok" and needed > 1:
             line += f" ({streak}/{needed} in a row)"
         elif probe.outcome == "retry":

@@ -6,7 +6,8 @@ global `environment()`. It checks the merged environment values against `config_
 and returns them normalised, or fails, before any AWS call, with a message that names the key and
 the environment file to fix.
 """
-from config_schema.extension import EnvironmentSettings
-from config_schema.keys import KEYS, ConfigError, load_environment, validate
+
+from sceptre_fargate_cognito.config_schema.extension import EnvironmentSettings
+from sceptre_fargate_cognito.config_schema.keys import KEYS, ConfigError, load_environment, validate
 
 __all__ = ["EnvironmentSettings", "KEYS", "ConfigError", "load_environment", "validate"]

@@ -1,6 +1,8 @@
 """Stopping the servers the local environment starts: only ours, by handle or pid, never by name."""
+
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -22,7 +24,5 @@ def stop(process: subprocess.Popen, timeout: float = 10) -> None:
 
 def terminate(pid: int) -> None:
     """SIGTERM a process recorded by pid (a kept environment); gone already is fine."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass

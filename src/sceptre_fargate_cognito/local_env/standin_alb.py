@@ -6,10 +6,11 @@ and a plain-HTTP listener answers 301 to https:// on the same host. Knobs switch
 or slow it down, so tests can build every fault from a real server.
 
 In-process:   with StandinAlb(cert, key, auth_domain="x.auth.eu-west-1.amazoncognito.com") as alb: ...
-As a process: python -m local_env.standin_alb --cert C --key K --auth-domain D [--https-port N]
+As a process: python -m sceptre_fargate_cognito.local_env.standin_alb --cert C --key K --auth-domain D [--https-port N]
               prints one JSON line {"https_port":..,"http_port":..,"pid":..} once listening;
               SIGTERM or SIGINT stops it. `start_process(...)` does this and returns a handle.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,15 +22,13 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterable
 from urllib.parse import quote, urlencode
 
-from local_env import processes
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from sceptre_fargate_cognito.local_env import processes
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, handler, alb: "StandinAlb", listener: str, ssl_context: ssl.SSLContext | None):
+    def __init__(self, address, handler, alb: StandinAlb, listener: str, ssl_context: ssl.SSLContext | None):
         self.alb = alb
         self.listener = listener
         self.ssl_context = ssl_context
@@ -200,7 +199,7 @@ class StandinAlb:
     def http_port(self) -> int:
         return self._servers[1].server_address[1]
 
-    def start(self) -> "StandinAlb":
+    def start(self) -> StandinAlb:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.minimum_version = ssl.TLSVersion.TLSv1_2
         context.load_cert_chain(self.cert, self.key)
@@ -209,8 +208,10 @@ class StandinAlb:
                 server = _Server((self.host, port), _Handler, self, listener, ctx)
                 self._servers.append(server)
                 thread = threading.Thread(
-                    target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                    name=f"standin-alb-{listener}", daemon=True,
+                    target=server.serve_forever,
+                    kwargs={"poll_interval": 0.05},
+                    name=f"standin-alb-{listener}",
+                    daemon=True,
                 )
                 thread.start()
                 self._threads.append(thread)
@@ -228,7 +229,7 @@ class StandinAlb:
         self._servers.clear()
         self._threads.clear()
 
-    def __enter__(self) -> "StandinAlb":
+    def __enter__(self) -> StandinAlb:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -248,21 +249,44 @@ class StandinProcess:
         processes.stop(self.process)
 
 
-def start_process(cert, key, auth_domain: str | None = None, *, cognito_stack: str | None = None,
-                  https_port: int = 0, http_port: int = 0, public_https_port: int = 443,
-                  host: str = "127.0.0.1", python: str = sys.executable,
-                  env: dict[str, str] | None = None) -> StandinProcess:
-    """Start `python -m local_env.standin_alb` and return once it listens.
+def start_process(
+    cert,
+    key,
+    auth_domain: str | None = None,
+    *,
+    cognito_stack: str | None = None,
+    https_port: int = 0,
+    http_port: int = 0,
+    public_https_port: int = 443,
+    host: str = "127.0.0.1",
+    python: str = sys.executable,
+    env: dict[str, str] | None = None,
+) -> StandinProcess:
+    """Start `python -m sceptre_fargate_cognito.local_env.standin_alb` and return once it listens.
 
     Give `auth_domain`, or `cognito_stack` to look the user pool up in that stack (through the
     AWS_ENDPOINT_URL in `env`) on each request."""
     where = ["--cognito-stack", cognito_stack] if cognito_stack else ["--auth-domain", str(auth_domain)]
     process = subprocess.Popen(
-        [python, "-m", "local_env.standin_alb", "--cert", str(cert), "--key", str(key), *where,
-         "--host", host, "--https-port", str(https_port),
-         "--http-port", str(http_port), "--public-https-port", str(public_https_port)],
-        cwd=PROJECT_ROOT,
-        env={**(os.environ if env is None else env), "PYTHONPATH": str(PROJECT_ROOT)},
+        [
+            python,
+            "-m",
+            "sceptre_fargate_cognito.local_env.standin_alb",
+            "--cert",
+            str(cert),
+            "--key",
+            str(key),
+            *where,
+            "--host",
+            host,
+            "--https-port",
+            str(https_port),
+            "--http-port",
+            str(http_port),
+            "--public-https-port",
+            str(public_https_port),
+        ],
+        env=os.environ if env is None else env,
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -295,32 +319,50 @@ def cognito_stack_outputs(stack_name: str):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m local_env.standin_alb", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m sceptre_fargate_cognito.local_env.standin_alb", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--cert", required=True, help="PEM certificate (leaf, or leaf then chain)")
     parser.add_argument("--key", required=True, help="PEM private key")
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--auth-domain", help="hosted-UI host, e.g. p.auth.eu-west-1.amazoncognito.com")
-    where.add_argument("--cognito-stack", help="read the hosted-UI domain and client id from this stack's "
-                       "outputs (HostedUiDomain, UserPoolClientId) through AWS_ENDPOINT_URL, per request")
+    where.add_argument(
+        "--cognito-stack",
+        help="read the hosted-UI domain and client id from this stack's "
+        "outputs (HostedUiDomain, UserPoolClientId) through AWS_ENDPOINT_URL, per request",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--https-port", type=int, default=0)
     parser.add_argument("--http-port", type=int, default=0)
-    parser.add_argument("--public-https-port", type=int, default=443,
-                        help="port written in the http->https redirect (443: none)")
+    parser.add_argument(
+        "--public-https-port",
+        type=int,
+        default=443,
+        help="port written in the http->https redirect (443: none)",
+    )
     parser.add_argument("--health-path", default="/healthz")
     parser.add_argument("--client-id", default="standin-client-id")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
     auth_domain = cognito_stack_outputs(args.cognito_stack) if args.cognito_stack else args.auth_domain
     alb = StandinAlb(
-        args.cert, args.key, auth_domain, host=args.host, https_port=args.https_port,
-        http_port=args.http_port, public_https_port=args.public_https_port,
-        health_path=args.health_path, client_id=args.client_id, verbose=args.verbose,
+        args.cert,
+        args.key,
+        auth_domain,
+        host=args.host,
+        https_port=args.https_port,
+        http_port=args.http_port,
+        public_https_port=args.public_https_port,
+        health_path=args.health_path,
+        client_id=args.client_id,
+        verbose=args.verbose,
     ).start()
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    print(json.dumps({"https_port": alb.https_port, "http_port": alb.http_port, "pid": os.getpid()}), flush=True)
+    print(
+        json.dumps({"https_port": alb.https_port, "http_port": alb.http_port, "pid": os.getpid()}), flush=True
+    )
     try:
         stop.wait()
     finally:

@@ -1,13 +1,15 @@
 """The health check's options: names, types, defaults and validation, shared by the hook and the CLI."""
+
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Callable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
-from hooks.probe import split_host_port
+from sceptre_fargate_cognito.health_check.probe import split_host_port
 
 _HOSTNAME = re.compile(
     r"^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$"
@@ -42,22 +44,22 @@ class Options:
 # What each option is, for error messages, the CLI's --help and the README.
 DESCRIPTIONS: dict[str, str] = {
     "url": "https:// base URL to check (scheme, host, optional port; no path). "
-           "Hook default: https:// + the stack output AlbDnsName.",
+    "Hook default: https:// + the stack output AlbDnsName.",
     "connect_to": "host[:port] to connect to instead of the URL's host; SNI, Host and certificate "
-                  "verification still use the URL's host (check an ALB before DNS is cut over).",
+    "verification still use the URL's host (check an ALB before DNS is cut over).",
     "connect_to_alb": "hook only: connect_to the stack output AlbDnsName (a custom-domain url checked "
-                      "through the ALB before DNS points at it).",
+    "through the ALB before DNS points at it).",
     "ca_bundle": "PEM file of CA certificates to trust instead of the system store "
-                 "(the system store honours SSL_CERT_FILE).",
+    "(the system store honours SSL_CERT_FILE).",
     "check_health": "check that the health path answers expected_status healthy_threshold times in a row.",
     "health_path": "path of the health check.",
     "expected_status": "status the health path must answer.",
     "healthy_threshold": "successive good answers needed from the health path.",
     "check_auth": "check that an unauthenticated GET of protected_path is redirected (302) to the "
-                  "Cognito hosted UI (https://<auth_domain>/oauth2/authorize).",
+    "Cognito hosted UI (https://<auth_domain>/oauth2/authorize).",
     "protected_path": "path that must require sign-in.",
     "auth_domain": "host of the Cognito hosted UI, e.g. myapp.auth.eu-west-1.amazoncognito.com. "
-                   "Hook default: the stack output AuthDomain.",
+    "Hook default: the stack output AuthDomain.",
     "check_http_redirect": "check that http:// answers 301/308 to https:// on the same host.",
     "http_port": "port of the plain-HTTP listener (on connect_to's host when given).",
     "interval": "seconds between health probes in a row, and the longest wait between retries.",
@@ -108,7 +110,9 @@ def _path(name: str, value: Any) -> str:
 def _hostname(name: str, value: Any) -> str:
     value = _text(name, value)
     if "://" in value or "/" in value or not _HOSTNAME.match(value):
-        raise InvalidOptions(f"{name} must be a host name such as myapp.auth.eu-west-1.amazoncognito.com, not {value!r}")
+        raise InvalidOptions(
+            f"{name} must be a host name such as myapp.auth.eu-west-1.amazoncognito.com, not {value!r}"
+        )
     return value.rstrip(".").lower()
 
 
@@ -120,11 +124,15 @@ def _url(name: str, value: Any) -> str:
     except ValueError:
         raise InvalidOptions(f"{name} has a bad port: {value!r}") from None
     if parts.scheme != "https":
-        raise InvalidOptions(f"{name} must start with https:// (http:// is checked separately), not {value!r}")
+        raise InvalidOptions(
+            f"{name} must start with https:// (http:// is checked separately), not {value!r}"
+        )
     if not parts.hostname or parts.username or parts.password:
         raise InvalidOptions(f"{name} must name a host, without credentials: {value!r}")
     if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise InvalidOptions(f"{name} must be a base URL without a path or query (use health_path), not {value!r}")
+        raise InvalidOptions(
+            f"{name} must be a base URL without a path or query (use health_path), not {value!r}"
+        )
     return f"https://{parts.netloc.lower()}" if port else f"https://{parts.hostname.lower()}"
 
 
@@ -133,14 +141,18 @@ def _connect_to(name: str, value: Any) -> str:
     try:
         split_host_port(value)
     except ValueError as err:
-        raise InvalidOptions(f"{name} must be host[:port], such as my-alb-123.eu-west-1.elb.amazonaws.com or 127.0.0.1:8443: {err}") from None
+        raise InvalidOptions(
+            f"{name} must be host[:port], such as my-alb-123.eu-west-1.elb.amazonaws.com or 127.0.0.1:8443: {err}"
+        ) from None
     return value
 
 
 def _file(name: str, value: Any) -> str:
     value = _text(name, value)
     if not os.path.isfile(value):
-        raise InvalidOptions(f"{name} {value!r} is not a readable file (relative paths are from {os.getcwd()})")
+        raise InvalidOptions(
+            f"{name} {value!r} is not a readable file (relative paths are from {os.getcwd()})"
+        )
     return value
 
 
@@ -202,7 +214,9 @@ def parse(raw: Any) -> Options:
     if options.connect_to_alb and options.connect_to is not None:
         raise InvalidOptions("give connect_to or connect_to_alb, not both")
     if not (options.check_health or options.check_auth or options.check_http_redirect):
-        raise InvalidOptions("every check is switched off: enable at least one of check_health, check_auth, check_http_redirect")
+        raise InvalidOptions(
+            "every check is switched off: enable at least one of check_health, check_auth, check_http_redirect"
+        )
     return options
 
 

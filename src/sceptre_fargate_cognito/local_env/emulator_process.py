@@ -1,4 +1,5 @@
 """Start and stop the emulator server process (`python -m emulator` in .venv-moto)."""
+
 from __future__ import annotations
 
 import json
@@ -9,9 +10,10 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from local_env import processes
+from sceptre_fargate_cognito.local_env import processes
+from sceptre_fargate_cognito.project import project_root
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = project_root()
 MOTO_PYTHON = PROJECT_ROOT / ".venv-moto" / "bin" / "python"
 
 
@@ -52,7 +54,7 @@ def start(port: int = 0, log_path: Path | None = None, timeout: float = 60.0) ->
     """Start the emulator on 127.0.0.1 (a free port unless given) and wait until it answers."""
     if not MOTO_PYTHON.exists():
         raise EmulatorError(f"{MOTO_PYTHON} is missing: run bin/setup --local first")
-    stderr = open(log_path, "ab") if log_path else subprocess.DEVNULL
+    stderr = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 (the child keeps it)
     process = subprocess.Popen(
         [str(MOTO_PYTHON), "-m", "emulator", "--port", str(port)],
         cwd=PROJECT_ROOT,
