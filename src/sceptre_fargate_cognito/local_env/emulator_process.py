@@ -9,6 +9,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from sceptre_fargate_cognito.local_env import processes
 from sceptre_fargate_cognito.project import project_root
@@ -54,7 +55,7 @@ def start(port: int = 0, log_path: Path | None = None, timeout: float = 60.0) ->
     """Start the emulator on 127.0.0.1 (a free port unless given) and wait until it answers."""
     if not MOTO_PYTHON.exists():
         raise EmulatorError(f"{MOTO_PYTHON} is missing: run bin/setup --local first")
-    stderr = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 (the child keeps it)
+    stderr: IO[bytes] | int = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 (the child keeps it)
     process = subprocess.Popen(
         [str(MOTO_PYTHON), "-m", "emulator", "--port", str(port)],
         cwd=PROJECT_ROOT,
@@ -63,8 +64,9 @@ def start(port: int = 0, log_path: Path | None = None, timeout: float = 60.0) ->
         stderr=stderr,
         text=True,
     )
-    if log_path:
+    if not isinstance(stderr, int):
         stderr.close()
+    assert process.stdout is not None  # stdout=PIPE
     line = process.stdout.readline()
     if not line:
         process.wait(timeout=5)

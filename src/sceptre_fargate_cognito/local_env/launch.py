@@ -23,6 +23,7 @@ import time
 import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import boto3
 
@@ -62,7 +63,7 @@ class LocalEnvironment:
     state: State
     emulator: emulator_process.Emulator | None = None
     standin: standin_alb.StandinProcess | None = None
-    log: callable = print
+    log: Callable[[str], object] = print
     env: dict = field(default_factory=dict)
     project: Path = PROJECT_ROOT
 

@@ -44,7 +44,7 @@ class CachedCdk(TemplateHandler):
         if path is not None and path.is_file():
             self.logger.debug("CDK synth cache hit %s", path.name)
             return path.read_text()
-        self.logger.info("%s - synthesising the CDK stack (a cache miss: 6-10 s)", self.name)
+        self.logger.info("synthesising the CDK stack (a cache miss: 6-10 s)")
         use_project_node(Path(self.stack_group_config["project_path"]))
         from sceptre_cdk_handler.cdk import CDK  # costs seconds: only on a miss
 
