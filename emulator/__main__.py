@@ -3,6 +3,7 @@
 Prints one JSON line `{"endpoint": "http://127.0.0.1:PORT", "pid": PID, "extensions": [...]}`
 on stdout once it accepts connections, so a caller that asked for port 0 learns the port.
 """
+
 import argparse
 import json
 import os
@@ -19,12 +20,12 @@ def main(argv=None) -> int:
     # Certificates requested through ACM are ISSUED at once, as imported ones are.
     os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "0")
 
-    from werkzeug.serving import make_server
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
         MotoRequestHandler,
         create_backend_app,
     )
+    from werkzeug.serving import make_server
 
     from emulator.extensions import load_all
 
@@ -33,7 +34,10 @@ def main(argv=None) -> int:
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
     host, port = server.server_address[:2]
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    print(json.dumps({"endpoint": f"http://{host}:{port}", "pid": os.getpid(), "extensions": extensions}), flush=True)
+    print(
+        json.dumps({"endpoint": f"http://{host}:{port}", "pid": os.getpid(), "extensions": extensions}),
+        flush=True,
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -1,4 +1,5 @@
 """Loads every extension module; each one is small and named after the gap it closes."""
+
 import importlib
 import pkgutil
 

@@ -7,14 +7,15 @@ declares (conditions evaluated; none skipped), and output real values. Deleting 
 must then leave nothing they created. (Sceptre sending the YAML files themselves is covered end to
 end by test_local_launch.)
 """
+
 from __future__ import annotations
 
 import json
 
 import boto3
 import pytest
-
 from cfn_values import Template
+
 from templates import template
 
 SHA = "sha256:" + "ab" * 32
@@ -30,27 +31,39 @@ def _launch(cf, name: str, generated_template: dict, parameters: dict[str, str])
     body = json.dumps(generated_template)
     cf.validate_template(TemplateBody=body)
     cf.create_stack(
-        StackName=name, TemplateBody=body,
+        StackName=name,
+        TemplateBody=body,
         Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
         Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
     )
     stack = cf.describe_stacks(StackName=name)["Stacks"][0]
-    assert stack["StackStatus"] == "CREATE_COMPLETE", cf.describe_stack_events(StackName=name)["StackEvents"][:3]
+    assert stack["StackStatus"] == "CREATE_COMPLETE", cf.describe_stack_events(StackName=name)["StackEvents"][
+        :3
+    ]
     template = Template(generated_template, parameters)
     expected = {logical_id: resource["Type"] for logical_id, resource in template.resources().items()}
     created = {
         r["LogicalResourceId"]: r["ResourceType"]
         for r in cf.list_stack_resources(StackName=name)["StackResourceSummaries"]
     }
-    assert created == expected, f"{name}: missing {set(expected) - set(created)}, extra {set(created) - set(expected)}"
-    assert all(r["PhysicalResourceId"] for r in cf.list_stack_resources(StackName=name)["StackResourceSummaries"])
+    assert created == expected, (
+        f"{name}: missing {set(expected) - set(created)}, extra {set(created) - set(expected)}"
+    )
+    assert all(
+        r["PhysicalResourceId"] for r in cf.list_stack_resources(StackName=name)["StackResourceSummaries"]
+    )
 
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-    expected_outputs = {k for k, v in generated_template.get("Outputs", {}).items()
-                        if "Condition" not in v or template.condition(v["Condition"])}
+    expected_outputs = {
+        k
+        for k, v in generated_template.get("Outputs", {}).items()
+        if "Condition" not in v or template.condition(v["Condition"])
+    }
     assert set(outputs) == expected_outputs, name
     for key, value in outputs.items():
-        assert value and "Fn::" not in value and "{" not in value and "[" not in value, f"{name} {key}={value!r}"
+        assert value and "Fn::" not in value and "{" not in value and "[" not in value, (
+            f"{name} {key}={value!r}"
+        )
     return outputs
 
 
@@ -61,24 +74,35 @@ def _leftovers() -> dict[str, list]:
         "vpcs": [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if not v["IsDefault"]],
         "subnets": [s["SubnetId"] for s in ec2.describe_subnets()["Subnets"] if not s["DefaultForAz"]],
         "route_tables": [
-            t["RouteTableId"] for t in ec2.describe_route_tables()["RouteTables"]
+            t["RouteTableId"]
+            for t in ec2.describe_route_tables()["RouteTables"]
             if not any(a.get("Main") for a in t["Associations"])
         ],
-        "internet_gateways": [g["InternetGatewayId"] for g in ec2.describe_internet_gateways()["InternetGateways"]],
+        "internet_gateways": [
+            g["InternetGatewayId"] for g in ec2.describe_internet_gateways()["InternetGateways"]
+        ],
         "nat_gateways": [n["NatGatewayId"] for n in ec2.describe_nat_gateways()["NatGateways"]],
         "addresses": [a["PublicIp"] for a in ec2.describe_addresses()["Addresses"]],
         "flow_logs": [f["FlowLogId"] for f in ec2.describe_flow_logs()["FlowLogs"]],
-        "security_groups": [g["GroupId"] for g in ec2.describe_security_groups()["SecurityGroups"] if g["GroupName"] != "default"],
+        "security_groups": [
+            g["GroupId"]
+            for g in ec2.describe_security_groups()["SecurityGroups"]
+            if g["GroupName"] != "default"
+        ],
         "load_balancers": [lb["LoadBalancerArn"] for lb in elb.describe_load_balancers()["LoadBalancers"]],
         "target_groups": [t["TargetGroupArn"] for t in elb.describe_target_groups()["TargetGroups"]],
         "clusters": ecs.list_clusters()["clusterArns"],
         "task_definitions": ecs.list_task_definitions()["taskDefinitionArns"],
         "log_groups": [g["logGroupName"] for g in boto3.client("logs").describe_log_groups()["logGroups"]],
         "roles": [r["RoleName"] for r in boto3.client("iam").list_roles()["Roles"]],
-        "user_pools": [p["Id"] for p in boto3.client("cognito-idp").list_user_pools(MaxResults=60)["UserPools"]],
+        "user_pools": [
+            p["Id"] for p in boto3.client("cognito-idp").list_user_pools(MaxResults=60)["UserPools"]
+        ],
         "scalable_targets": [
-            t["ResourceId"] for t in
-            boto3.client("application-autoscaling").describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
+            t["ResourceId"]
+            for t in boto3.client("application-autoscaling").describe_scalable_targets(
+                ServiceNamespace="ecs"
+            )["ScalableTargets"]
         ],
     }
 
@@ -88,30 +112,51 @@ def test_the_three_real_stacks_launch_completely_with_real_outputs_and_delete_to
     before = _leftovers()
 
     network = _launch(cf, "webapp-local-network", generated["network"], {})
-    cognito = _launch(cf, "webapp-local-cognito", generated["cognito"], {
-        "ExportPrefix": "webapp-local", "DomainName": "app.sceptre-local.test",
-        "MfaConfiguration": "OFF", "DeletionProtection": "INACTIVE",
-    })
-    certificate = boto3.client("acm").request_certificate(DomainName="app.sceptre-local.test")["CertificateArn"]
-    alb_ecs = _launch(cf, "webapp-local-alb-ecs", generated["alb-ecs"], {
-        "ExportPrefix": "webapp-local",
-        "VpcId": network["VpcId"],
-        "PublicSubnetIds": network["PublicSubnetIds"],
-        "PrivateSubnetIds": network["PrivateSubnetIds"],
-        "AlbSecurityGroupId": network["AlbSecurityGroupId"],
-        "ServiceSecurityGroupId": network["ServiceSecurityGroupId"],
-        "UserPoolArn": cognito["UserPoolArn"],
-        "UserPoolClientId": cognito["UserPoolClientId"],
-        "UserPoolDomain": cognito["UserPoolDomain"],
-        "CertificateArn": certificate,
-        "ImageUri": f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/webapp@{SHA}",
-        "DomainName": "app.sceptre-local.test",
-        "HostedZoneId": "",
-        "ContainerPort": "8080", "Cpu": "256", "Memory": "512",
-        "DesiredCount": "1", "MinCapacity": "1", "MaxCapacity": "2",
-        "DeregistrationDelaySeconds": "0", "DeletionProtection": "false",
-        "AccessLogBucket": "", "WafWebAclArn": "", "LogRetentionDays": "1",
-    })
+    cognito = _launch(
+        cf,
+        "webapp-local-cognito",
+        generated["cognito"],
+        {
+            "ExportPrefix": "webapp-local",
+            "DomainName": "app.sceptre-local.test",
+            "MfaConfiguration": "OFF",
+            "DeletionProtection": "INACTIVE",
+        },
+    )
+    certificate = boto3.client("acm").request_certificate(DomainName="app.sceptre-local.test")[
+        "CertificateArn"
+    ]
+    alb_ecs = _launch(
+        cf,
+        "webapp-local-alb-ecs",
+        generated["alb-ecs"],
+        {
+            "ExportPrefix": "webapp-local",
+            "VpcId": network["VpcId"],
+            "PublicSubnetIds": network["PublicSubnetIds"],
+            "PrivateSubnetIds": network["PrivateSubnetIds"],
+            "AlbSecurityGroupId": network["AlbSecurityGroupId"],
+            "ServiceSecurityGroupId": network["ServiceSecurityGroupId"],
+            "UserPoolArn": cognito["UserPoolArn"],
+            "UserPoolClientId": cognito["UserPoolClientId"],
+            "UserPoolDomain": cognito["UserPoolDomain"],
+            "CertificateArn": certificate,
+            "ImageUri": f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/webapp@{SHA}",
+            "DomainName": "app.sceptre-local.test",
+            "HostedZoneId": "",
+            "ContainerPort": "8080",
+            "Cpu": "256",
+            "Memory": "512",
+            "DesiredCount": "1",
+            "MinCapacity": "1",
+            "MaxCapacity": "2",
+            "DeregistrationDelaySeconds": "0",
+            "DeletionProtection": "false",
+            "AccessLogBucket": "",
+            "WafWebAclArn": "",
+            "LogRetentionDays": "1",
+        },
+    )
 
     assert network["VpcId"].startswith("vpc-")
     assert all(s.startswith("subnet-") for s in network["PublicSubnetIds"].split(","))
@@ -126,10 +171,14 @@ def test_the_three_real_stacks_launch_completely_with_real_outputs_and_delete_to
     assert statuses == {name: "DELETE_COMPLETE" for name in names}
     # What the templates mark `DeletionPolicy: Retain` stays, as in AWS; nothing else does.
     retained = [
-        r["Type"] for t in generated.values() for r in t["Resources"].values()
+        r["Type"]
+        for t in generated.values()
+        for r in t["Resources"].values()
         if r.get("DeletionPolicy") == "Retain"
     ]
-    assert set(retained) <= {"AWS::Cognito::UserPool"}, "this test only knows how to count retained user pools"
+    assert set(retained) <= {"AWS::Cognito::UserPool"}, (
+        "this test only knows how to count retained user pools"
+    )
     after = _leftovers()
     assert len(after.pop("user_pools")) == len(before.pop("user_pools")) + len(retained)
     assert after == before

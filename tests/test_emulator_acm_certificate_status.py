@@ -1,9 +1,9 @@
 """emulator/patches/acm_certificate_status.py: tests can give a certificate any ACM status."""
+
 import urllib.error
 
 import boto3
 import pytest
-
 from resolver_support import import_certificate, set_certificate_status
 
 
@@ -13,7 +13,9 @@ def test_a_seeded_status_is_what_acm_answers_and_it_sticks(aws, status):
     set_certificate_status(aws, arn, status)
     acm = boto3.client("acm")
     assert acm.describe_certificate(CertificateArn=arn)["Certificate"]["Status"] == status
-    assert [c["Status"] for c in acm.list_certificates(CertificateStatuses=[status])["CertificateSummaryList"]] == [status]
+    assert [
+        c["Status"] for c in acm.list_certificates(CertificateStatuses=[status])["CertificateSummaryList"]
+    ] == [status]
 
 
 def test_a_requested_certificate_held_pending_stays_pending(aws):

@@ -1,6 +1,6 @@
 """emulator/patches/acm_list_certificates.py: ListCertificates pages and lists names, as AWS does."""
-import boto3
 
+import boto3
 from resolver_support import import_certificate
 
 
@@ -32,7 +32,11 @@ def test_each_summary_lists_the_certificate_names(aws):
     import_certificate(["app.example.com", "www.example.com", "*.api.example.com"])
     (summary,) = boto3.client("acm").list_certificates()["CertificateSummaryList"]
     assert summary["SubjectAlternativeNameSummaries"][0] == "app.example.com"
-    assert set(summary["SubjectAlternativeNameSummaries"]) == {"app.example.com", "www.example.com", "*.api.example.com"}
+    assert set(summary["SubjectAlternativeNameSummaries"]) == {
+        "app.example.com",
+        "www.example.com",
+        "*.api.example.com",
+    }
     assert summary["HasAdditionalSubjectAlternativeNames"] is False
 
 
@@ -51,5 +55,7 @@ def test_without_key_types_only_rsa_2048_certificates_are_listed_as_on_aws(aws):
     ec_arn = import_certificate(["ec.example.com"], key="ec")
     acm = boto3.client("acm")
     assert [c["CertificateArn"] for c in acm.list_certificates()["CertificateSummaryList"]] == [rsa_arn]
-    every = acm.list_certificates(Includes={"keyTypes": ["RSA_2048", "EC_prime256v1"]})["CertificateSummaryList"]
+    every = acm.list_certificates(Includes={"keyTypes": ["RSA_2048", "EC_prime256v1"]})[
+        "CertificateSummaryList"
+    ]
     assert {c["CertificateArn"] for c in every} == {rsa_arn, ec_arn}

@@ -1,4 +1,5 @@
 """The emulator requests (and deletes) an ACM certificate declared in a stack."""
+
 import boto3
 
 TEMPLATE = """

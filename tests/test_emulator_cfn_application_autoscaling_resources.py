@@ -1,4 +1,5 @@
 """The emulator registers an ECS service's scalable target and scaling policy from a stack."""
+
 import boto3
 
 TEMPLATE = """
@@ -39,8 +40,10 @@ Outputs:
 
 def _launch(cf, max_count, update=False):
     (cf.update_stack if update else cf.create_stack)(
-        StackName="scaling", TemplateBody=TEMPLATE,
-        Parameters=[{"ParameterKey": "MaxCount", "ParameterValue": str(max_count)}])
+        StackName="scaling",
+        TemplateBody=TEMPLATE,
+        Parameters=[{"ParameterKey": "MaxCount", "ParameterValue": str(max_count)}],
+    )
     stack = cf.describe_stacks(StackName="scaling")["Stacks"][0]
     return {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
 

@@ -1,4 +1,5 @@
 """The emulator creates, updates and deletes Cognito user pools, app clients and domains."""
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
@@ -44,8 +45,11 @@ def _stack(cf, name):
 
 def _launch(cf, callback, update=False):
     call = cf.update_stack if update else cf.create_stack
-    call(StackName="cognito", TemplateBody=TEMPLATE,
-         Parameters=[{"ParameterKey": "CallbackUrl", "ParameterValue": callback}])
+    call(
+        StackName="cognito",
+        TemplateBody=TEMPLATE,
+        Parameters=[{"ParameterKey": "CallbackUrl", "ParameterValue": callback}],
+    )
     return _stack(cf, "cognito")
 
 
@@ -58,16 +62,24 @@ def test_a_stack_creates_the_user_pool_client_and_domain_in_cognito(aws):
     assert pool["Name"] == "app-users" and pool["Arn"] == out["UserPoolArn"]
     assert out["ProviderName"] == f"cognito-idp.eu-west-1.amazonaws.com/{out['UserPoolId']}"
     assert out["ProviderURL"] == f"https://{out['ProviderName']}"
-    client = idp.describe_user_pool_client(UserPoolId=out["UserPoolId"], ClientId=out["ClientId"])["UserPoolClient"]
+    client = idp.describe_user_pool_client(UserPoolId=out["UserPoolId"], ClientId=out["ClientId"])[
+        "UserPoolClient"
+    ]
     assert client["ClientSecret"] == out["ClientSecret"]
     assert client["AllowedOAuthFlows"] == ["code"]
     assert client["AllowedOAuthScopes"] == ["openid", "email"]
     assert client["CallbackURLs"] == ["https://app.example.com/oauth2/idpresponse"]
     domain = idp.describe_user_pool_domain(Domain=out["Domain"])["DomainDescription"]
     assert domain["UserPoolId"] == out["UserPoolId"]
-    kinds = {r["LogicalResourceId"]: r["ResourceType"] for r in cf.list_stack_resources(StackName="cognito")["StackResourceSummaries"]}
-    assert kinds == {"UserPool": "AWS::Cognito::UserPool", "UserPoolDomain": "AWS::Cognito::UserPoolDomain",
-                     "UserPoolClient": "AWS::Cognito::UserPoolClient"}
+    kinds = {
+        r["LogicalResourceId"]: r["ResourceType"]
+        for r in cf.list_stack_resources(StackName="cognito")["StackResourceSummaries"]
+    }
+    assert kinds == {
+        "UserPool": "AWS::Cognito::UserPool",
+        "UserPoolDomain": "AWS::Cognito::UserPoolDomain",
+        "UserPoolClient": "AWS::Cognito::UserPoolClient",
+    }
 
 
 def test_an_update_changes_the_client_in_place_keeping_its_id_and_secret(aws):
@@ -77,7 +89,9 @@ def test_an_update_changes_the_client_in_place_keeping_its_id_and_secret(aws):
 
     assert status == "UPDATE_COMPLETE"
     assert after == before
-    client = idp.describe_user_pool_client(UserPoolId=after["UserPoolId"], ClientId=after["ClientId"])["UserPoolClient"]
+    client = idp.describe_user_pool_client(UserPoolId=after["UserPoolId"], ClientId=after["ClientId"])[
+        "UserPoolClient"
+    ]
     assert client["CallbackURLs"] == ["https://new.example.com/oauth2/idpresponse"]
 
 

@@ -1,4 +1,5 @@
 """Deleting a stack removes every resource it made, so the VPC (and the stack) can go."""
+
 import boto3
 
 TEMPLATE = """
@@ -25,8 +26,11 @@ def _inventory():
     ec2, elb, ecs = boto3.client("ec2"), boto3.client("elbv2"), boto3.client("ecs")
     return {
         "vpcs": [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if not v["IsDefault"]],
-        "route_tables": [t["RouteTableId"] for t in ec2.describe_route_tables()["RouteTables"]
-                         if not any(a.get("Main") for a in t["Associations"])],
+        "route_tables": [
+            t["RouteTableId"]
+            for t in ec2.describe_route_tables()["RouteTables"]
+            if not any(a.get("Main") for a in t["Associations"])
+        ],
         "igws": [g["InternetGatewayId"] for g in ec2.describe_internet_gateways()["InternetGateways"]],
         "addresses": [a["PublicIp"] for a in ec2.describe_addresses()["Addresses"]],
         "nats": [n["NatGatewayId"] for n in ec2.describe_nat_gateways()["NatGateways"]],

@@ -1,4 +1,5 @@
 """Fn::GetAtt on network, load balancer and ECS resources gives the real values in Outputs."""
+
 import boto3
 
 TEMPLATE = """
@@ -54,12 +55,20 @@ Outputs:
 def test_outputs_hold_the_real_attribute_values(aws):
     cf, ec2, elb, ecs = (boto3.client(s) for s in ("cloudformation", "ec2", "elbv2", "ecs"))
     cf.create_stack(StackName="attrs", TemplateBody=TEMPLATE)
-    out = {o["OutputKey"]: o["OutputValue"] for o in cf.describe_stacks(StackName="attrs")["Stacks"][0]["Outputs"]}
-    ids = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in cf.list_stack_resources(StackName="attrs")["StackResourceSummaries"]}
+    out = {
+        o["OutputKey"]: o["OutputValue"]
+        for o in cf.describe_stacks(StackName="attrs")["Stacks"][0]["Outputs"]
+    }
+    ids = {
+        r["LogicalResourceId"]: r["PhysicalResourceId"]
+        for r in cf.list_stack_resources(StackName="attrs")["StackResourceSummaries"]
+    }
 
     [vpc] = ec2.describe_vpcs(VpcIds=[ids["Vpc"]])["Vpcs"]
     assert out["VpcCidr"] == vpc["CidrBlock"] == "10.0.0.0/16"
-    [default_sg] = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}, {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"]
+    [default_sg] = ec2.describe_security_groups(
+        Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}, {"Name": "group-name", "Values": ["default"]}]
+    )["SecurityGroups"]
     assert out["DefaultSg"] == default_sg["GroupId"]
     assert (out["SubnetAz"], out["SubnetVpc"]) == ("eu-west-1a", vpc["VpcId"])
     assert out["SgId"] == ids["Sg"] == out["AlbSgs"]
@@ -76,5 +85,8 @@ def test_outputs_hold_the_real_attribute_values(aws):
     assert out["ClusterArn"] == ecs.describe_clusters(clusters=[ids["Cluster"]])["clusters"][0]["clusterArn"]
     [service] = ecs.describe_services(cluster=ids["Cluster"], services=[out["ServiceName"]])["services"]
     assert out["ServiceArn"] == service["serviceArn"]
-    assert out["TaskDefArn"] == ecs.describe_task_definition(taskDefinition="app")["taskDefinition"]["taskDefinitionArn"]
+    assert (
+        out["TaskDefArn"]
+        == ecs.describe_task_definition(taskDefinition="app")["taskDefinition"]["taskDefinitionArn"]
+    )
     assert out["LogsArn"] == f"arn:aws:logs:eu-west-1:123456789012:log-group:{ids['Logs']}:*"

@@ -1,4 +1,5 @@
 """UpdateStack with nothing changed is refused with AWS's "No updates are to be performed." """
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
@@ -10,16 +11,27 @@ Parameters:
 Resources:
   Logs: {Type: AWS::Logs::LogGroup, Properties: {RetentionInDays: !Ref Retention}}
 """
-PARAMS = [{"ParameterKey": "Subnets", "ParameterValue": "a,b"}, {"ParameterKey": "Retention", "ParameterValue": "7"}]
+PARAMS = [
+    {"ParameterKey": "Subnets", "ParameterValue": "a,b"},
+    {"ParameterKey": "Retention", "ParameterValue": "7"},
+]
 
 
 def test_an_unchanged_update_is_refused_and_a_changed_one_is_applied(aws):
     cf = boto3.client("cloudformation")
-    cf.create_stack(StackName="noop", TemplateBody=TEMPLATE, Parameters=PARAMS, Tags=[{"Key": "team", "Value": "web"}])
+    cf.create_stack(
+        StackName="noop", TemplateBody=TEMPLATE, Parameters=PARAMS, Tags=[{"Key": "team", "Value": "web"}]
+    )
 
     with pytest.raises(ClientError, match="No updates are to be performed"):
-        cf.update_stack(StackName="noop", TemplateBody=TEMPLATE, Parameters=PARAMS, Tags=[{"Key": "team", "Value": "web"}])
+        cf.update_stack(
+            StackName="noop", TemplateBody=TEMPLATE, Parameters=PARAMS, Tags=[{"Key": "team", "Value": "web"}]
+        )
     assert cf.describe_stacks(StackName="noop")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
 
-    cf.update_stack(StackName="noop", TemplateBody=TEMPLATE, Parameters=[PARAMS[0], {"ParameterKey": "Retention", "ParameterValue": "14"}])
+    cf.update_stack(
+        StackName="noop",
+        TemplateBody=TEMPLATE,
+        Parameters=[PARAMS[0], {"ParameterKey": "Retention", "ParameterValue": "14"}],
+    )
     assert cf.describe_stacks(StackName="noop")["Stacks"][0]["StackStatus"] == "UPDATE_COMPLETE"

@@ -1,4 +1,5 @@
 """DescribeStacks returns parameters as given (lists as comma-separated text), NoEcho as ****."""
+
 import boto3
 
 TEMPLATE = """
@@ -17,10 +18,14 @@ Outputs:
 
 def test_list_number_and_noecho_parameters_come_back_as_aws_returns_them(aws):
     cf = boto3.client("cloudformation")
-    cf.create_stack(StackName="params", TemplateBody=TEMPLATE, Parameters=[
-        {"ParameterKey": "Subnets", "ParameterValue": "subnet-1,subnet-2"},
-        {"ParameterKey": "Password", "ParameterValue": "s3cret"},
-    ])
+    cf.create_stack(
+        StackName="params",
+        TemplateBody=TEMPLATE,
+        Parameters=[
+            {"ParameterKey": "Subnets", "ParameterValue": "subnet-1,subnet-2"},
+            {"ParameterKey": "Password", "ParameterValue": "s3cret"},
+        ],
+    )
     stack = cf.describe_stacks(StackName="params")["Stacks"][0]
 
     params = {p["ParameterKey"]: p["ParameterValue"] for p in stack["Parameters"]}

@@ -1,4 +1,5 @@
 """Standalone security group ingress and egress rules exist, have ids, and go with their stack."""
+
 import boto3
 
 GROUPS = """
@@ -26,17 +27,27 @@ Resources:
 
 def _peers(ec2, group_id, direction):
     [group] = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
-    return [(p.get("FromPort"), [g["GroupId"] for g in p.get("UserIdGroupPairs", [])]) for p in group[direction]]
+    return [
+        (p.get("FromPort"), [g["GroupId"] for g in p.get("UserIdGroupPairs", [])]) for p in group[direction]
+    ]
 
 
 def test_rules_are_created_with_ids_and_revoked_when_their_stack_is_deleted(aws):
     cf, ec2 = boto3.client("cloudformation"), boto3.client("ec2")
     cf.create_stack(StackName="groups", TemplateBody=GROUPS)
-    groups = {o["OutputKey"]: o["OutputValue"] for o in cf.describe_stacks(StackName="groups")["Stacks"][0]["Outputs"]}
-    cf.create_stack(StackName="rules", TemplateBody=RULES,
-                    Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in groups.items()])
+    groups = {
+        o["OutputKey"]: o["OutputValue"]
+        for o in cf.describe_stacks(StackName="groups")["Stacks"][0]["Outputs"]
+    }
+    cf.create_stack(
+        StackName="rules",
+        TemplateBody=RULES,
+        Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in groups.items()],
+    )
 
-    ids = [r["PhysicalResourceId"] for r in cf.list_stack_resources(StackName="rules")["StackResourceSummaries"]]
+    ids = [
+        r["PhysicalResourceId"] for r in cf.list_stack_resources(StackName="rules")["StackResourceSummaries"]
+    ]
     assert len(ids) == 2 and all(i.startswith("sgr-") for i in ids)
     assert (8080, [groups["Svc"]]) in _peers(ec2, groups["Alb"], "IpPermissionsEgress")
     assert _peers(ec2, groups["Svc"], "IpPermissions") == [(8080, [groups["Alb"]])]

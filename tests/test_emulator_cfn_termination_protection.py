@@ -1,4 +1,5 @@
 """The emulator's termination protection: it can be switched on and off, and it stops deletes."""
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
@@ -15,7 +16,10 @@ def test_termination_protection_is_switched_on_and_off_and_shown_by_describe_sta
     stack_id = cf.create_stack(StackName="guarded", TemplateBody=TEMPLATE)["StackId"]
     assert _protection(cf, "guarded") is False
 
-    assert cf.update_termination_protection(StackName="guarded", EnableTerminationProtection=True)["StackId"] == stack_id
+    assert (
+        cf.update_termination_protection(StackName="guarded", EnableTerminationProtection=True)["StackId"]
+        == stack_id
+    )
     assert _protection(cf, "guarded") is True
     cf.update_termination_protection(StackName=stack_id, EnableTerminationProtection=False)
     assert _protection(cf, "guarded") is False

@@ -1,4 +1,5 @@
 """A stack update changes what changed and keeps every resource the template still declares."""
+
 import boto3
 
 TEMPLATE = """
@@ -25,14 +26,18 @@ Resources:
 
 
 def _params(retention, cidr, env):
-    return [{"ParameterKey": "Retention", "ParameterValue": str(retention)},
-            {"ParameterKey": "SubnetCidr", "ParameterValue": cidr},
-            {"ParameterKey": "Env", "ParameterValue": env}]
+    return [
+        {"ParameterKey": "Retention", "ParameterValue": str(retention)},
+        {"ParameterKey": "SubnetCidr", "ParameterValue": cidr},
+        {"ParameterKey": "Env", "ParameterValue": env},
+    ]
 
 
 def _resources(cf):
-    return {r["LogicalResourceId"]: r["PhysicalResourceId"]
-            for r in cf.list_stack_resources(StackName="upd")["StackResourceSummaries"]}
+    return {
+        r["LogicalResourceId"]: r["PhysicalResourceId"]
+        for r in cf.list_stack_resources(StackName="upd")["StackResourceSummaries"]
+    }
 
 
 def test_changes_apply_in_place_or_by_replacement_and_nothing_is_dropped(aws):
@@ -46,7 +51,11 @@ def test_changes_apply_in_place_or_by_replacement_and_nothing_is_dropped(aws):
     assert cf.describe_stacks(StackName="upd")["Stacks"][0]["StackStatus"] == "UPDATE_COMPLETE"
     assert set(after) == {"Vpc", "Subnet", "RouteTable", "Association", "Logs", "Cluster"}
     # In place: same VPC (tag changed), same log group (retention changed), same cluster (untouched).
-    assert (after["Vpc"], after["Logs"], after["Cluster"]) == (before["Vpc"], before["Logs"], before["Cluster"])
+    assert (after["Vpc"], after["Logs"], after["Cluster"]) == (
+        before["Vpc"],
+        before["Logs"],
+        before["Cluster"],
+    )
     [vpc] = ec2.describe_vpcs(VpcIds=[after["Vpc"]])["Vpcs"]
     assert {"Key": "env", "Value": "prod"} in vpc["Tags"]
     [group] = logs.describe_log_groups(logGroupNamePrefix=after["Logs"])["logGroups"]
@@ -62,7 +71,9 @@ def test_a_resource_removed_from_the_template_is_deleted(aws):
     cf, logs = boto3.client("cloudformation"), boto3.client("logs")
     cf.create_stack(StackName="upd", TemplateBody=TEMPLATE, Parameters=_params(7, "10.0.1.0/24", "dev"))
     log_group = _resources(cf)["Logs"]
-    smaller = TEMPLATE.replace("  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties: {RetentionInDays: !Ref Retention}\n", "")
+    smaller = TEMPLATE.replace(
+        "  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties: {RetentionInDays: !Ref Retention}\n", ""
+    )
 
     cf.update_stack(StackName="upd", TemplateBody=smaller, Parameters=_params(7, "10.0.1.0/24", "dev"))
 

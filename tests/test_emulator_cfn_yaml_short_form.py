@@ -1,4 +1,5 @@
 """YAML short forms on mappings and lists, and !Condition inside conditions, parse as in AWS."""
+
 import boto3
 
 TEMPLATE = """
@@ -19,9 +20,15 @@ Outputs:
 
 
 def _launch(cf, name, env):
-    cf.create_stack(StackName=name, TemplateBody=TEMPLATE, Parameters=[{"ParameterKey": "Env", "ParameterValue": env}])
-    resources = {r["LogicalResourceId"] for r in cf.list_stack_resources(StackName=name)["StackResourceSummaries"]}
-    outputs = {o["OutputKey"]: o["OutputValue"] for o in cf.describe_stacks(StackName=name)["Stacks"][0]["Outputs"]}
+    cf.create_stack(
+        StackName=name, TemplateBody=TEMPLATE, Parameters=[{"ParameterKey": "Env", "ParameterValue": env}]
+    )
+    resources = {
+        r["LogicalResourceId"] for r in cf.list_stack_resources(StackName=name)["StackResourceSummaries"]
+    }
+    outputs = {
+        o["OutputKey"]: o["OutputValue"] for o in cf.describe_stacks(StackName=name)["Stacks"][0]["Outputs"]
+    }
     return resources, outputs
 
 

@@ -1,8 +1,8 @@
 """emulator/patches/ecr_cross_account_registry.py: registryId reaches another account's registry."""
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-
 from resolver_support import clients_for_account, digest_of, manifest
 
 SHARED = "111122223333"

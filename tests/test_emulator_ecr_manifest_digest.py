@@ -1,8 +1,8 @@
 """emulator/patches/ecr_manifest_digest.py: an image's digest is the sha256 of its manifest."""
+
 import json
 
 import boto3
-
 from resolver_support import digest_of, manifest
 
 
@@ -23,8 +23,14 @@ def test_two_image_indexes_get_two_digests(aws):
             {
                 "schemaVersion": 2,
                 "mediaType": "application/vnd.oci.image.index.v1+json",
-                "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": digest_of(arch),
-                               "size": 10, "platform": {"architecture": arch, "os": "linux"}}],
+                "manifests": [
+                    {
+                        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                        "digest": digest_of(arch),
+                        "size": 10,
+                        "platform": {"architecture": arch, "os": "linux"},
+                    }
+                ],
             }
         )
         ecr.put_image(repositoryName="app", imageManifest=index, imageTag=arch)

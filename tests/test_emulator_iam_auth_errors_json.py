@@ -1,4 +1,5 @@
 """emulator/patches/iam_auth_errors_json.py: a denied ACM/ECR call says AccessDeniedException."""
+
 import urllib.request
 
 import boto3
@@ -24,14 +25,18 @@ def user_allowed_nothing(aws):
     set_auth(aws, "0")
     try:
         yield boto3.Session(
-            aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"], aws_session_token=""
+            aws_access_key_id=key["AccessKeyId"],
+            aws_secret_access_key=key["SecretAccessKey"],
+            aws_session_token="",
         )
     finally:
         set_auth(aws, "inf")
 
 
 @pytest.mark.parametrize("service, call", [("acm", "list_certificates"), ("ecr", "describe_repositories")])
-def test_a_denied_json_call_answers_access_denied_exception_with_its_message(user_allowed_nothing, service, call):
+def test_a_denied_json_call_answers_access_denied_exception_with_its_message(
+    user_allowed_nothing, service, call
+):
     client = user_allowed_nothing.client(service)
     with pytest.raises(ClientError) as denied:
         getattr(client, call)()

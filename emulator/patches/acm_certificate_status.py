@@ -10,13 +10,20 @@ Like moto's own /moto-api/static/* endpoints, this one seeds state for tests:
 account_id and region default to the ARN's. The status then sticks (moto's own checks that
 issue a pending certificate or expire an old one leave it alone).
 """
+
 import json
 
 from moto.acm.models import CertBundle, acm_backends
 from moto.moto_api._internal import urls as moto_api_urls
 
 STATUSES = {
-    "PENDING_VALIDATION", "ISSUED", "INACTIVE", "EXPIRED", "VALIDATION_TIMED_OUT", "REVOKED", "FAILED",
+    "PENDING_VALIDATION",
+    "ISSUED",
+    "INACTIVE",
+    "EXPIRED",
+    "VALIDATION_TIMED_OUT",
+    "REVOKED",
+    "FAILED",
 }
 
 _original_check = CertBundle.check

@@ -4,7 +4,10 @@ Stock moto skips the type, so a template that requests its own certificate gets 
 listener pointing at it references an ARN that does not exist. This model requests the
 certificate from moto's ACM backend (ISSUED at once: the emulator sets MOTO_ACM_VALIDATION_WAIT=0).
 """
+
 from __future__ import annotations
+
+import contextlib
 
 from moto.acm.models import CertificateNotFound, acm_backends
 from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
@@ -39,7 +42,9 @@ class CfnCertificate(CloudFormationModel):
         raise UnformattedGetAttTemplateException()
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    def create_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    ):
         properties = cloudformation_json.get("Properties", {})
         arn = acm_backends[account_id][region_name].request_certificate(
             domain_name=properties["DomainName"],
@@ -51,10 +56,14 @@ class CfnCertificate(CloudFormationModel):
         return cls(arn, properties)
 
     @classmethod
-    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+    def update_from_cloudformation_json(
+        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+    ):
         properties = cloudformation_json.get("Properties", {})
         if any(properties.get(k) != original_resource.properties.get(k) for k in _REPLACING):
-            replacement = cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+            replacement = cls.create_from_cloudformation_json(
+                new_resource_name, cloudformation_json, account_id, region_name
+            )
             cls.delete_from_cloudformation_json(original_resource.arn, {}, account_id, region_name)
             return replacement
         backend = acm_backends[account_id][region_name]
@@ -69,7 +78,5 @@ class CfnCertificate(CloudFormationModel):
 
     @classmethod
     def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-        try:
+        with contextlib.suppress(CertificateNotFound):
             acm_backends[account_id][region_name].delete_certificate(resource_name)
-        except CertificateNotFound:
-            pass

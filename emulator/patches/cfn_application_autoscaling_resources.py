@@ -4,7 +4,10 @@ Stock moto skips both types, so a stack's service autoscaling silently does not 
 models register the target and put the policy in moto's applicationautoscaling backend.
 Ref of a target is CloudFormation's `resource-id|dimension|namespace`; Ref of a policy is its ARN.
 """
+
 from __future__ import annotations
+
+import contextlib
 
 from moto.applicationautoscaling.exceptions import AWSValidationException
 from moto.applicationautoscaling.models import applicationautoscaling_backends
@@ -62,14 +65,22 @@ class CfnScalableTarget(CloudFormationModel):
         return cls(properties["ServiceNamespace"], properties["ResourceId"], properties["ScalableDimension"])
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    def create_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    ):
         return cls._register(cloudformation_json.get("Properties", {}), account_id, region_name)
 
     @classmethod
-    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+    def update_from_cloudformation_json(
+        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+    ):
         properties = cloudformation_json.get("Properties", {})
         identity = (properties["ServiceNamespace"], properties["ResourceId"], properties["ScalableDimension"])
-        if identity != (original_resource.namespace, original_resource.resource_id, original_resource.dimension):
+        if identity != (
+            original_resource.namespace,
+            original_resource.resource_id,
+            original_resource.dimension,
+        ):
             replacement = cls._register(properties, account_id, region_name)
             original_resource.delete(account_id, region_name)
             return replacement
@@ -78,15 +89,17 @@ class CfnScalableTarget(CloudFormationModel):
     def delete(self, account_id: str, region_name: str) -> None:
         backend = _backend(account_id, region_name)
         # Deregistering a target removes its policies too, as in AWS.
-        for key, policy in list(backend.policies.items()):
+        for _key, policy in list(backend.policies.items()):
             if (policy.service_namespace, policy.resource_id, policy.scalable_dimension) == (
-                self.namespace, self.resource_id, self.dimension,
+                self.namespace,
+                self.resource_id,
+                self.dimension,
             ):
-                backend.delete_scaling_policy(policy.policy_name, self.namespace, self.resource_id, self.dimension)
-        try:
+                backend.delete_scaling_policy(
+                    policy.policy_name, self.namespace, self.resource_id, self.dimension
+                )
+        with contextlib.suppress(AWSValidationException):  # already gone
             backend.deregister_scalable_target(self.namespace, self.resource_id, self.dimension)
-        except AWSValidationException:
-            pass  # already gone
 
 
 class CfnScalingPolicy(CloudFormationModel):
@@ -142,18 +155,21 @@ class CfnScalingPolicy(CloudFormationModel):
         return cls(resource_name, namespace, resource_id, dimension, policy.policy_arn)
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    def create_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    ):
         return cls._put(resource_name, cloudformation_json.get("Properties", {}), account_id, region_name)
 
     @classmethod
-    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+    def update_from_cloudformation_json(
+        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+    ):
         original_resource.delete(account_id, region_name)
         return cls._put(new_resource_name, cloudformation_json.get("Properties", {}), account_id, region_name)
 
     def delete(self, account_id: str, region_name: str) -> None:
-        try:
+        # Deregistering its target may have removed it already.
+        with contextlib.suppress(AWSValidationException):
             _backend(account_id, region_name).delete_scaling_policy(
                 self.name, self.namespace, self.resource_id, self.dimension
             )
-        except AWSValidationException:
-            pass  # deregistering its target removed it already

@@ -5,8 +5,10 @@ creating anything and a GetAtt on them fails. These models are thin wrappers aro
 cognito-idp backend, so the pool, client and domain a stack makes are the ones the cognito-idp
 API (and the stand-in ALB) sees.
 """
+
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
@@ -62,7 +64,9 @@ class CfnUserPool(CloudFormationModel):
         raise UnformattedGetAttTemplateException()
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    def create_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    ):
         properties = cloudformation_json.get("Properties", {})
         pool = _backend(account_id, region_name).create_user_pool(
             resource_name, _without(properties, "UserPoolName")
@@ -70,7 +74,9 @@ class CfnUserPool(CloudFormationModel):
         return cls(account_id, region_name, pool.id)
 
     @classmethod
-    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+    def update_from_cloudformation_json(
+        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+    ):
         # Every user pool property CloudFormation can change in place is an UpdateUserPool call.
         properties = cloudformation_json.get("Properties", {})
         backend = _backend(account_id, region_name)
@@ -80,10 +86,8 @@ class CfnUserPool(CloudFormationModel):
 
     @classmethod
     def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-        try:
+        with contextlib.suppress(ResourceNotFoundError):
             _backend(account_id, region_name).delete_user_pool(resource_name)
-        except ResourceNotFoundError:
-            pass
 
 
 class CfnUserPoolClient(CloudFormationModel):
@@ -98,7 +102,9 @@ class CfnUserPoolClient(CloudFormationModel):
 
     @property
     def client(self):
-        return _backend(self.account_id, self.region_name).describe_user_pool_client(self.pool_id, self.client_id)
+        return _backend(self.account_id, self.region_name).describe_user_pool_client(
+            self.pool_id, self.client_id
+        )
 
     @property
     def physical_resource_id(self) -> str:
@@ -129,7 +135,9 @@ class CfnUserPoolClient(CloudFormationModel):
         raise UnformattedGetAttTemplateException()
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    def create_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    ):
         properties = cloudformation_json.get("Properties", {})
         pool_id = properties["UserPoolId"]
         config = _without(properties, "UserPoolId", "GenerateSecret")
@@ -140,14 +148,21 @@ class CfnUserPoolClient(CloudFormationModel):
         return cls(account_id, region_name, pool_id, client.id)
 
     @classmethod
-    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+    def update_from_cloudformation_json(
+        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+    ):
         properties = cloudformation_json.get("Properties", {})
         client = original_resource.client
-        if properties["UserPoolId"] != original_resource.pool_id or bool(
-            properties.get("GenerateSecret", False)
-        ) != client.generate_secret:
-            replacement = cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
-            cls.delete_from_cloudformation_json(original_resource.client_id, {}, account_id, region_name, original_resource.pool_id)
+        if (
+            properties["UserPoolId"] != original_resource.pool_id
+            or bool(properties.get("GenerateSecret", False)) != client.generate_secret
+        ):
+            replacement = cls.create_from_cloudformation_json(
+                new_resource_name, cloudformation_json, account_id, region_name
+            )
+            cls.delete_from_cloudformation_json(
+                original_resource.client_id, {}, account_id, region_name, original_resource.pool_id
+            )
             return replacement
         # UpdateUserPoolClient replaces the whole configuration: drop what the template no longer sets.
         config = _without(properties, "UserPoolId", "GenerateSecret")
@@ -157,13 +172,14 @@ class CfnUserPoolClient(CloudFormationModel):
         return original_resource
 
     @classmethod
-    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, pool_id=None):
+    def delete_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name, pool_id=None
+    ):
         backend = _backend(account_id, region_name)
         pool_id = pool_id or cloudformation_json.get("Properties", {}).get("UserPoolId")
-        try:
+        # The pool may have gone first: its clients went with it.
+        with contextlib.suppress(ResourceNotFoundError):
             backend.delete_user_pool_client(pool_id, resource_name)
-        except ResourceNotFoundError:
-            pass  # the pool went first: its clients went with it
 
     def delete(self, account_id: str, region_name: str) -> None:
         self.delete_from_cloudformation_json(self.client_id, {}, account_id, region_name, self.pool_id)
@@ -171,11 +187,26 @@ class CfnUserPoolClient(CloudFormationModel):
 
 # Client properties a template sets; anything else in the client's config is moto's defaults.
 _SETTABLE_CLIENT_PROPERTIES = {
-    "AccessTokenValidity", "AllowedOAuthFlows", "AllowedOAuthFlowsUserPoolClient", "AllowedOAuthScopes",
-    "AnalyticsConfiguration", "AuthSessionValidity", "CallbackURLs", "ClientName", "DefaultRedirectURI",
-    "EnablePropagateAdditionalUserContextData", "EnableTokenRevocation", "ExplicitAuthFlows",
-    "IdTokenValidity", "LogoutURLs", "PreventUserExistenceErrors", "ReadAttributes", "RefreshTokenValidity",
-    "SupportedIdentityProviders", "TokenValidityUnits", "WriteAttributes",
+    "AccessTokenValidity",
+    "AllowedOAuthFlows",
+    "AllowedOAuthFlowsUserPoolClient",
+    "AllowedOAuthScopes",
+    "AnalyticsConfiguration",
+    "AuthSessionValidity",
+    "CallbackURLs",
+    "ClientName",
+    "DefaultRedirectURI",
+    "EnablePropagateAdditionalUserContextData",
+    "EnableTokenRevocation",
+    "ExplicitAuthFlows",
+    "IdTokenValidity",
+    "LogoutURLs",
+    "PreventUserExistenceErrors",
+    "ReadAttributes",
+    "RefreshTokenValidity",
+    "SupportedIdentityProviders",
+    "TokenValidityUnits",
+    "WriteAttributes",
 }
 
 
@@ -208,7 +239,9 @@ class CfnUserPoolDomain(CloudFormationModel):
         raise UnformattedGetAttTemplateException()
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    def create_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    ):
         properties = cloudformation_json.get("Properties", {})
         domain = _backend(account_id, region_name).create_user_pool_domain(
             properties["UserPoolId"], properties["Domain"], properties.get("CustomDomainConfig")
@@ -216,19 +249,24 @@ class CfnUserPoolDomain(CloudFormationModel):
         return cls(account_id, region_name, domain.domain)
 
     @classmethod
-    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+    def update_from_cloudformation_json(
+        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+    ):
         properties = cloudformation_json.get("Properties", {})
         backend = _backend(account_id, region_name)
         current = backend.describe_user_pool_domain(original_resource.domain)
-        if properties["Domain"] != original_resource.domain or properties["UserPoolId"] != current.user_pool_id:
+        if (
+            properties["Domain"] != original_resource.domain
+            or properties["UserPoolId"] != current.user_pool_id
+        ):
             cls.delete_from_cloudformation_json(original_resource.domain, {}, account_id, region_name)
-            return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+            return cls.create_from_cloudformation_json(
+                new_resource_name, cloudformation_json, account_id, region_name
+            )
         backend.update_user_pool_domain(original_resource.domain, properties.get("CustomDomainConfig") or {})
         return original_resource
 
     @classmethod
     def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-        try:
+        with contextlib.suppress(ResourceNotFoundError):
             _backend(account_id, region_name).delete_user_pool_domain(resource_name)
-        except ResourceNotFoundError:
-            pass

@@ -10,6 +10,7 @@ Here, as in CloudFormation:
   (resources changed before the failure are not changed back: the emulator has no snapshots);
 - a failed delete ends in DELETE_FAILED and the stack stays listed, so it can be deleted again.
 """
+
 from __future__ import annotations
 
 import logging

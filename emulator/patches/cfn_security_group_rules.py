@@ -6,8 +6,10 @@ no physical id and no delete, so the rule outlives the stack when the group is n
 Both types here authorize the rule through moto's EC2 backend, answer the rule id (`sgr-...`) as
 Ref like AWS, and revoke the rule on delete.
 """
+
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from moto.core.common_models import CloudFormationModel
@@ -72,7 +74,9 @@ class _SecurityGroupRule:
         raise UnformattedGetAttTemplateException()
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    def create_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    ):
         arguments = _rule_arguments(cloudformation_json.get("Properties", {}), cls.direction)
         backend = ec2_backends[account_id][region_name]
         authorize = getattr(backend, f"authorize_security_group_{cls.direction}")
@@ -81,10 +85,9 @@ class _SecurityGroupRule:
 
     def delete(self, account_id: str, region_name: str) -> None:
         backend = ec2_backends[account_id][region_name]
-        try:
+        # The group may have gone first, taking its rules with it.
+        with contextlib.suppress(InvalidPermissionNotFoundError, InvalidSecurityGroupNotFoundError):
             getattr(backend, f"revoke_security_group_{self.direction}")(**self.arguments)
-        except (InvalidPermissionNotFoundError, InvalidSecurityGroupNotFoundError):
-            pass  # the group went first, taking its rules with it
 
 
 class CfnSecurityGroupIngress(_SecurityGroupRule, CloudFormationModel):

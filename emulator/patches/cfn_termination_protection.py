@@ -4,6 +4,7 @@ Stock moto stores EnableTerminationProtection given to CreateStack and shows it 
 but has no UpdateTerminationProtection (HTTP 500) and deletes a protected stack anyway, so the
 project's `!termination_protection` hook could neither be run nor shown to protect anything.
 """
+
 from __future__ import annotations
 
 from moto.cloudformation.exceptions import ValidationError

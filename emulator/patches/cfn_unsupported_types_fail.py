@@ -5,6 +5,7 @@ CREATE_COMPLETE, lists an empty row for it, and a GetAtt on it answers HTTP 500.
 (and an update that adds one) is rejected with a message naming the type, so a gap shows up as
 the first thing a user sees, not as a missing rule or output later.
 """
+
 from __future__ import annotations
 
 from moto.cloudformation import parsing

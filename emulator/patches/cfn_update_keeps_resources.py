@@ -15,6 +15,7 @@ when only its tags (or a setting we know how to apply, e.g. log retention) chang
 replaced: the new one is created, and the old one deleted once the update succeeded, as
 CloudFormation does. Removed resources are deleted last.
 """
+
 from __future__ import annotations
 
 import copy
@@ -136,7 +137,9 @@ def _update_in_place(resource: Any, old: Any, new: Any) -> bool:
     return True
 
 
-def _update_one(self: ResourceMap, logical_id: str, resource_json: dict[str, Any], resolved: Any, pending_deletes: list):
+def _update_one(
+    self: ResourceMap, logical_id: str, resource_json: dict[str, Any], resolved: Any, pending_deletes: list
+):
     original = self._parsed_resources[logical_id]
     old_resolved = self.resolved_json.get(logical_id)
     resource_type = resource_json["Type"]
@@ -151,19 +154,28 @@ def _update_one(self: ResourceMap, logical_id: str, resource_json: dict[str, Any
             # A generated name stays the same for the life of the resource, as in CloudFormation.
             new_name = self.physical_names.get(logical_id, new_name)
         updated = resource_class.update_from_cloudformation_json(
-            original_resource=original, new_resource_name=new_name, cloudformation_json=cleaned,
-            account_id=self._account_id, region_name=self._region_name,
+            original_resource=original,
+            new_resource_name=new_name,
+            cloudformation_json=cleaned,
+            account_id=self._account_id,
+            region_name=self._region_name,
         )
         updated.cf_resource_type = resource_type
         updated.logical_resource_id = logical_id
         self._parsed_resources[logical_id] = updated
         self.physical_names[logical_id] = new_name
-    elif same_type and resource_type not in ALWAYS_REPLACED and _update_in_place(original, old_resolved, resolved):
+    elif (
+        same_type
+        and resource_type not in ALWAYS_REPLACED
+        and _update_in_place(original, old_resolved, resolved)
+    ):
         pass
     else:
         # Replacement: create the new one now, delete the old one after the update succeeded.
         del self._parsed_resources[logical_id]
-        replacement = parse_and_create_resource(logical_id, resource_json, self, self._account_id, self._region_name)
+        replacement = parse_and_create_resource(
+            logical_id, resource_json, self, self._account_id, self._region_name
+        )
         self._parsed_resources[logical_id] = replacement
         pending_deletes.append((original, self._previous_json[logical_id]))
     self.resolved_json[logical_id] = resolved
@@ -216,8 +228,10 @@ def update(self: ResourceMap, template: dict[str, Any], parameters: dict[str, An
             _update_one(self, logical_id, resource_json, resolved, pending_deletes)
 
     removed = [
-        name for name in dependency_order(self._previous_json)[::-1]
-        if name not in kept and self._parsed_resources.get(name) is not None
+        name
+        for name in dependency_order(self._previous_json)[::-1]
+        if name not in kept
+        and self._parsed_resources.get(name) is not None
         and not isinstance(self._parsed_resources.get(name), str)
     ]
     for name in removed:

@@ -6,6 +6,7 @@ parser does not know, so `!And [!Condition A, ...]` is evaluated wrongly), so su
 builds the full-form function (`{"Fn::X": ...}`) from the node's real value, deeply, so nested
 short forms resolve too.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -5,6 +5,7 @@ shared registry in another account always answers RepositoryNotFoundException. A
 when the repository policy allows the caller; moto does not evaluate repository policies at
 all, so neither does this (any account may read).
 """
+
 from moto.ecr.models import ECRBackend, ecr_backends
 
 _original_get_repository = ECRBackend._get_repository

@@ -4,6 +4,7 @@ moto 5.2.5 hashes the layer digests of a single-platform manifest, and for a man
 layers (an image index / manifest list: a multi-arch image) picks sha256 of a random number
 between 0 and 100, so two indexes can share a digest and none matches what `docker` shows.
 """
+
 import hashlib
 
 from moto.ecr.models import Image
