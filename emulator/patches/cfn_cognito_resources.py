@@ -91,9 +91,6 @@ class CfnUserPool(CloudFormationModel):
 
 
 class CfnUserPoolClient(CloudFormationModel):
-    # Changing these replaces the client in CloudFormation (new id, new secret).
-    REPLACING = ("UserPoolId", "GenerateSecret")
-
     def __init__(self, account_id: str, region_name: str, pool_id: str, client_id: str):
         self.account_id = account_id
         self.region_name = region_name
@@ -153,6 +150,7 @@ class CfnUserPoolClient(CloudFormationModel):
     ):
         properties = cloudformation_json.get("Properties", {})
         client = original_resource.client
+        # Another pool or a secret added/removed replaces the client (new id, new secret), as in AWS.
         if (
             properties["UserPoolId"] != original_resource.pool_id
             or bool(properties.get("GenerateSecret", False)) != client.generate_secret
