@@ -17,6 +17,15 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one")
     args = parser.parse_args(argv)
 
+    from emulator import extensions as emulator_extensions
+    from emulator.moto_version import MotoVersionError, check
+
+    try:
+        check()  # before importing moto: another version may not even import the same way
+    except MotoVersionError as error:
+        print(f"python -m emulator: {error}", file=sys.stderr)
+        return 1
+
     # Certificates requested through ACM are ISSUED at once, as imported ones are.
     os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "0")
 
@@ -27,9 +36,7 @@ def main(argv=None) -> int:
     )
     from werkzeug.serving import make_server
 
-    from emulator.extensions import load_all
-
-    extensions = load_all()
+    extensions = emulator_extensions.install()
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
     host, port = server.server_address[:2]

@@ -56,5 +56,6 @@ def set_certificate_status(request, full_url, headers):
     return 200, {}, json.dumps({"certificate_arn": arn, "status": status})
 
 
-CertBundle.check = _check
-moto_api_urls.url_paths["{0}/moto-api/static/acm/certificate-status"] = set_certificate_status
+def install() -> None:
+    CertBundle.check = _check
+    moto_api_urls.url_paths["{0}/moto-api/static/acm/certificate-status"] = set_certificate_status

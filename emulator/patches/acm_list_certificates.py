@@ -60,4 +60,5 @@ def list_certificates(self: AWSCertificateManagerResponse) -> ActionResult:
     return ActionResult(result=result)
 
 
-AWSCertificateManagerResponse.list_certificates = list_certificates
+def install() -> None:
+    AWSCertificateManagerResponse.list_certificates = list_certificates

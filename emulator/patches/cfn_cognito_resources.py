@@ -268,3 +268,7 @@ class CfnUserPoolDomain(CloudFormationModel):
     def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
         with contextlib.suppress(ResourceNotFoundError):
             _backend(account_id, region_name).delete_user_pool_domain(resource_name)
+
+
+def install() -> None:
+    """Nothing to patch: moto finds a CloudFormationModel subclass once it is defined (imported)."""

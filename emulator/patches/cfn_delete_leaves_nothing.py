@@ -184,7 +184,9 @@ DELETERS: dict[type, Callable[[Any, str, str], None]] = {
     ManagedPolicy: _delete_managed_policy,
 }
 
-for _model, _deleter in DELETERS.items():
-    _model.delete = lambda self, account_id, region_name, _deleter=_deleter: _deleter(
-        self, account_id, region_name
-    )
+
+def install() -> None:
+    for model, deleter in DELETERS.items():
+        model.delete = lambda self, account_id, region_name, deleter=deleter: deleter(
+            self, account_id, region_name
+        )

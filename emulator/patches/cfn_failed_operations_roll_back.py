@@ -102,6 +102,7 @@ def delete_stack(self: CloudFormationBackend, name_or_stack_id: str) -> None:
             stack.status = "DELETE_FAILED"
 
 
-CloudFormationBackend.create_stack = create_stack
-CloudFormationBackend.update_stack = update_stack
-CloudFormationBackend.delete_stack = delete_stack
+def install() -> None:
+    CloudFormationBackend.create_stack = create_stack
+    CloudFormationBackend.update_stack = update_stack
+    CloudFormationBackend.delete_stack = delete_stack

@@ -110,7 +110,7 @@ ATTRIBUTES: dict[type, dict[str, Callable[[Any], Any]]] = {
 }
 
 
-def _install(model: type, attributes: dict[str, Callable[[Any], Any]]) -> None:
+def _add_attributes(model: type, attributes: dict[str, Callable[[Any], Any]]) -> None:
     original_has = model.has_cfn_attr
     original_get = getattr(model, "get_cfn_attribute", None)
 
@@ -130,5 +130,6 @@ def _install(model: type, attributes: dict[str, Callable[[Any], Any]]) -> None:
     model.get_cfn_attribute = get_cfn_attribute
 
 
-for _model, _attributes in ATTRIBUTES.items():
-    _install(_model, _attributes)
+def install() -> None:
+    for model, attributes in ATTRIBUTES.items():
+        _add_attributes(model, attributes)

@@ -30,5 +30,6 @@ def clean_json(resource_json: Any, resources_map: parsing.ResourceMap) -> Any:
     return _original_clean_json(resource_json, resources_map)
 
 
-# clean_json calls itself through the module global, so nested GetAZs go through this too.
-parsing.clean_json = clean_json
+def install() -> None:
+    # clean_json calls itself through the module global, so nested GetAZs go through this too.
+    parsing.clean_json = clean_json

@@ -39,4 +39,5 @@ def _validate_different_update(
     raise ValidationError(old_stack.name, message="No updates are to be performed.")
 
 
-CloudFormationResponse._validate_different_update = _validate_different_update
+def install() -> None:
+    CloudFormationResponse._validate_different_update = _validate_different_update

@@ -51,5 +51,6 @@ def parameter_list(self: Stack) -> list[dict[str, Any]]:
     ]
 
 
-ResourceMap.load_parameters = load_parameters
-Stack.parameter_list = property(parameter_list)
+def install() -> None:
+    ResourceMap.load_parameters = load_parameters
+    Stack.parameter_list = property(parameter_list)

@@ -104,3 +104,7 @@ class CfnSecurityGroupEgress(_SecurityGroupRule, CloudFormationModel):
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::EC2::SecurityGroupEgress"
+
+
+def install() -> None:
+    """Nothing to patch: moto finds a CloudFormationModel subclass once it is defined (imported)."""

@@ -21,4 +21,5 @@ def stack_resources(self: Stack) -> list:
     ]
 
 
-Stack.stack_resources = property(stack_resources)
+def install() -> None:
+    Stack.stack_resources = property(stack_resources)

@@ -43,5 +43,6 @@ def delete_stack(self: CloudFormationResponse) -> ActionResult:
     return _original_delete_stack(self)
 
 
-CloudFormationResponse.update_termination_protection = update_termination_protection
-CloudFormationResponse.delete_stack = delete_stack
+def install() -> None:
+    CloudFormationResponse.update_termination_protection = update_termination_protection
+    CloudFormationResponse.delete_stack = delete_stack

@@ -38,5 +38,6 @@ def _create_resource_map(self: Stack):
     return resource_map
 
 
-parsing.resource_class_from_type = resource_class_from_type
-Stack._create_resource_map = _create_resource_map
+def install() -> None:
+    parsing.resource_class_from_type = resource_class_from_type
+    Stack._create_resource_map = _create_resource_map

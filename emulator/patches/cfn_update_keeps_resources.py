@@ -242,6 +242,7 @@ def update(self: ResourceMap, template: dict[str, Any], parameters: dict[str, An
     _delete_all(self, pending_deletes)
 
 
-parsing.parse_resource_and_generate_name = parse_resource_and_generate_name
-parsing.parse_and_create_resource = parse_and_create_resource
-ResourceMap.update = update
+def install() -> None:
+    parsing.parse_resource_and_generate_name = parse_resource_and_generate_name
+    parsing.parse_and_create_resource = parse_and_create_resource
+    ResourceMap.update = update

@@ -29,7 +29,8 @@ def yaml_tag_constructor(loader: Any, tag: str, node: Any) -> Any:
     return {key: value}
 
 
-# Each module imported the function by name and registers it before every parse.
-for _module in (utils, models, responses):
-    _module.yaml_tag_constructor = yaml_tag_constructor
-yaml.add_multi_constructor("", yaml_tag_constructor)
+def install() -> None:
+    # Each module imported the function by name and registers it before every parse.
+    for module in (utils, models, responses):
+        module.yaml_tag_constructor = yaml_tag_constructor
+    yaml.add_multi_constructor("", yaml_tag_constructor)

@@ -17,4 +17,5 @@ def _get_repository(self: ECRBackend, name: str, registry_id: str | None = None)
     return _original_get_repository(self, name, registry_id)
 
 
-ECRBackend._get_repository = _get_repository
+def install() -> None:
+    ECRBackend._get_repository = _get_repository

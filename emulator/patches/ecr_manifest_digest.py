@@ -16,4 +16,5 @@ def _create_digest(self: Image) -> None:
     self._image_digest = "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-Image._create_digest = _create_digest
+def install() -> None:
+    Image._create_digest = _create_digest

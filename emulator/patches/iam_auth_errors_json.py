@@ -37,5 +37,6 @@ def _raise_invalid_access_key(self: IAMRequest, reason: str) -> None:
     _original_invalid_key(self, reason)
 
 
-IAMRequest._raise_access_denied = _raise_access_denied
-IAMRequest._raise_invalid_access_key = _raise_invalid_access_key
+def install() -> None:
+    IAMRequest._raise_access_denied = _raise_access_denied
+    IAMRequest._raise_invalid_access_key = _raise_invalid_access_key
