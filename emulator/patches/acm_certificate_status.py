@@ -57,5 +57,6 @@ def set_certificate_status(request, full_url, headers):
 
 
 def install() -> None:
+    """Internals: moto has no hook for a certificate's status check; the endpoint joins moto-api's own routes."""
     CertBundle.check = _check
     moto_api_urls.url_paths["{0}/moto-api/static/acm/certificate-status"] = set_certificate_status

@@ -61,4 +61,5 @@ def list_certificates(self: AWSCertificateManagerResponse) -> ActionResult:
 
 
 def install() -> None:
+    """Internals: the response method is the only place the answer is built; moto has no hook for it."""
     AWSCertificateManagerResponse.list_certificates = list_certificates

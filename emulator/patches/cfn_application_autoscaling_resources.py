@@ -132,4 +132,4 @@ class CfnScalingPolicy(UpdatableCfnResource, CloudFormationModel):
 
 
 def install() -> None:
-    """Nothing to patch: moto finds a CloudFormationModel subclass once it is defined (imported)."""
+    """Public hook: moto registers each CloudFormationModel subclass once defined (imported): nothing to patch."""

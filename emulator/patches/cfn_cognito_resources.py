@@ -198,4 +198,4 @@ class CfnUserPoolDomain(UpdatableCfnResource, CloudFormationModel):
 
 
 def install() -> None:
-    """Nothing to patch: moto finds a CloudFormationModel subclass once it is defined (imported)."""
+    """Public hook: moto registers each CloudFormationModel subclass once defined (imported): nothing to patch."""

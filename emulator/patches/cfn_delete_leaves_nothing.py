@@ -186,6 +186,7 @@ DELETERS: dict[type, Callable[[Any, str, str], None]] = {
 
 
 def install() -> None:
+    """Public hook: `delete(account_id, region_name)` is how moto deletes a stack resource."""
     for model, deleter in DELETERS.items():
         model.delete = lambda self, account_id, region_name, deleter=deleter: deleter(
             self, account_id, region_name

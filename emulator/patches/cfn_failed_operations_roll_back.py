@@ -103,6 +103,7 @@ def delete_stack(self: CloudFormationBackend, name_or_stack_id: str) -> None:
 
 
 def install() -> None:
+    """Internals: moto has no failure hook in a stack operation; the backend methods are the narrowest wrap."""
     CloudFormationBackend.create_stack = create_stack
     CloudFormationBackend.update_stack = update_stack
     CloudFormationBackend.delete_stack = delete_stack

@@ -131,5 +131,6 @@ def _add_attributes(model: type, attributes: dict[str, Callable[[Any], Any]]) ->
 
 
 def install() -> None:
+    """Public hook: `has_cfn_attr`/`get_cfn_attribute` are how moto answers Fn::GetAtt."""
     for model, attributes in ATTRIBUTES.items():
         _add_attributes(model, attributes)

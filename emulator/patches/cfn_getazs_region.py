@@ -31,5 +31,6 @@ def clean_json(resource_json: Any, resources_map: parsing.ResourceMap) -> Any:
 
 
 def install() -> None:
+    """Internals: intrinsic functions are resolved in parsing.clean_json only."""
     # clean_json calls itself through the module global, so nested GetAZs go through this too.
     parsing.clean_json = clean_json

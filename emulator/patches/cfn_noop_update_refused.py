@@ -40,4 +40,5 @@ def _validate_different_update(
 
 
 def install() -> None:
+    """Internals: the no-op check is a private response method; replacing it is narrower than UpdateStack."""
     CloudFormationResponse._validate_different_update = _validate_different_update

@@ -52,5 +52,6 @@ def parameter_list(self: Stack) -> list[dict[str, Any]]:
 
 
 def install() -> None:
+    """Internals: parameters are loaded and listed only in ResourceMap/Stack."""
     ResourceMap.load_parameters = load_parameters
     Stack.parameter_list = property(parameter_list)

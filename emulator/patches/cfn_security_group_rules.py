@@ -90,4 +90,4 @@ class CfnSecurityGroupEgress(_SecurityGroupRule, CloudFormationModel):
 
 
 def install() -> None:
-    """Nothing to patch: moto finds a CloudFormationModel subclass once it is defined (imported)."""
+    """Public hook: moto registers each CloudFormationModel subclass once defined (imported): nothing to patch."""

@@ -22,4 +22,5 @@ def stack_resources(self: Stack) -> list:
 
 
 def install() -> None:
+    """Internals: every resource listing reads Stack.stack_resources."""
     Stack.stack_resources = property(stack_resources)

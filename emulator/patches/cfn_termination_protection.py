@@ -44,5 +44,6 @@ def delete_stack(self: CloudFormationResponse) -> ActionResult:
 
 
 def install() -> None:
+    """Internals: a response method is missing (UpdateTerminationProtection); DeleteStack is wrapped, not rewritten."""
     CloudFormationResponse.update_termination_protection = update_termination_protection
     CloudFormationResponse.delete_stack = delete_stack

@@ -39,5 +39,6 @@ def _create_resource_map(self: Stack):
 
 
 def install() -> None:
+    """Internals: moto's type lookup is the one place a missing type is noticed."""
     parsing.resource_class_from_type = resource_class_from_type
     Stack._create_resource_map = _create_resource_map

@@ -243,6 +243,7 @@ def update(self: ResourceMap, template: dict[str, Any], parameters: dict[str, An
 
 
 def install() -> None:
+    """Internals: moto's ResourceMap.update is replaced whole: its diff reads template text it mutated; no smaller hook."""
     parsing.parse_resource_and_generate_name = parse_resource_and_generate_name
     parsing.parse_and_create_resource = parse_and_create_resource
     ResourceMap.update = update

@@ -30,6 +30,7 @@ def yaml_tag_constructor(loader: Any, tag: str, node: Any) -> Any:
 
 
 def install() -> None:
+    """Internals: moto registers its YAML constructor by module global before every parse."""
     # Each module imported the function by name and registers it before every parse.
     for module in (utils, models, responses):
         module.yaml_tag_constructor = yaml_tag_constructor

@@ -18,4 +18,5 @@ def _get_repository(self: ECRBackend, name: str, registry_id: str | None = None)
 
 
 def install() -> None:
+    """Internals: every ECR call looks its repository up through this one private method."""
     ECRBackend._get_repository = _get_repository

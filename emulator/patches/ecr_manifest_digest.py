@@ -17,4 +17,5 @@ def _create_digest(self: Image) -> None:
 
 
 def install() -> None:
+    """Internals: the digest is computed in one private Image method."""
     Image._create_digest = _create_digest

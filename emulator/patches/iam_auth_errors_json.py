@@ -38,5 +38,6 @@ def _raise_invalid_access_key(self: IAMRequest, reason: str) -> None:
 
 
 def install() -> None:
+    """Internals: the access check raises from these two private methods only."""
     IAMRequest._raise_access_denied = _raise_access_denied
     IAMRequest._raise_invalid_access_key = _raise_invalid_access_key
