@@ -40,6 +40,9 @@ EXTENSIONS = (
     "cfn_noop_update_refused",
     "cfn_failed_operations_roll_back",
     "cfn_termination_protection",
+    # Strictness AWS has and stock moto lacks.
+    # After cfn_update_keeps_resources: registers the ALB's attributes as updated in place there.
+    "elbv2_deletion_protection",
 )
 
 _installed: tuple[str, ...] | None = None

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from typing import Any
 
 from moto.cloudformation import parsing
@@ -30,6 +31,10 @@ from moto.logs.models import LogGroup, logs_backends
 # Changing these types' properties creates a new one in CloudFormation (a task definition change is
 # a new revision); moto's own update for them loses properties.
 ALWAYS_REPLACED = {"AWS::ECS::TaskDefinition"}
+
+# Properties of a type moto cannot update that CloudFormation changes in place, and how to apply a
+# new value (None: removed from the template) to the moto object. Other extensions add to it.
+IN_PLACE_SETTINGS: dict[type, dict[str, Callable[[Any, Any], None]]] = {}
 
 
 def _references(node: Any) -> set[str]:
@@ -125,8 +130,16 @@ def _update_in_place(resource: Any, old: Any, new: Any) -> bool:
             backend.untag_resource(resource.arn, [t["Key"] for t in (before_tags or [])])
             backend.tag_resource(resource.arn, {t["Key"]: t["Value"] for t in (after_tags or [])})
         return True
+    settings = next((s for model, s in IN_PLACE_SETTINGS.items() if isinstance(resource, model)), {})
+    changed = {}
+    for key in settings:
+        old_value, new_value = before.pop(key, None), after.pop(key, None)
+        if old_value != new_value:
+            changed[key] = new_value
     if before != after:
         return False
+    for key, value in changed.items():
+        settings[key](resource, value)
     if isinstance(resource, TaggedEC2Resource) and after_tags != before_tags:
         backend = resource.ec2_backend
         old_keys = {t["Key"] for t in (before_tags or [])} - {t["Key"] for t in (after_tags or [])}
