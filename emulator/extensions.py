@@ -43,6 +43,7 @@ EXTENSIONS = (
     # Strictness AWS has and stock moto lacks.
     # After cfn_update_keeps_resources: registers the ALB's attributes as updated in place there.
     "elbv2_deletion_protection",
+    "cognito_user_pool_domain_unique",
 )
 
 _installed: tuple[str, ...] | None = None
