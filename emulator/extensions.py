@@ -34,6 +34,8 @@ EXTENSIONS = (
     "cfn_getatt_attributes",
     "cfn_delete_leaves_nothing",
     # Stack operations.
+    # Before the two that read its rules (cfn_update_keeps_resources, cfn_failed_operations_roll_back).
+    "cfn_deletion_policy",
     "cfn_unsupported_types_fail",
     "cfn_stack_resources_listed_as_created",
     "cfn_update_keeps_resources",

@@ -4,9 +4,10 @@ Stock moto lets the exception of a failing resource escape CreateStack: the clie
 the stack stays CREATE_IN_PROGRESS with half its resources, and every later call that touches it
 (DescribeStacks outputs, ListStackResources, DeleteStack) answers 500 until the server is reset.
 Here, as in CloudFormation:
-- a failed create records CREATE_FAILED with the reason, deletes what it created and ends in
-  ROLLBACK_COMPLETE (CreateStack itself succeeds; the failure is in the status and the events),
-  or in ROLLBACK_FAILED when a resource could not be deleted (it stays listed, for DeleteStack);
+- a failed create records CREATE_FAILED with the reason, deletes what it created (but what has
+  `DeletionPolicy: Retain`) and ends in ROLLBACK_COMPLETE (CreateStack itself succeeds; the
+  failure is in the status and the events), or in ROLLBACK_FAILED when a resource could not be
+  deleted (it stays listed, for DeleteStack);
 - a failed update ends in UPDATE_ROLLBACK_COMPLETE with the previous template and parameters
   (resources changed before the failure are not changed back: the emulator has no snapshots);
 - a failed delete ends in DELETE_FAILED and the stack stays listed, so it can be deleted again.
@@ -17,6 +18,8 @@ from __future__ import annotations
 import logging
 
 from moto.cloudformation.models import CloudFormationBackend, Stack
+
+from emulator.patches.cfn_deletion_policy import kept_on_create_rollback
 
 logger = logging.getLogger("emulator")
 
@@ -38,6 +41,9 @@ def _delete_created_resources(stack: Stack) -> dict[str, Exception]:
         for name, resource in resource_map._parsed_resources.items()
         if name in resource_map._resource_json_map and resource is not None and not isinstance(resource, str)
     }
+    for name in [n for n in created if kept_on_create_rollback(resource_map._resource_json_map[n])]:
+        created.pop(name)  # kept, and no longer the stack's
+        resource_map._parsed_resources.pop(name, None)
     failed: dict[str, Exception] = {}
     for _ in range(5):  # passes, so dependents go before what they depend on
         failed = {}

@@ -28,6 +28,8 @@ from moto.cloudformation.parsing import ResourceMap
 from moto.ec2.models.core import TaggedEC2Resource
 from moto.logs.models import LogGroup, logs_backends
 
+from emulator.patches.cfn_deletion_policy import kept_on_delete
+
 # Changing these types' properties creates a new one in CloudFormation (a task definition change is
 # a new revision); moto's own update for them loses properties.
 ALWAYS_REPLACED = {"AWS::ECS::TaskDefinition"}
@@ -248,7 +250,7 @@ def update(self: ResourceMap, template: dict[str, Any], parameters: dict[str, An
         and not isinstance(self._parsed_resources.get(name), str)
     ]
     for name in removed:
-        if self._previous_json[name].get("DeletionPolicy") != "Retain":
+        if not kept_on_delete(self._previous_json[name]):
             pending_deletes.append((self._parsed_resources[name], self._previous_json[name]))
         self._parsed_resources.pop(name)
         self.resolved_json.pop(name, None)
