@@ -42,6 +42,7 @@ EXTENSIONS = (
     "cfn_noop_update_refused",
     "cfn_failed_operations_roll_back",
     "cfn_termination_protection",
+    "cfn_stack_policy_needs_updatable_stack",
     # Strictness AWS has and stock moto lacks.
     # After cfn_update_keeps_resources: registers the ALB's attributes as updated in place there.
     "elbv2_deletion_protection",
