@@ -21,6 +21,7 @@ EXTENSIONS = (
     "ecr_cross_account_registry",
     "ecr_manifest_digest",
     "iam_auth_errors_json",
+    "iam_service_linked_role_names",
     # Templates read as CloudFormation reads them.
     "cfn_yaml_short_form",
     "cfn_getazs_region",
@@ -47,6 +48,9 @@ EXTENSIONS = (
     # After cfn_update_keeps_resources: registers the ALB's attributes as updated in place there.
     "elbv2_deletion_protection",
     "cognito_user_pool_domain_unique",
+    # Only with EMULATOR_REQUIRE_SERVICE_LINKED_ROLES=1; looks roles up by the names
+    # iam_service_linked_role_names gives them.
+    "ecs_service_linked_role_required",
 )
 
 _installed: tuple[str, ...] | None = None
