@@ -40,7 +40,9 @@ def empty_caches(base: Path) -> dict[str, str]:
     return {name: str(folder) for name, folder in folders.items()}
 
 
-def run_timed_steps(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, list[tuple[str, float]], str]:
+def run_timed_steps(
+    command: list[str], cwd: Path, env: dict[str, str]
+) -> tuple[int, list[tuple[str, float]], str]:
     """Run `command`, splitting its wall time at every `==> step` line it prints."""
     steps: list[tuple[str, float]] = []
     current, started = f"{command[0]} (start)", time.monotonic()
@@ -101,9 +103,14 @@ def main() -> int:
             started = time.monotonic()
             result = subprocess.run(
                 ["bin/test", "-q", "-p", "no:cacheprovider", "--durations=0", "--durations-min=0.5"],
-                cwd=clone, env=env, capture_output=True, text=True,
+                cwd=clone,
+                env=env,
+                capture_output=True,
+                text=True,
             )
-            print(f"\nbin/test in the same clone: {time.monotonic() - started:.1f} s, exit {result.returncode}")
+            print(
+                f"\nbin/test in the same clone: {time.monotonic() - started:.1f} s, exit {result.returncode}"
+            )
             print(result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-2000:])
             print_time_by_file(result.stdout)
         return 0

@@ -3,6 +3,7 @@
 Prints one JSON line `{"endpoint": "http://127.0.0.1:PORT", "pid": PID, "extensions": [...]}`
 on stdout once it accepts connections, so a caller that asked for port 0 learns the port.
 """
+
 import argparse
 import json
 import os
@@ -16,24 +17,34 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one")
     args = parser.parse_args(argv)
 
+    from emulator import extensions as emulator_extensions
+    from emulator.moto_version import MotoVersionError, check
+
+    try:
+        check()  # before importing moto: another version may not even import the same way
+    except MotoVersionError as error:
+        print(f"python -m emulator: {error}", file=sys.stderr)
+        return 1
+
     # Certificates requested through ACM are ISSUED at once, as imported ones are.
     os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "0")
 
-    from werkzeug.serving import make_server
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
         MotoRequestHandler,
         create_backend_app,
     )
+    from werkzeug.serving import make_server
 
-    from emulator.extensions import load_all
-
-    extensions = load_all()
+    extensions = emulator_extensions.install()
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
     host, port = server.server_address[:2]
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    print(json.dumps({"endpoint": f"http://{host}:{port}", "pid": os.getpid(), "extensions": extensions}), flush=True)
+    print(
+        json.dumps({"endpoint": f"http://{host}:{port}", "pid": os.getpid(), "extensions": extensions}),
+        flush=True,
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -1,20 +1,76 @@
-"""Loads every extension module; each one is small and named after the gap it closes."""
+"""The emulator's extensions to moto, installed by one call (`install()`) in the order listed.
+
+Each extension is a module in emulator/patches named after the moto gap it closes, with an
+`install()` that applies its patches. An extension that wraps what another one patched must
+come after it: such a dependency is written here, next to the names, never left to
+alphabetical order.
+"""
+
+from __future__ import annotations
+
 import importlib
-import pkgutil
 
-import emulator.patches as _patches
+from emulator import moto_version
+
+PACKAGE = "emulator.patches"
+
+EXTENSIONS = (
+    # Service APIs (no CloudFormation involved).
+    "acm_certificate_status",
+    "acm_list_certificates",
+    "ecr_cross_account_registry",
+    "ecr_manifest_digest",
+    "iam_auth_errors_json",
+    "iam_service_linked_role_names",
+    # Templates read as CloudFormation reads them.
+    "cfn_yaml_short_form",
+    "cfn_getazs_region",
+    "cfn_parameter_values",
+    # Resource types stock moto skips (models register when imported).
+    "cfn_acm_certificate_resource",
+    "cfn_application_autoscaling_resources",
+    "cfn_cognito_resources",
+    "cfn_security_group_rules",
+    # Resources of stock moto types: attributes and deletes.
+    "cfn_getatt_attributes",
+    "cfn_delete_leaves_nothing",
+    # Stack operations.
+    # Before the two that read its rules (cfn_update_keeps_resources, cfn_failed_operations_roll_back).
+    "cfn_deletion_policy",
+    "cfn_unsupported_types_fail",
+    "cfn_stack_resources_listed_as_created",
+    "cfn_update_keeps_resources",
+    "cfn_noop_update_refused",
+    "cfn_failed_operations_roll_back",
+    "cfn_termination_protection",
+    "cfn_stack_policy_needs_updatable_stack",
+    # Strictness AWS has and stock moto lacks.
+    # After cfn_update_keeps_resources: registers the ALB's attributes as updated in place there.
+    "elbv2_deletion_protection",
+    "cognito_user_pool_domain_unique",
+    # Only with EMULATOR_REQUIRE_SERVICE_LINKED_ROLES=1; looks roles up by the names
+    # iam_service_linked_role_names gives them.
+    "ecs_service_linked_role_required",
+)
+
+_installed: tuple[str, ...] | None = None
 
 
-def load_all() -> list[str]:
-    """Import every module under emulator.patches (importing one installs it). Returns their names."""
-    names = []
-    for info in sorted(pkgutil.iter_modules(_patches.__path__), key=lambda i: i.name):
-        importlib.import_module(f"{_patches.__name__}.{info.name}")
-        names.append(info.name)
+def install() -> list[str]:
+    """Check moto's version, then install every extension once, in order. Returns their names."""
+    global _installed
+    if _installed is not None:
+        return list(_installed)
+    moto_version.check()
+    for name in EXTENSIONS:
+        # Imported just before its install(), so an original a module captures at import is the
+        # function as the extensions before it in the list left it.
+        importlib.import_module(f"{PACKAGE}.{name}").install()
     # moto caches its CloudFormation type map on first use: forget it, so the resource types the
     # extensions define are found even if something looked the map up while they loaded.
     from moto.cloudformation import parsing
 
     for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
         cached.cache_clear()
-    return names
+    _installed = EXTENSIONS
+    return list(EXTENSIONS)

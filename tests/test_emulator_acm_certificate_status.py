@@ -4,7 +4,6 @@ import urllib.error
 
 import boto3
 import pytest
-
 from resolver_support import import_certificate, set_certificate_status
 
 

@@ -1,7 +1,6 @@
 """emulator/patches/acm_list_certificates.py: ListCertificates pages and lists names, as AWS does."""
 
 import boto3
-
 from resolver_support import import_certificate
 
 

@@ -3,7 +3,6 @@
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-
 from resolver_support import clients_for_account, digest_of, manifest
 
 SHARED = "111122223333"

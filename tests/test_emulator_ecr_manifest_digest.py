@@ -3,7 +3,6 @@
 import json
 
 import boto3
-
 from resolver_support import digest_of, manifest
 
 

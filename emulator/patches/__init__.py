@@ -1,1 +1,1 @@
-"""One module per moto gap. Importing a module installs its fix; see each module's docstring."""
+"""One module per moto gap, each with an `install()`; emulator.extensions installs them in order."""

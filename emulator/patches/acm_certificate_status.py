@@ -10,13 +10,20 @@ Like moto's own /moto-api/static/* endpoints, this one seeds state for tests:
 account_id and region default to the ARN's. The status then sticks (moto's own checks that
 issue a pending certificate or expire an old one leave it alone).
 """
+
 import json
 
 from moto.acm.models import CertBundle, acm_backends
 from moto.moto_api._internal import urls as moto_api_urls
 
 STATUSES = {
-    "PENDING_VALIDATION", "ISSUED", "INACTIVE", "EXPIRED", "VALIDATION_TIMED_OUT", "REVOKED", "FAILED",
+    "PENDING_VALIDATION",
+    "ISSUED",
+    "INACTIVE",
+    "EXPIRED",
+    "VALIDATION_TIMED_OUT",
+    "REVOKED",
+    "FAILED",
 }
 
 _original_check = CertBundle.check
@@ -49,5 +56,7 @@ def set_certificate_status(request, full_url, headers):
     return 200, {}, json.dumps({"certificate_arn": arn, "status": status})
 
 
-CertBundle.check = _check
-moto_api_urls.url_paths["{0}/moto-api/static/acm/certificate-status"] = set_certificate_status
+def install() -> None:
+    """Internals: moto has no hook for a certificate's status check; the endpoint joins moto-api's own routes."""
+    CertBundle.check = _check
+    moto_api_urls.url_paths["{0}/moto-api/static/acm/certificate-status"] = set_certificate_status

@@ -7,6 +7,7 @@ certificate to learn its names, which is exactly what the resolvers avoid on rea
 It also lists every key type when not asked to filter; AWS lists RSA_2048 certificates alone
 unless Includes.keyTypes names the others, and a client that forgets must see that here too.
 """
+
 import base64
 import json
 
@@ -28,8 +29,8 @@ def _encode_token(offset: int) -> str:
 def _decode_token(token: str) -> int:
     try:
         return int(json.loads(base64.b64decode(token))["offset"])
-    except (ValueError, KeyError, TypeError):
-        raise AWSValidationException("The NextToken is not valid.")
+    except (ValueError, KeyError, TypeError) as error:
+        raise AWSValidationException("The NextToken is not valid.") from error
 
 
 def list_certificates(self: AWSCertificateManagerResponse) -> ActionResult:
@@ -59,4 +60,6 @@ def list_certificates(self: AWSCertificateManagerResponse) -> ActionResult:
     return ActionResult(result=result)
 
 
-AWSCertificateManagerResponse.list_certificates = list_certificates
+def install() -> None:
+    """Internals: the response method is the only place the answer is built; moto has no hook for it."""
+    AWSCertificateManagerResponse.list_certificates = list_certificates

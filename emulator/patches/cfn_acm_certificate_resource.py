@@ -4,17 +4,23 @@ Stock moto skips the type, so a template that requests its own certificate gets 
 listener pointing at it references an ARN that does not exist. This model requests the
 certificate from moto's ACM backend (ISSUED at once: the emulator sets MOTO_ACM_VALIDATION_WAIT=0).
 """
+
 from __future__ import annotations
 
+import contextlib
+
 from moto.acm.models import CertificateNotFound, acm_backends
-from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.core.common_models import CloudFormationModel
+
+from emulator.cfn_resource import UpdatableCfnResource
 
 # Changing any of these replaces the certificate in CloudFormation; Tags alone update in place.
 _REPLACING = ("DomainName", "SubjectAlternativeNames", "CertificateAuthorityArn", "KeyAlgorithm")
 
 
-class CfnCertificate(CloudFormationModel):
+class CfnCertificate(UpdatableCfnResource, CloudFormationModel):
+    CFN_TYPE = "AWS::CertificateManager::Certificate"  # no GetAtt attributes; Ref is the ARN
+
     def __init__(self, arn: str, properties: dict):
         self.arn = arn
         self.properties = properties
@@ -23,24 +29,8 @@ class CfnCertificate(CloudFormationModel):
     def physical_resource_id(self) -> str:
         return self.arn
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::CertificateManager::Certificate"
-
     @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return False  # the type has no GetAtt attributes; Ref is the ARN
-
-    def get_cfn_attribute(self, attribute_name: str):
-        raise UnformattedGetAttTemplateException()
-
-    @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        properties = cloudformation_json.get("Properties", {})
+    def create(cls, name, properties, account_id, region_name):
         arn = acm_backends[account_id][region_name].request_certificate(
             domain_name=properties["DomainName"],
             idempotency_token=None,
@@ -50,26 +40,22 @@ class CfnCertificate(CloudFormationModel):
         )
         return cls(arn, properties)
 
-    @classmethod
-    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
-        properties = cloudformation_json.get("Properties", {})
-        if any(properties.get(k) != original_resource.properties.get(k) for k in _REPLACING):
-            replacement = cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
-            cls.delete_from_cloudformation_json(original_resource.arn, {}, account_id, region_name)
-            return replacement
-        backend = acm_backends[account_id][region_name]
-        bundle = backend.get_certificate(original_resource.arn)
-        old_tags = original_resource.properties.get("Tags") or []
+    def update(self, name, properties, account_id, region_name):
+        if any(properties.get(k) != self.properties.get(k) for k in _REPLACING):
+            return self.replace(name, properties, account_id, region_name)
+        bundle = acm_backends[account_id][region_name].get_certificate(self.arn)
+        old_tags = self.properties.get("Tags") or []
         if old_tags:
             bundle.tags.remove(old_tags)
         if properties.get("Tags"):
             bundle.tags.add(properties["Tags"])
-        original_resource.properties = properties
-        return original_resource
+        self.properties = properties
+        return self
 
-    @classmethod
-    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-        try:
-            acm_backends[account_id][region_name].delete_certificate(resource_name)
-        except CertificateNotFound:
-            pass
+    def delete(self, account_id, region_name):
+        with contextlib.suppress(CertificateNotFound):
+            acm_backends[account_id][region_name].delete_certificate(self.arn)
+
+
+def install() -> None:
+    """Public hook: moto registers each CloudFormationModel subclass once defined (imported): nothing to patch."""

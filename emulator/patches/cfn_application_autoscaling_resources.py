@@ -4,12 +4,16 @@ Stock moto skips both types, so a stack's service autoscaling silently does not 
 models register the target and put the policy in moto's applicationautoscaling backend.
 Ref of a target is CloudFormation's `resource-id|dimension|namespace`; Ref of a policy is its ARN.
 """
+
 from __future__ import annotations
+
+import contextlib
 
 from moto.applicationautoscaling.exceptions import AWSValidationException
 from moto.applicationautoscaling.models import applicationautoscaling_backends
-from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.core.common_models import CloudFormationModel
+
+from emulator.cfn_resource import UpdatableCfnResource
 
 
 def _backend(account_id: str, region_name: str):
@@ -20,7 +24,10 @@ def _int_or_none(value):
     return None if value is None else int(value)
 
 
-class CfnScalableTarget(CloudFormationModel):
+class CfnScalableTarget(UpdatableCfnResource, CloudFormationModel):
+    CFN_TYPE = "AWS::ApplicationAutoScaling::ScalableTarget"
+    ATTRIBUTES = ("Id",)
+
     def __init__(self, namespace: str, resource_id: str, dimension: str):
         self.namespace = namespace
         self.resource_id = resource_id
@@ -30,26 +37,11 @@ class CfnScalableTarget(CloudFormationModel):
     def physical_resource_id(self) -> str:
         return f"{self.resource_id}|{self.dimension}|{self.namespace}"
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::ApplicationAutoScaling::ScalableTarget"
+    def attribute(self, name):
+        return self.physical_resource_id  # Id
 
     @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Id"
-
-    def get_cfn_attribute(self, attribute_name: str):
-        if attribute_name == "Id":
-            return self.physical_resource_id
-        raise UnformattedGetAttTemplateException()
-
-    @classmethod
-    def _register(cls, properties, account_id, region_name):
-        suspended = properties.get("SuspendedState")
+    def create(cls, name, properties, account_id, region_name):
         _backend(account_id, region_name).register_scalable_target(
             namespace=properties["ServiceNamespace"],
             r_id=properties["ResourceId"],
@@ -57,39 +49,39 @@ class CfnScalableTarget(CloudFormationModel):
             min_capacity=_int_or_none(properties.get("MinCapacity")),
             max_capacity=_int_or_none(properties.get("MaxCapacity")),
             role_arn=properties.get("RoleARN"),
-            suspended_state=suspended,
+            suspended_state=properties.get("SuspendedState"),
         )
         return cls(properties["ServiceNamespace"], properties["ResourceId"], properties["ScalableDimension"])
 
-    @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        return cls._register(cloudformation_json.get("Properties", {}), account_id, region_name)
-
-    @classmethod
-    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
-        properties = cloudformation_json.get("Properties", {})
+    def update(self, name, properties, account_id, region_name):
         identity = (properties["ServiceNamespace"], properties["ResourceId"], properties["ScalableDimension"])
-        if identity != (original_resource.namespace, original_resource.resource_id, original_resource.dimension):
-            replacement = cls._register(properties, account_id, region_name)
-            original_resource.delete(account_id, region_name)
-            return replacement
-        return cls._register(properties, account_id, region_name)  # RegisterScalableTarget updates in place
+        if identity != (self.namespace, self.resource_id, self.dimension):
+            return self.replace(name, properties, account_id, region_name)
+        return self.create(
+            name, properties, account_id, region_name
+        )  # RegisterScalableTarget updates in place
 
     def delete(self, account_id: str, region_name: str) -> None:
         backend = _backend(account_id, region_name)
         # Deregistering a target removes its policies too, as in AWS.
-        for key, policy in list(backend.policies.items()):
+        for policy in list(backend.policies.values()):
             if (policy.service_namespace, policy.resource_id, policy.scalable_dimension) == (
-                self.namespace, self.resource_id, self.dimension,
+                self.namespace,
+                self.resource_id,
+                self.dimension,
             ):
-                backend.delete_scaling_policy(policy.policy_name, self.namespace, self.resource_id, self.dimension)
-        try:
+                backend.delete_scaling_policy(
+                    policy.policy_name, self.namespace, self.resource_id, self.dimension
+                )
+        with contextlib.suppress(AWSValidationException):  # already gone
             backend.deregister_scalable_target(self.namespace, self.resource_id, self.dimension)
-        except AWSValidationException:
-            pass  # already gone
 
 
-class CfnScalingPolicy(CloudFormationModel):
+class CfnScalingPolicy(UpdatableCfnResource, CloudFormationModel):
+    CFN_TYPE = "AWS::ApplicationAutoScaling::ScalingPolicy"
+    NAME_PROPERTY = "PolicyName"
+    ATTRIBUTES = ("Arn",)
+
     def __init__(self, name: str, namespace: str, resource_id: str, dimension: str, arn: str):
         self.name = name
         self.namespace = namespace
@@ -101,25 +93,11 @@ class CfnScalingPolicy(CloudFormationModel):
     def physical_resource_id(self) -> str:
         return self.arn
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "PolicyName"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::ApplicationAutoScaling::ScalingPolicy"
+    def attribute(self, name):
+        return self.arn  # Arn
 
     @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Arn"
-
-    def get_cfn_attribute(self, attribute_name: str):
-        if attribute_name == "Arn":
-            return self.arn
-        raise UnformattedGetAttTemplateException()
-
-    @classmethod
-    def _put(cls, resource_name, properties, account_id, region_name):
+    def create(cls, name, properties, account_id, region_name):
         if properties.get("ScalingTargetId"):
             resource_id, dimension, namespace = properties["ScalingTargetId"].split("|")
         else:
@@ -132,28 +110,26 @@ class CfnScalingPolicy(CloudFormationModel):
             "StepScaling": "StepScalingPolicyConfiguration",
         }.get(policy_type)
         policy = _backend(account_id, region_name).put_scaling_policy(
-            policy_name=resource_name,
+            policy_name=name,
             service_namespace=namespace,
             resource_id=resource_id,
             scalable_dimension=dimension,
             policy_body=properties.get(body_key) if body_key else None,
             policy_type=policy_type,
         )
-        return cls(resource_name, namespace, resource_id, dimension, policy.policy_arn)
+        return cls(name, namespace, resource_id, dimension, policy.policy_arn)
 
-    @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        return cls._put(resource_name, cloudformation_json.get("Properties", {}), account_id, region_name)
-
-    @classmethod
-    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
-        original_resource.delete(account_id, region_name)
-        return cls._put(new_resource_name, cloudformation_json.get("Properties", {}), account_id, region_name)
+    def update(self, name, properties, account_id, region_name):
+        # A new policy under the same name: the old one must go first.
+        return self.replace(name, properties, account_id, region_name, delete_first=True)
 
     def delete(self, account_id: str, region_name: str) -> None:
-        try:
+        # Deregistering its target may have removed it already.
+        with contextlib.suppress(AWSValidationException):
             _backend(account_id, region_name).delete_scaling_policy(
                 self.name, self.namespace, self.resource_id, self.dimension
             )
-        except AWSValidationException:
-            pass  # deregistering its target removed it already
+
+
+def install() -> None:
+    """Public hook: moto registers each CloudFormationModel subclass once defined (imported): nothing to patch."""

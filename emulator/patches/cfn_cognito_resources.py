@@ -5,14 +5,18 @@ creating anything and a GetAtt on them fails. These models are thin wrappers aro
 cognito-idp backend, so the pool, client and domain a stack makes are the ones the cognito-idp
 API (and the stand-in ALB) sees.
 """
+
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.cognitoidp.exceptions import ResourceNotFoundError
 from moto.cognitoidp.models import cognitoidp_backends
 from moto.core.common_models import CloudFormationModel
+
+from emulator.cfn_resource import UpdatableCfnResource
 
 
 def _backend(account_id: str, region_name: str):
@@ -23,7 +27,11 @@ def _without(properties: dict[str, Any], *names: str) -> dict[str, Any]:
     return {k: v for k, v in properties.items() if k not in names}
 
 
-class CfnUserPool(CloudFormationModel):
+class CfnUserPool(UpdatableCfnResource, CloudFormationModel):
+    CFN_TYPE = "AWS::Cognito::UserPool"
+    NAME_PROPERTY = "UserPoolName"
+    ATTRIBUTES = ("Arn", "ProviderName", "ProviderURL", "UserPoolId")
+
     def __init__(self, account_id: str, region_name: str, pool_id: str):
         self.account_id = account_id
         self.region_name = region_name
@@ -37,58 +45,37 @@ class CfnUserPool(CloudFormationModel):
     def physical_resource_id(self) -> str:
         return self.pool_id
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "UserPoolName"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::Cognito::UserPool"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr in ("Arn", "ProviderName", "ProviderURL", "UserPoolId")
-
-    def get_cfn_attribute(self, attribute_name: str) -> Any:
+    def attribute(self, name: str) -> Any:
         host = f"cognito-idp.{self.region_name}.amazonaws.com"
-        if attribute_name == "Arn":
-            return self.pool.arn
-        if attribute_name == "ProviderName":
-            return f"{host}/{self.pool_id}"
-        if attribute_name == "ProviderURL":
-            return f"https://{host}/{self.pool_id}"
-        if attribute_name == "UserPoolId":
-            return self.pool_id
-        raise UnformattedGetAttTemplateException()
+        return {
+            "Arn": lambda: self.pool.arn,
+            "ProviderName": lambda: f"{host}/{self.pool_id}",
+            "ProviderURL": lambda: f"https://{host}/{self.pool_id}",
+            "UserPoolId": lambda: self.pool_id,
+        }[name]()
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        properties = cloudformation_json.get("Properties", {})
-        pool = _backend(account_id, region_name).create_user_pool(
-            resource_name, _without(properties, "UserPoolName")
-        )
+    def create(cls, name, properties, account_id, region_name):
+        pool = _backend(account_id, region_name).create_user_pool(name, _without(properties, "UserPoolName"))
         return cls(account_id, region_name, pool.id)
 
-    @classmethod
-    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+    def update(self, name, properties, account_id, region_name):
         # Every user pool property CloudFormation can change in place is an UpdateUserPool call.
-        properties = cloudformation_json.get("Properties", {})
-        backend = _backend(account_id, region_name)
-        backend.update_user_pool(original_resource.pool_id, _without(properties, "UserPoolName", "Schema"))
-        original_resource.pool.name = new_resource_name
-        return original_resource
+        _backend(account_id, region_name).update_user_pool(
+            self.pool_id, _without(properties, "UserPoolName", "Schema")
+        )
+        self.pool.name = name
+        return self
 
-    @classmethod
-    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-        try:
-            _backend(account_id, region_name).delete_user_pool(resource_name)
-        except ResourceNotFoundError:
-            pass
+    def delete(self, account_id, region_name):
+        with contextlib.suppress(ResourceNotFoundError):
+            _backend(account_id, region_name).delete_user_pool(self.pool_id)
 
 
-class CfnUserPoolClient(CloudFormationModel):
-    # Changing these replaces the client in CloudFormation (new id, new secret).
-    REPLACING = ("UserPoolId", "GenerateSecret")
+class CfnUserPoolClient(UpdatableCfnResource, CloudFormationModel):
+    CFN_TYPE = "AWS::Cognito::UserPoolClient"
+    NAME_PROPERTY = "ClientName"
+    ATTRIBUTES = ("ClientId", "ClientSecret", "Name")
 
     def __init__(self, account_id: str, region_name: str, pool_id: str, client_id: str):
         self.account_id = account_id
@@ -98,88 +85,84 @@ class CfnUserPoolClient(CloudFormationModel):
 
     @property
     def client(self):
-        return _backend(self.account_id, self.region_name).describe_user_pool_client(self.pool_id, self.client_id)
+        return _backend(self.account_id, self.region_name).describe_user_pool_client(
+            self.pool_id, self.client_id
+        )
 
     @property
     def physical_resource_id(self) -> str:
         return self.client_id
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "ClientName"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::Cognito::UserPoolClient"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr in ("ClientId", "ClientSecret", "Name")
-
-    def get_cfn_attribute(self, attribute_name: str) -> Any:
-        if attribute_name == "ClientId":
+    def attribute(self, name: str) -> Any:
+        if name == "ClientId":
             return self.client_id
-        if attribute_name == "ClientSecret":
+        if name == "ClientSecret":
             client = self.client
             if not client.generate_secret:
                 raise UnformattedGetAttTemplateException()
             return client.secret
-        if attribute_name == "Name":
-            return self.client.extended_config.get("ClientName")
-        raise UnformattedGetAttTemplateException()
+        return self.client.extended_config.get("ClientName")  # Name
 
     @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        properties = cloudformation_json.get("Properties", {})
+    def create(cls, name, properties, account_id, region_name):
         pool_id = properties["UserPoolId"]
         config = _without(properties, "UserPoolId", "GenerateSecret")
-        config["ClientName"] = properties.get("ClientName", resource_name)
+        config["ClientName"] = properties.get("ClientName", name)
         client = _backend(account_id, region_name).create_user_pool_client(
             pool_id, bool(properties.get("GenerateSecret", False)), config
         )
         return cls(account_id, region_name, pool_id, client.id)
 
-    @classmethod
-    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
-        properties = cloudformation_json.get("Properties", {})
-        client = original_resource.client
-        if properties["UserPoolId"] != original_resource.pool_id or bool(
-            properties.get("GenerateSecret", False)
-        ) != client.generate_secret:
-            replacement = cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
-            cls.delete_from_cloudformation_json(original_resource.client_id, {}, account_id, region_name, original_resource.pool_id)
-            return replacement
+    def update(self, name, properties, account_id, region_name):
+        client = self.client
+        # Another pool or a secret added/removed replaces the client (new id, new secret), as in AWS.
+        if (
+            properties["UserPoolId"] != self.pool_id
+            or bool(properties.get("GenerateSecret", False)) != client.generate_secret
+        ):
+            return self.replace(name, properties, account_id, region_name)
         # UpdateUserPoolClient replaces the whole configuration: drop what the template no longer sets.
         config = _without(properties, "UserPoolId", "GenerateSecret")
-        config["ClientName"] = properties.get("ClientName", new_resource_name)
+        config["ClientName"] = properties.get("ClientName", name)
         kept = {k: v for k, v in client.extended_config.items() if k not in _SETTABLE_CLIENT_PROPERTIES}
         client.extended_config = {**kept, **config}
-        return original_resource
-
-    @classmethod
-    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, pool_id=None):
-        backend = _backend(account_id, region_name)
-        pool_id = pool_id or cloudformation_json.get("Properties", {}).get("UserPoolId")
-        try:
-            backend.delete_user_pool_client(pool_id, resource_name)
-        except ResourceNotFoundError:
-            pass  # the pool went first: its clients went with it
+        return self
 
     def delete(self, account_id: str, region_name: str) -> None:
-        self.delete_from_cloudformation_json(self.client_id, {}, account_id, region_name, self.pool_id)
+        # The pool may have gone first: its clients went with it.
+        with contextlib.suppress(ResourceNotFoundError):
+            _backend(account_id, region_name).delete_user_pool_client(self.pool_id, self.client_id)
 
 
 # Client properties a template sets; anything else in the client's config is moto's defaults.
 _SETTABLE_CLIENT_PROPERTIES = {
-    "AccessTokenValidity", "AllowedOAuthFlows", "AllowedOAuthFlowsUserPoolClient", "AllowedOAuthScopes",
-    "AnalyticsConfiguration", "AuthSessionValidity", "CallbackURLs", "ClientName", "DefaultRedirectURI",
-    "EnablePropagateAdditionalUserContextData", "EnableTokenRevocation", "ExplicitAuthFlows",
-    "IdTokenValidity", "LogoutURLs", "PreventUserExistenceErrors", "ReadAttributes", "RefreshTokenValidity",
-    "SupportedIdentityProviders", "TokenValidityUnits", "WriteAttributes",
+    "AccessTokenValidity",
+    "AllowedOAuthFlows",
+    "AllowedOAuthFlowsUserPoolClient",
+    "AllowedOAuthScopes",
+    "AnalyticsConfiguration",
+    "AuthSessionValidity",
+    "CallbackURLs",
+    "ClientName",
+    "DefaultRedirectURI",
+    "EnablePropagateAdditionalUserContextData",
+    "EnableTokenRevocation",
+    "ExplicitAuthFlows",
+    "IdTokenValidity",
+    "LogoutURLs",
+    "PreventUserExistenceErrors",
+    "ReadAttributes",
+    "RefreshTokenValidity",
+    "SupportedIdentityProviders",
+    "TokenValidityUnits",
+    "WriteAttributes",
 }
 
 
-class CfnUserPoolDomain(CloudFormationModel):
+class CfnUserPoolDomain(UpdatableCfnResource, CloudFormationModel):
+    CFN_TYPE = "AWS::Cognito::UserPoolDomain"
+    ATTRIBUTES = ("CloudFrontDistribution",)
+
     def __init__(self, account_id: str, region_name: str, domain: str):
         self.account_id = account_id
         self.region_name = region_name
@@ -189,46 +172,30 @@ class CfnUserPoolDomain(CloudFormationModel):
     def physical_resource_id(self) -> str:
         return self.domain
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::Cognito::UserPoolDomain"
+    def attribute(self, name: str) -> Any:
+        domain = _backend(self.account_id, self.region_name).describe_user_pool_domain(self.domain)
+        return domain._distribution_name()  # CloudFrontDistribution
 
     @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "CloudFrontDistribution"
-
-    def get_cfn_attribute(self, attribute_name: str) -> Any:
-        if attribute_name == "CloudFrontDistribution":
-            domain = _backend(self.account_id, self.region_name).describe_user_pool_domain(self.domain)
-            return domain._distribution_name()
-        raise UnformattedGetAttTemplateException()
-
-    @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        properties = cloudformation_json.get("Properties", {})
+    def create(cls, name, properties, account_id, region_name):
         domain = _backend(account_id, region_name).create_user_pool_domain(
             properties["UserPoolId"], properties["Domain"], properties.get("CustomDomainConfig")
         )
         return cls(account_id, region_name, domain.domain)
 
-    @classmethod
-    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
-        properties = cloudformation_json.get("Properties", {})
+    def update(self, name, properties, account_id, region_name):
         backend = _backend(account_id, region_name)
-        current = backend.describe_user_pool_domain(original_resource.domain)
-        if properties["Domain"] != original_resource.domain or properties["UserPoolId"] != current.user_pool_id:
-            cls.delete_from_cloudformation_json(original_resource.domain, {}, account_id, region_name)
-            return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
-        backend.update_user_pool_domain(original_resource.domain, properties.get("CustomDomainConfig") or {})
-        return original_resource
+        current = backend.describe_user_pool_domain(self.domain)
+        if properties["Domain"] != self.domain or properties["UserPoolId"] != current.user_pool_id:
+            # A domain belongs to one pool: the old association goes before the new one is made.
+            return self.replace(name, properties, account_id, region_name, delete_first=True)
+        backend.update_user_pool_domain(self.domain, properties.get("CustomDomainConfig") or {})
+        return self
 
-    @classmethod
-    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-        try:
-            _backend(account_id, region_name).delete_user_pool_domain(resource_name)
-        except ResourceNotFoundError:
-            pass
+    def delete(self, account_id, region_name):
+        with contextlib.suppress(ResourceNotFoundError):
+            _backend(account_id, region_name).delete_user_pool_domain(self.domain)
+
+
+def install() -> None:
+    """Public hook: moto registers each CloudFormationModel subclass once defined (imported): nothing to patch."""

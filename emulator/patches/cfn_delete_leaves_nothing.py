@@ -8,9 +8,11 @@ definitions, hosted zones and managed policies. moto deletes a stack resource th
 `delete(account_id, region_name)` method when it has one; this module gives one to each of those
 types, calling the same backend operation the AWS API would.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.elastic_ip_addresses import ElasticAddress
@@ -40,7 +42,9 @@ def _delete_route(route: Route, account_id: str, region_name: str) -> None:
         route.route_table.id,
         route.destination_cidr_block,
         destination_ipv6_cidr_block=route.destination_ipv6_cidr_block,
-        destination_prefix_list_id=route.destination_prefix_list.id if route.destination_prefix_list else None,
+        destination_prefix_list_id=route.destination_prefix_list.id
+        if route.destination_prefix_list
+        else None,
     )
 
 
@@ -54,7 +58,9 @@ def _delete_route_table(table: RouteTable, account_id: str, region_name: str) ->
     backend.delete_route_table(table.id)
 
 
-def _delete_subnet_association(association: SubnetRouteTableAssociation, account_id: str, region_name: str) -> None:
+def _delete_subnet_association(
+    association: SubnetRouteTableAssociation, account_id: str, region_name: str
+) -> None:
     _ec2(account_id, region_name).subnet_associations.pop(
         f"{association.route_table_id}:{association.subnet_id}", None
     )
@@ -95,7 +101,9 @@ def _release_address(address: ElasticAddress, account_id: str, region_name: str)
 
 def _delete_listener(listener: FakeListener, account_id: str, region_name: str) -> None:
     backend = elbv2_backends[account_id][region_name]
-    if listener.arn in {l.arn for lb in backend.load_balancers.values() for l in lb.listeners.values()}:
+    if listener.arn in {
+        other.arn for lb in backend.load_balancers.values() for other in lb.listeners.values()
+    }:
         backend.delete_listener(listener.arn)
 
 
@@ -105,7 +113,11 @@ def _delete_rule(rule: FakeListenerRule, account_id: str, region_name: str) -> N
         backend.delete_rule(rule.arn)
     except Exception:
         # Deleting the listener removes its rules too; nothing left to delete.
-        if any(rule.arn in l._non_default_rules for lb in backend.load_balancers.values() for l in lb.listeners.values()):
+        if any(
+            rule.arn in listener._non_default_rules
+            for lb in backend.load_balancers.values()
+            for listener in lb.listeners.values()
+        ):
             raise
 
 
@@ -172,5 +184,10 @@ DELETERS: dict[type, Callable[[Any, str, str], None]] = {
     ManagedPolicy: _delete_managed_policy,
 }
 
-for _model, _deleter in DELETERS.items():
-    _model.delete = lambda self, account_id, region_name, _deleter=_deleter: _deleter(self, account_id, region_name)
+
+def install() -> None:
+    """Public hook: `delete(account_id, region_name)` is how moto deletes a stack resource."""
+    for model, deleter in DELETERS.items():
+        model.delete = lambda self, account_id, region_name, deleter=deleter: deleter(
+            self, account_id, region_name
+        )

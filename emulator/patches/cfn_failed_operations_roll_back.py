@@ -4,17 +4,22 @@ Stock moto lets the exception of a failing resource escape CreateStack: the clie
 the stack stays CREATE_IN_PROGRESS with half its resources, and every later call that touches it
 (DescribeStacks outputs, ListStackResources, DeleteStack) answers 500 until the server is reset.
 Here, as in CloudFormation:
-- a failed create records CREATE_FAILED with the reason, deletes what it created and ends in
-  ROLLBACK_COMPLETE (CreateStack itself succeeds; the failure is in the status and the events);
+- a failed create records CREATE_FAILED with the reason, deletes what it created (but what has
+  `DeletionPolicy: Retain`) and ends in ROLLBACK_COMPLETE (CreateStack itself succeeds; the
+  failure is in the status and the events), or in ROLLBACK_FAILED when a resource could not be
+  deleted (it stays listed, for DeleteStack);
 - a failed update ends in UPDATE_ROLLBACK_COMPLETE with the previous template and parameters
   (resources changed before the failure are not changed back: the emulator has no snapshots);
 - a failed delete ends in DELETE_FAILED and the stack stays listed, so it can be deleted again.
 """
+
 from __future__ import annotations
 
 import logging
 
 from moto.cloudformation.models import CloudFormationBackend, Stack
+
+from emulator.patches.cfn_deletion_policy import kept_on_create_rollback
 
 logger = logging.getLogger("emulator")
 
@@ -28,28 +33,37 @@ def _reason(error: Exception) -> str:
     return f"{type(error).__name__}: {message}"
 
 
-def _delete_created_resources(stack: Stack) -> None:
+def _delete_created_resources(stack: Stack) -> dict[str, Exception]:
+    """Delete what the failed create made; return the resources that could not be deleted."""
     resource_map = stack.resource_map
     created = {
         name: resource
         for name, resource in resource_map._parsed_resources.items()
         if name in resource_map._resource_json_map and resource is not None and not isinstance(resource, str)
     }
+    for name in [n for n in created if kept_on_create_rollback(resource_map._resource_json_map[n])]:
+        created.pop(name)  # kept, and no longer the stack's
+        resource_map._parsed_resources.pop(name, None)
+    failed: dict[str, Exception] = {}
     for _ in range(5):  # passes, so dependents go before what they depend on
+        failed = {}
         for name, resource in list(created.items()):
             try:
                 resource_map._delete_resource(resource, resource_map._resource_json_map[name])
-            except Exception:
+            except Exception as error:
+                failed[name] = error
                 continue
             created.pop(name)
             resource_map._parsed_resources.pop(name, None)
         if not created:
             break
-    for name in created:
-        logger.warning("rollback of %s could not delete %s", stack.name, name)
-    # Nothing is left to list or to resolve outputs from (and nothing gets created lazily again).
-    resource_map._resource_json_map = {}
+    for name, error in failed.items():
+        logger.warning("rollback of %s could not delete %s: %s", stack.name, name, _reason(error))
+    # Only what could not be deleted stays listed (a later DeleteStack retries it); nothing is
+    # left to resolve outputs from, and nothing gets created lazily again.
+    resource_map._resource_json_map = {name: resource_map._resource_json_map[name] for name in failed}
     stack.output_map._output_json_map = {}
+    return failed
 
 
 def create_stack(self: CloudFormationBackend, name: str, *args, **kwargs) -> Stack:
@@ -64,9 +78,16 @@ def create_stack(self: CloudFormationBackend, name: str, *args, **kwargs) -> Sta
         logger.warning("create of stack %s failed, rolling back: %s", name, reason)
         stack._add_stack_event("CREATE_FAILED", resource_status_reason=reason)
         stack._add_stack_event("ROLLBACK_IN_PROGRESS", resource_status_reason=reason)
-        _delete_created_resources(stack)
+        failed = _delete_created_resources(stack)
         for export_name in [n for n, e in self.exports.items() if e.exporting_stack_id == stack.stack_id]:
             del self.exports[export_name]
+        if failed:
+            # AWS's wording, then why (e.g. an ALB with deletion protection on).
+            why = "; ".join(_reason(error) for error in failed.values())
+            reason = f"The following resource(s) failed to delete: [{', '.join(failed)}]. {why}"
+            stack._add_stack_event("ROLLBACK_FAILED", resource_status_reason=reason)
+            stack.status = "ROLLBACK_FAILED"
+            return stack
         stack._add_stack_event("ROLLBACK_COMPLETE")
         stack.status = "ROLLBACK_COMPLETE"
         return stack
@@ -101,6 +122,8 @@ def delete_stack(self: CloudFormationBackend, name_or_stack_id: str) -> None:
             stack.status = "DELETE_FAILED"
 
 
-CloudFormationBackend.create_stack = create_stack
-CloudFormationBackend.update_stack = update_stack
-CloudFormationBackend.delete_stack = delete_stack
+def install() -> None:
+    """Internals: moto has no failure hook in a stack operation; the backend methods are the narrowest wrap."""
+    CloudFormationBackend.create_stack = create_stack
+    CloudFormationBackend.update_stack = update_stack
+    CloudFormationBackend.delete_stack = delete_stack

@@ -6,9 +6,11 @@ SecurityGroups) and has none at all for target groups, listeners, route tables, 
 gateways and task definitions, which makes DescribeStacks drop every output. Each attribute here
 reads the value from the moto object the stack created.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from moto.ec2.models.elastic_ip_addresses import ElasticAddress
 from moto.ec2.models.flow_logs import FlowLogs
@@ -24,10 +26,18 @@ from moto.logs.models import LogGroup
 
 # The ALB's canonical hosted zone per region (AWS publishes these; alias records point at them).
 ALB_HOSTED_ZONES = {
-    "us-east-1": "Z35SXDOTRQ7X7K", "us-east-2": "Z3AADJGX6KTTL2", "us-west-1": "Z368ELLRRE2KJ0",
-    "us-west-2": "Z1H1FL5HABSF5", "eu-west-1": "Z32O12XQLNTSW2", "eu-west-2": "ZHURV8PSTC4K8",
-    "eu-west-3": "Z3Q77PNBQS71R4", "eu-central-1": "Z215JYRZR1TBD5", "eu-north-1": "Z23TAZ7KKJ4NE5",
-    "ap-northeast-1": "Z14GRHDCWA56QT", "ap-southeast-1": "Z1LMS91P8CMLE5", "ap-southeast-2": "Z1GM3OXH4ZPM65",
+    "us-east-1": "Z35SXDOTRQ7X7K",
+    "us-east-2": "Z3AADJGX6KTTL2",
+    "us-west-1": "Z368ELLRRE2KJ0",
+    "us-west-2": "Z1H1FL5HABSF5",
+    "eu-west-1": "Z32O12XQLNTSW2",
+    "eu-west-2": "ZHURV8PSTC4K8",
+    "eu-west-3": "Z3Q77PNBQS71R4",
+    "eu-central-1": "Z215JYRZR1TBD5",
+    "eu-north-1": "Z23TAZ7KKJ4NE5",
+    "ap-northeast-1": "Z14GRHDCWA56QT",
+    "ap-southeast-1": "Z1LMS91P8CMLE5",
+    "ap-southeast-2": "Z1GM3OXH4ZPM65",
 }
 
 
@@ -100,7 +110,7 @@ ATTRIBUTES: dict[type, dict[str, Callable[[Any], Any]]] = {
 }
 
 
-def _install(model: type, attributes: dict[str, Callable[[Any], Any]]) -> None:
+def _add_attributes(model: type, attributes: dict[str, Callable[[Any], Any]]) -> None:
     original_has = model.has_cfn_attr
     original_get = getattr(model, "get_cfn_attribute", None)
 
@@ -120,5 +130,7 @@ def _install(model: type, attributes: dict[str, Callable[[Any], Any]]) -> None:
     model.get_cfn_attribute = get_cfn_attribute
 
 
-for _model, _attributes in ATTRIBUTES.items():
-    _install(_model, _attributes)
+def install() -> None:
+    """Public hook: `has_cfn_attr`/`get_cfn_attribute` are how moto answers Fn::GetAtt."""
+    for model, attributes in ATTRIBUTES.items():
+        _add_attributes(model, attributes)

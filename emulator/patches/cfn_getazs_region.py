@@ -5,6 +5,7 @@ so a subnet placed with `!Select [0, !GetAZs ""]` in eu-west-1 gets a zone that 
 there. Here `""` (or `!Ref AWS::Region`) means the stack's region, and the zones are the ones
 moto's EC2 backend reports for that region (the same DescribeAvailabilityZones answers).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -20,12 +21,16 @@ def availability_zones(account_id: str, region: str) -> list[str]:
     return sorted(zone.name for zone in zones if zone.zone_type == "availability-zone")
 
 
-def clean_json(resource_json: Any, resources_map: "parsing.ResourceMap") -> Any:
+def clean_json(resource_json: Any, resources_map: parsing.ResourceMap) -> Any:
     if isinstance(resource_json, dict) and "Fn::GetAZs" in resource_json:
-        region = _original_clean_json(resource_json["Fn::GetAZs"], resources_map) or resources_map["AWS::Region"]
+        region = (
+            _original_clean_json(resource_json["Fn::GetAZs"], resources_map) or resources_map["AWS::Region"]
+        )
         return availability_zones(resources_map["AWS::AccountId"], region)
     return _original_clean_json(resource_json, resources_map)
 
 
-# clean_json calls itself through the module global, so nested GetAZs go through this too.
-parsing.clean_json = clean_json
+def install() -> None:
+    """Internals: intrinsic functions are resolved in parsing.clean_json only."""
+    # clean_json calls itself through the module global, so nested GetAZs go through this too.
+    parsing.clean_json = clean_json

@@ -7,6 +7,7 @@ characters). `sceptre diff` then reports differences that do not exist. Here eve
 returned as the text given (or its default), `****` for NoEcho, and list defaults are split
 like given values.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -42,11 +43,15 @@ def parameter_list(self: Stack) -> list[dict[str, Any]]:
     return [
         {
             "ParameterKey": key,
-            "ParameterValue": "****" if slots.get(key, {}).get("NoEcho") in (True, "true", "True") else text.get(key, value),
+            "ParameterValue": "****"
+            if slots.get(key, {}).get("NoEcho") in (True, "true", "True")
+            else text.get(key, value),
         }
         for key, value in resource_map.resolved_parameters.items()
     ]
 
 
-ResourceMap.load_parameters = load_parameters
-Stack.parameter_list = property(parameter_list)
+def install() -> None:
+    """Internals: parameters are loaded and listed only in ResourceMap/Stack."""
+    ResourceMap.load_parameters = load_parameters
+    Stack.parameter_list = property(parameter_list)

@@ -4,15 +4,19 @@ Stock moto skips SecurityGroupEgress (the CDK emits one for every `connections.a
 "ALB to the service's container port"), so that rule never exists; its SecurityGroupIngress has
 no physical id and no delete, so the rule outlives the stack when the group is not the stack's.
 Both types here authorize the rule through moto's EC2 backend, answer the rule id (`sgr-...`) as
-Ref like AWS, and revoke the rule on delete.
+Ref like AWS, and revoke the rule on delete. Any change replaces the rule (no update), as in AWS.
 """
+
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from moto.core.common_models import CloudFormationModel
 from moto.ec2.exceptions import InvalidPermissionNotFoundError, InvalidSecurityGroupNotFoundError
 from moto.ec2.models import ec2_backends
+
+from emulator.cfn_resource import CfnResource
 
 
 def _rule_arguments(properties: dict[str, Any], direction: str) -> dict[str, Any]:
@@ -45,8 +49,9 @@ def _rule_arguments(properties: dict[str, Any], direction: str) -> dict[str, Any
     }
 
 
-class _SecurityGroupRule:
+class _SecurityGroupRule(CfnResource):
     direction = ""
+    ATTRIBUTES = ("Id",)
 
     def __init__(self, rule_id: str, arguments: dict[str, Any]):
         self.rule_id = rule_id
@@ -56,24 +61,12 @@ class _SecurityGroupRule:
     def physical_resource_id(self) -> str:
         return self.rule_id
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
+    def attribute(self, name: str) -> Any:
+        return self.rule_id  # Id
 
     @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Id"
-
-    def get_cfn_attribute(self, attribute_name: str) -> Any:
-        if attribute_name == "Id":
-            return self.rule_id
-        from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
-
-        raise UnformattedGetAttTemplateException()
-
-    @classmethod
-    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        arguments = _rule_arguments(cloudformation_json.get("Properties", {}), cls.direction)
+    def create(cls, name, properties, account_id, region_name):
+        arguments = _rule_arguments(properties, cls.direction)
         backend = ec2_backends[account_id][region_name]
         authorize = getattr(backend, f"authorize_security_group_{cls.direction}")
         rules, _ = authorize(**arguments)
@@ -81,23 +74,20 @@ class _SecurityGroupRule:
 
     def delete(self, account_id: str, region_name: str) -> None:
         backend = ec2_backends[account_id][region_name]
-        try:
+        # The group may have gone first, taking its rules with it.
+        with contextlib.suppress(InvalidPermissionNotFoundError, InvalidSecurityGroupNotFoundError):
             getattr(backend, f"revoke_security_group_{self.direction}")(**self.arguments)
-        except (InvalidPermissionNotFoundError, InvalidSecurityGroupNotFoundError):
-            pass  # the group went first, taking its rules with it
 
 
 class CfnSecurityGroupIngress(_SecurityGroupRule, CloudFormationModel):
+    CFN_TYPE = "AWS::EC2::SecurityGroupIngress"
     direction = "ingress"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::SecurityGroupIngress"
 
 
 class CfnSecurityGroupEgress(_SecurityGroupRule, CloudFormationModel):
+    CFN_TYPE = "AWS::EC2::SecurityGroupEgress"
     direction = "egress"
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::EC2::SecurityGroupEgress"
+
+def install() -> None:
+    """Public hook: moto registers each CloudFormationModel subclass once defined (imported): nothing to patch."""

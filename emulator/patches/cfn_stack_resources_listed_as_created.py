@@ -5,6 +5,7 @@ shows up as an empty row (no logical id, no type), and listing a stack whose cre
 creates the missing resources on the spot. Here the list is the resources that exist, in
 template order, and reading it creates nothing.
 """
+
 from __future__ import annotations
 
 from moto.cloudformation.models import Stack
@@ -20,4 +21,6 @@ def stack_resources(self: Stack) -> list:
     ]
 
 
-Stack.stack_resources = property(stack_resources)
+def install() -> None:
+    """Internals: every resource listing reads Stack.stack_resources."""
+    Stack.stack_resources = property(stack_resources)

@@ -4,6 +4,7 @@ Stock moto stores EnableTerminationProtection given to CreateStack and shows it 
 but has no UpdateTerminationProtection (HTTP 500) and deletes a protected stack anyway, so the
 project's `!termination_protection` hook could neither be run nor shown to protect anything.
 """
+
 from __future__ import annotations
 
 from moto.cloudformation.exceptions import ValidationError
@@ -42,5 +43,7 @@ def delete_stack(self: CloudFormationResponse) -> ActionResult:
     return _original_delete_stack(self)
 
 
-CloudFormationResponse.update_termination_protection = update_termination_protection
-CloudFormationResponse.delete_stack = delete_stack
+def install() -> None:
+    """Internals: a response method is missing (UpdateTerminationProtection); DeleteStack is wrapped, not rewritten."""
+    CloudFormationResponse.update_termination_protection = update_termination_protection
+    CloudFormationResponse.delete_stack = delete_stack

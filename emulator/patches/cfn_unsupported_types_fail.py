@@ -5,6 +5,7 @@ CREATE_COMPLETE, lists an empty row for it, and a GetAtt on it answers HTTP 500.
 (and an update that adds one) is rejected with a message naming the type, so a gap shows up as
 the first thing a user sees, not as a missing rule or output later.
 """
+
 from __future__ import annotations
 
 from moto.cloudformation import parsing
@@ -37,5 +38,7 @@ def _create_resource_map(self: Stack):
     return resource_map
 
 
-parsing.resource_class_from_type = resource_class_from_type
-Stack._create_resource_map = _create_resource_map
+def install() -> None:
+    """Internals: moto's type lookup is the one place a missing type is noticed."""
+    parsing.resource_class_from_type = resource_class_from_type
+    Stack._create_resource_map = _create_resource_map

@@ -15,10 +15,12 @@ when only its tags (or a setting we know how to apply, e.g. log retention) chang
 replaced: the new one is created, and the old one deleted once the update succeeded, as
 CloudFormation does. Removed resources are deleted last.
 """
+
 from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from typing import Any
 
 from moto.cloudformation import parsing
@@ -26,9 +28,15 @@ from moto.cloudformation.parsing import ResourceMap
 from moto.ec2.models.core import TaggedEC2Resource
 from moto.logs.models import LogGroup, logs_backends
 
+from emulator.patches.cfn_deletion_policy import kept_on_delete
+
 # Changing these types' properties creates a new one in CloudFormation (a task definition change is
 # a new revision); moto's own update for them loses properties.
 ALWAYS_REPLACED = {"AWS::ECS::TaskDefinition"}
+
+# Properties of a type moto cannot update that CloudFormation changes in place, and how to apply a
+# new value (None: removed from the template) to the moto object. Other extensions add to it.
+IN_PLACE_SETTINGS: dict[type, dict[str, Callable[[Any, Any], None]]] = {}
 
 
 def _references(node: Any) -> set[str]:
@@ -124,8 +132,16 @@ def _update_in_place(resource: Any, old: Any, new: Any) -> bool:
             backend.untag_resource(resource.arn, [t["Key"] for t in (before_tags or [])])
             backend.tag_resource(resource.arn, {t["Key"]: t["Value"] for t in (after_tags or [])})
         return True
+    settings = next((s for model, s in IN_PLACE_SETTINGS.items() if isinstance(resource, model)), {})
+    changed = {}
+    for key in settings:
+        old_value, new_value = before.pop(key, None), after.pop(key, None)
+        if old_value != new_value:
+            changed[key] = new_value
     if before != after:
         return False
+    for key, value in changed.items():
+        settings[key](resource, value)
     if isinstance(resource, TaggedEC2Resource) and after_tags != before_tags:
         backend = resource.ec2_backend
         old_keys = {t["Key"] for t in (before_tags or [])} - {t["Key"] for t in (after_tags or [])}
@@ -136,7 +152,9 @@ def _update_in_place(resource: Any, old: Any, new: Any) -> bool:
     return True
 
 
-def _update_one(self: ResourceMap, logical_id: str, resource_json: dict[str, Any], resolved: Any, pending_deletes: list):
+def _update_one(
+    self: ResourceMap, logical_id: str, resource_json: dict[str, Any], resolved: Any, pending_deletes: list
+):
     original = self._parsed_resources[logical_id]
     old_resolved = self.resolved_json.get(logical_id)
     resource_type = resource_json["Type"]
@@ -151,19 +169,28 @@ def _update_one(self: ResourceMap, logical_id: str, resource_json: dict[str, Any
             # A generated name stays the same for the life of the resource, as in CloudFormation.
             new_name = self.physical_names.get(logical_id, new_name)
         updated = resource_class.update_from_cloudformation_json(
-            original_resource=original, new_resource_name=new_name, cloudformation_json=cleaned,
-            account_id=self._account_id, region_name=self._region_name,
+            original_resource=original,
+            new_resource_name=new_name,
+            cloudformation_json=cleaned,
+            account_id=self._account_id,
+            region_name=self._region_name,
         )
         updated.cf_resource_type = resource_type
         updated.logical_resource_id = logical_id
         self._parsed_resources[logical_id] = updated
         self.physical_names[logical_id] = new_name
-    elif same_type and resource_type not in ALWAYS_REPLACED and _update_in_place(original, old_resolved, resolved):
+    elif (
+        same_type
+        and resource_type not in ALWAYS_REPLACED
+        and _update_in_place(original, old_resolved, resolved)
+    ):
         pass
     else:
         # Replacement: create the new one now, delete the old one after the update succeeded.
         del self._parsed_resources[logical_id]
-        replacement = parse_and_create_resource(logical_id, resource_json, self, self._account_id, self._region_name)
+        replacement = parse_and_create_resource(
+            logical_id, resource_json, self, self._account_id, self._region_name
+        )
         self._parsed_resources[logical_id] = replacement
         pending_deletes.append((original, self._previous_json[logical_id]))
     self.resolved_json[logical_id] = resolved
@@ -216,18 +243,22 @@ def update(self: ResourceMap, template: dict[str, Any], parameters: dict[str, An
             _update_one(self, logical_id, resource_json, resolved, pending_deletes)
 
     removed = [
-        name for name in dependency_order(self._previous_json)[::-1]
-        if name not in kept and self._parsed_resources.get(name) is not None
+        name
+        for name in dependency_order(self._previous_json)[::-1]
+        if name not in kept
+        and self._parsed_resources.get(name) is not None
         and not isinstance(self._parsed_resources.get(name), str)
     ]
     for name in removed:
-        if self._previous_json[name].get("DeletionPolicy") != "Retain":
+        if not kept_on_delete(self._previous_json[name]):
             pending_deletes.append((self._parsed_resources[name], self._previous_json[name]))
         self._parsed_resources.pop(name)
         self.resolved_json.pop(name, None)
     _delete_all(self, pending_deletes)
 
 
-parsing.parse_resource_and_generate_name = parse_resource_and_generate_name
-parsing.parse_and_create_resource = parse_and_create_resource
-ResourceMap.update = update
+def install() -> None:
+    """Internals: moto's ResourceMap.update is replaced whole: its diff reads template text it mutated; no smaller hook."""
+    parsing.parse_resource_and_generate_name = parse_resource_and_generate_name
+    parsing.parse_and_create_resource = parse_and_create_resource
+    ResourceMap.update = update

@@ -6,6 +6,7 @@ parser does not know, so `!And [!Condition A, ...]` is evaluated wrongly), so su
 builds the full-form function (`{"Fn::X": ...}`) from the node's real value, deeply, so nested
 short forms resolve too.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -28,7 +29,9 @@ def yaml_tag_constructor(loader: Any, tag: str, node: Any) -> Any:
     return {key: value}
 
 
-# Each module imported the function by name and registers it before every parse.
-for _module in (utils, models, responses):
-    _module.yaml_tag_constructor = yaml_tag_constructor
-yaml.add_multi_constructor("", yaml_tag_constructor)
+def install() -> None:
+    """Internals: moto registers its YAML constructor by module global before every parse."""
+    # Each module imported the function by name and registers it before every parse.
+    for module in (utils, models, responses):
+        module.yaml_tag_constructor = yaml_tag_constructor
+    yaml.add_multi_constructor("", yaml_tag_constructor)

@@ -5,6 +5,7 @@ shared registry in another account always answers RepositoryNotFoundException. A
 when the repository policy allows the caller; moto does not evaluate repository policies at
 all, so neither does this (any account may read).
 """
+
 from moto.ecr.models import ECRBackend, ecr_backends
 
 _original_get_repository = ECRBackend._get_repository
@@ -16,4 +17,6 @@ def _get_repository(self: ECRBackend, name: str, registry_id: str | None = None)
     return _original_get_repository(self, name, registry_id)
 
 
-ECRBackend._get_repository = _get_repository
+def install() -> None:
+    """Internals: every ECR call looks its repository up through this one private method."""
+    ECRBackend._get_repository = _get_repository

@@ -4,6 +4,7 @@ moto 5.2.5 hashes the layer digests of a single-platform manifest, and for a man
 layers (an image index / manifest list: a multi-arch image) picks sha256 of a random number
 between 0 and 100, so two indexes can share a digest and none matches what `docker` shows.
 """
+
 import hashlib
 
 from moto.ecr.models import Image
@@ -15,4 +16,6 @@ def _create_digest(self: Image) -> None:
     self._image_digest = "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-Image._create_digest = _create_digest
+def install() -> None:
+    """Internals: the digest is computed in one private Image method."""
+    Image._create_digest = _create_digest

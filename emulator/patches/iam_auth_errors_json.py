@@ -4,6 +4,7 @@ With IAM enforcement on (`/moto-api/reset-auth`), moto 5.2.5 answers a denied ca
 service with the XML error of query services and HTTP 403, so botocore cannot parse it: the
 client sees error code "403" and an XML blob instead of AccessDeniedException and its message.
 """
+
 from moto.core.exceptions import JsonRESTError
 from moto.iam.access_control import IAMRequest
 
@@ -30,9 +31,13 @@ def _raise_access_denied(self: IAMRequest) -> None:
 
 def _raise_invalid_access_key(self: IAMRequest, reason: str) -> None:
     if _is_json_protocol(self):
-        raise JsonRESTError("UnrecognizedClientException", "The security token included in the request is invalid.")
+        raise JsonRESTError(
+            "UnrecognizedClientException", "The security token included in the request is invalid."
+        )
     _original_invalid_key(self, reason)
 
 
-IAMRequest._raise_access_denied = _raise_access_denied
-IAMRequest._raise_invalid_access_key = _raise_invalid_access_key
+def install() -> None:
+    """Internals: the access check raises from these two private methods only."""
+    IAMRequest._raise_access_denied = _raise_access_denied
+    IAMRequest._raise_invalid_access_key = _raise_invalid_access_key

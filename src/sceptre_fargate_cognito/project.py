@@ -3,6 +3,7 @@
 Found from the working directory, not from this package's location, so an installed copy
 (`pip install .`) works as well as an editable one: Sceptre itself runs from the project folder.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,4 +19,6 @@ def project_root(start: Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / "config" / "config.yaml").is_file():
             return folder
-    raise NotInProject(f"{here} is not inside the project: run this from the folder that holds config/config.yaml")
+    raise NotInProject(
+        f"{here} is not inside the project: run this from the folder that holds config/config.yaml"
+    )
