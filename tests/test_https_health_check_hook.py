@@ -13,7 +13,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-from health_check_support import APP_HOST, AUTH_DOMAIN
+from health_check_support import APP_HOST, AUTH_DOMAIN, free_port
 from sceptre.exceptions import SceptreException
 from sceptre.stack import Stack
 
@@ -101,7 +101,8 @@ def test_explicit_url_and_auth_domain_win_over_the_stack_outputs(aws, start_alb,
 def test_connect_to_alb_reaches_the_alb_from_the_outputs_while_checking_the_custom_domain(
     aws, start_alb, test_ca
 ):
-    alb = start_alb()
+    https_port = free_port()
+    alb = start_alb(https_port=https_port, public_https_port=https_port)
     create_stack({"AlbDnsName": "127.0.0.1", "AuthDomain": AUTH_DOMAIN})  # an address loopback can reach
 
     hook_for(

@@ -23,6 +23,7 @@ from sceptre_fargate_cognito.health_check.probe import (
     ProbeError,
     Resolver,
     Response,
+    authority,
     fetch,
     split_host_port,
     system_resolver,
@@ -111,8 +112,21 @@ class Verdict:
         return lines
 
 
-def _same_host(location: str, host: str) -> bool:
-    return (urlsplit(location).hostname or "").lower() == host.lower()
+_DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
+def _same_origin(location: str, expected: str) -> bool:
+    """Same scheme, host and port (an absent port is the scheme's default): the right host on the
+    wrong port is a listener nobody configured."""
+    try:
+        got, want = urlsplit(location), urlsplit(expected)
+        return (got.scheme, got.hostname, got.port or _DEFAULT_PORTS.get(got.scheme)) == (
+            want.scheme,
+            want.hostname,
+            want.port or _DEFAULT_PORTS.get(want.scheme),
+        )
+    except ValueError:  # a Location with a bad port
+        return False
 
 
 def judge_health(options: Options, response: Response) -> Judgement:
@@ -145,7 +159,7 @@ def judge_auth(options: Options, response: Response) -> Judgement:
         if not location:
             return Judgement("fail", f"{status} without a Location")
         parts = urlsplit(location)
-        if parts.scheme != "https" or not _same_host(location, options.auth_domain or ""):
+        if not _same_origin(location, expected):
             return Judgement("fail", f"redirect to an unexpected place {location}, expected {expected}")
         if parts.path != "/oauth2/authorize":
             return Judgement("fail", f"redirect to {location}, expected the hosted UI's {expected}")
@@ -158,15 +172,16 @@ def judge_auth(options: Options, response: Response) -> Judgement:
     return Judgement("fail", f"{status} on {options.protected_path}, expected a 302 to {expected}")
 
 
-def judge_http(options: Options, response: Response, host: str) -> Judgement:
+def judge_http(options: Options, response: Response) -> Judgement:
     status, location = response.status, response.location
+    expected = options.url + "/"
     if status in HEALING_STATUSES:
         return Judgement("retry", f"{status}, not ready yet")
     if status in REDIRECT_STATUSES:
         if not location:
             return Judgement("fail", f"{status} without a Location")
-        if urlsplit(location).scheme != "https" or not _same_host(location, host):
-            return Judgement("fail", f"redirect to an unexpected place {location}, expected https://{host}/")
+        if not _same_origin(location, expected):
+            return Judgement("fail", f"redirect to an unexpected place {location}, expected {expected}")
         if status not in (301, 308):
             return Judgement("fail", f"{status} is a temporary redirect to https, expected 301 or 308")
         return Judgement("ok", f"{status} to {location}")
@@ -240,11 +255,9 @@ class HealthCheck:
         if o.check_http_redirect:
             # The plain-HTTP listener lives on the same address as HTTPS, on http_port.
             dial = split_host_port(o.connect_to)[0] if o.connect_to else None
-            if dial and ":" in dial:
-                dial = f"[{dial}]"
-            http_url = f"http://{self.host}" + ("" if o.http_port == 80 else f":{o.http_port}") + "/"
-            http_connect = f"{dial}:{o.http_port}" if dial else None
-            plan.append((checks[2], http_url, lambda r: judge_http(o, r, self.host), 1, http_connect))
+            http_url = f"http://{authority(self.host, o.http_port, 'http')}/"
+            http_connect = authority(dial, o.http_port, "http") if dial else None
+            plan.append((checks[2], http_url, lambda r: judge_http(o, r), 1, http_connect))
 
         cause = None
         for result, url, judge, needed, connect_to in plan:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import urlsplit
 
-from sceptre_fargate_cognito.health_check.probe import split_host_port
+from sceptre_fargate_cognito.health_check.probe import authority, split_host_port
 
 _HOSTNAME = re.compile(
     r"^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$"
@@ -133,7 +133,7 @@ def _url(name: str, value: Any) -> str:
         raise InvalidOptions(
             f"{name} must be a base URL without a path or query (use health_path), not {value!r}"
         )
-    return f"https://{parts.netloc.lower()}" if port else f"https://{parts.hostname.lower()}"
+    return f"https://{authority(parts.hostname, port or 443, 'https')}"
 
 
 def _connect_to(name: str, value: Any) -> str:
