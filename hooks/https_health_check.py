@@ -15,12 +15,11 @@ from dataclasses import asdict
 from typing import Any
 
 from sceptre.exceptions import SceptreException
-from sceptre.hooks import Hook
 from sceptre.resolvers import Resolver
 
 from sceptre_fargate_cognito.health_check.check import HealthCheck
 from sceptre_fargate_cognito.health_check.options import InvalidOptions, check_values, parse, require_targets
-from sceptre_fargate_cognito.hooks import stack_status
+from sceptre_fargate_cognito.hooks.base import ProjectHook
 
 ALB_DNS_OUTPUT = "AlbDnsName"
 AUTH_DOMAIN_OUTPUT = "AuthDomain"
@@ -33,27 +32,29 @@ class HttpsHealthCheckError(SceptreException):
     """
 
 
-class HttpsHealthCheck(Hook):
+class HttpsHealthCheck(ProjectHook):
+    tag = "!https_health_check"
+
     def setup(self):
         # Runs when the config is read, before anything is launched: catch typos and bad values now.
         # Values that are resolvers (e.g. !stack_output) are checked once resolved, in run().
         try:
             check_values(self._argument, skip=lambda value: isinstance(value, Resolver))
         except InvalidOptions as err:
-            raise HttpsHealthCheckError(f"{self._where()}: invalid arguments: {err}") from None
+            raise HttpsHealthCheckError(f"{self.where}: invalid arguments: {err}") from None
 
     def run(self):
-        where = self._where()
+        where = self.where
         try:
             options = parse(self.argument)
         except InvalidOptions as err:
             raise HttpsHealthCheckError(f"{where}: invalid arguments: {err}") from None
 
-        state = stack_status.read(self._call, self.stack.external_name)
+        state = self.stack_state()
         if not state.completed:
-            problem = state.describe_problem()
-            self.logger.error(problem)
-            raise HttpsHealthCheckError(f"{where}: {problem}")
+            # Unlike the guards, the check fails: it is the launch's verdict, and a launch that did
+            # not complete is unhealthy. Its message carries the stack's own failure reasons.
+            raise HttpsHealthCheckError(f"{where}: {state.describe_problem()}")
 
         filled: dict[str, Any] = {}
         alb_dns = state.outputs.get(ALB_DNS_OUTPUT)
@@ -82,13 +83,6 @@ class HttpsHealthCheck(Hook):
         if not verdict.healthy:
             # The full summary is already logged above; Sceptre prints this one line on exit.
             raise HttpsHealthCheckError(f"{where}: {verdict.summary()[0]}")
-
-    def _call(self, command: str, kwargs):
-        return self.stack.connection_manager.call("cloudformation", command, dict(kwargs))
-
-    def _where(self) -> str:
-        name = self.stack.name if self.stack is not None else "?"
-        return f"{name} - !https_health_check"
 
 
 def _given(options) -> dict[str, Any]:
