@@ -247,6 +247,17 @@ def test_the_auth_check_without_an_auth_domain_anywhere_is_a_clear_error(aws, st
         hook_for(alb_args(alb)).run()
 
 
+def test_an_alb_output_that_is_not_a_host_name_is_a_clear_error_naming_the_output(aws, start_alb, alb_args):
+    alb = start_alb()
+    create_stack({"AlbDnsName": "my-alb/oops", "AuthDomain": AUTH_DOMAIN})
+    arguments = alb_args(alb)
+    del arguments["connect_to"]
+
+    with pytest.raises(HttpsHealthCheckError, match=r"url \(https:// \+ the stack output AlbDnsName\)"):
+        hook_for(arguments).run()
+    assert alb.requests == []
+
+
 @pytest.mark.parametrize(
     "argument, message",
     [

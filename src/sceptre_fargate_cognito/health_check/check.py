@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
-from sceptre_fargate_cognito.health_check.options import Options, require_targets
+from sceptre_fargate_cognito.health_check.options import Target
 from sceptre_fargate_cognito.health_check.probe import (
     ProbeError,
     Resolver,
@@ -129,9 +129,9 @@ def _same_origin(location: str, expected: str) -> bool:
         return False
 
 
-def judge_health(options: Options, response: Response) -> Judgement:
+def judge_health(target: Target, response: Response) -> Judgement:
     status = response.status
-    if status == options.expected_status:
+    if status == target.expected_status:
         return Judgement("ok", f"{status}")
     if status in HEALING_STATUSES:
         return Judgement("retry", f"{status}, not ready yet")
@@ -143,17 +143,17 @@ def judge_health(options: Options, response: Response) -> Judgement:
             f"{status} redirect to {response.location or '(no Location)'} on the health path:"
             " it must answer without sign-in",
         )
-    return Judgement("fail", f"{status} on the health path, expected {options.expected_status}")
+    return Judgement("fail", f"{status} on the health path, expected {target.expected_status}")
 
 
-def judge_auth(options: Options, response: Response) -> Judgement:
+def judge_auth(target: Target, response: Response) -> Judgement:
     status, location = response.status, response.location
-    expected = f"https://{options.auth_domain}/oauth2/authorize"
+    expected = f"https://{target.auth_domain}/oauth2/authorize"
     if status in HEALING_STATUSES:
         return Judgement("retry", f"{status}, not ready yet")
     if 200 <= status < 300:
         return Judgement(
-            "fail", f"authentication not enforced: {options.protected_path} answered {status} without sign-in"
+            "fail", f"authentication not enforced: {target.protected_path} answered {status} without sign-in"
         )
     if status in REDIRECT_STATUSES:
         if not location:
@@ -169,12 +169,12 @@ def judge_auth(options: Options, response: Response) -> Judgement:
         if status != 302:
             return Judgement("fail", f"{status} to the hosted UI, expected 302")
         return Judgement("ok", f"302 to {expected}")
-    return Judgement("fail", f"{status} on {options.protected_path}, expected a 302 to {expected}")
+    return Judgement("fail", f"{status} on {target.protected_path}, expected a 302 to {expected}")
 
 
-def judge_http(options: Options, response: Response) -> Judgement:
+def judge_http(target: Target, response: Response) -> Judgement:
     status, location = response.status, response.location
-    expected = options.url + "/"
+    expected = target.url + "/"
     if status in HEALING_STATUSES:
         return Judgement("retry", f"{status}, not ready yet")
     if status in REDIRECT_STATUSES:
@@ -200,7 +200,7 @@ class _Run:
 class HealthCheck:
     def __init__(
         self,
-        options: Options,
+        target: Target,
         *,
         resolver: Resolver = system_resolver,
         clock: Callable[[], float] = time.monotonic,
@@ -209,8 +209,7 @@ class HealthCheck:
         emit: Callable[[str], None] = print,
         rng: random.Random | None = None,
     ):
-        require_targets(options)
-        self.options = options
+        self.target = target
         self.resolver = resolver
         self.clock = clock
         self.sleep = sleep
@@ -219,19 +218,19 @@ class HealthCheck:
         self.rng = rng or random.Random()
         # Verification is always on; a ca_bundle replaces the system store rather than adding to it,
         # so a private CA cannot be satisfied by a public one. SSL_CERT_FILE is read by OpenSSL.
-        self.ssl_context = ssl.create_default_context(cafile=options.ca_bundle)
-        self.host = urlsplit(options.url).hostname or ""
+        self.ssl_context = ssl.create_default_context(cafile=target.ca_bundle)
+        self.host = urlsplit(target.url).hostname or ""
 
     def backoff(self, failures: int) -> float:
         """Wait after the n-th failure in a row: interval/8 doubling up to interval, equal jitter.
 
         Capping at the interval bounds how late a service that became healthy is noticed.
         """
-        ceiling = min(self.options.interval, self.options.interval / 8 * 2 ** (failures - 1))
+        ceiling = min(self.target.interval, self.target.interval / 8 * 2 ** (failures - 1))
         return self.rng.uniform(ceiling / 2, ceiling)
 
     def run(self) -> Verdict:
-        o = self.options
+        o = self.target
         started = self.clock()
         run = _Run(started=started, deadline=started + o.deadline)
         checks = [
@@ -299,7 +298,7 @@ class HealthCheck:
         while True:
             left = run.deadline - self.clock()
             if left <= 0:
-                return False, f"deadline of {self.options.deadline:g} s reached; last: {last}"
+                return False, f"deadline of {self.target.deadline:g} s reached; last: {last}"
             probe_started = self.clock()
             try:
                 response = fetch(
@@ -307,7 +306,7 @@ class HealthCheck:
                     connect_to=connect_to,
                     resolver=self.resolver,
                     ssl_context=self.ssl_context,
-                    timeout=min(self.options.timeout, left),
+                    timeout=min(self.target.timeout, left),
                     clock=self.clock,
                 )
                 judgement = judge(response)
@@ -326,7 +325,7 @@ class HealthCheck:
                 if streak_started is None:
                     streak_started = probe_started
                 if streak < needed:
-                    wait = self.options.interval
+                    wait = self.target.interval
             elif judgement.outcome == "retry":
                 streak, streak_started = 0, None
                 failures += 1
@@ -340,7 +339,7 @@ class HealthCheck:
             if judgement.outcome == "fail":
                 return False, judgement.detail
             if judgement.outcome == "ok" and streak >= needed:
-                if name == "health" or (run.time_to_healthy is None and not self.options.check_health):
+                if name == "health" or (run.time_to_healthy is None and not self.target.check_health):
                     run.time_to_healthy = streak_started - run.started
                 return True, judgement.detail if needed == 1 else f"{needed} in a row"
             if wait > 0:
