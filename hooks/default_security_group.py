@@ -10,36 +10,28 @@ It finds the VPC from the stack's `VpcId` output; a stack that did not complete 
 from __future__ import annotations
 
 from sceptre.exceptions import SceptreException
-from sceptre.hooks import Hook
 
-from sceptre_fargate_cognito.hooks import stack_status
+from sceptre_fargate_cognito.hooks.base import ProjectHook
 
 
 class DefaultSecurityGroupError(SceptreException):
     """The hook was given an argument, or EC2 refused to revoke a rule."""
 
 
-class CloseDefaultSecurityGroup(Hook):
+class CloseDefaultSecurityGroup(ProjectHook):
+    tag = "!close_default_security_group"
+
     def setup(self):
         if self.argument not in (None, "", {}):
-            raise DefaultSecurityGroupError(
-                f"{self.stack.name} - !close_default_security_group takes no argument, not {self.argument!r}"
-            )
+            raise DefaultSecurityGroupError(f"{self.where} takes no argument, not {self.argument!r}")
 
     def run(self):
-        state = stack_status.read(
-            lambda command, kwargs: self.stack.connection_manager.call(
-                "cloudformation", command, dict(kwargs)
-            ),
-            self.stack.external_name,
-        )
+        state = self.completed_stack()
+        if state is None:
+            return
         vpc_id = state.outputs.get("VpcId")
-        if not state.completed or not vpc_id:
-            self.logger.warning(
-                "%s - default security group left as it is: %s",
-                self.stack.name,
-                state.describe_problem() if not state.completed else "no VpcId output",
-            )
+        if not vpc_id:
+            self.logger.warning("%s skipped: the stack has no VpcId output", self.tag)
             return
         groups = self._ec2(
             "describe_security_groups",
@@ -63,8 +55,8 @@ class CloseDefaultSecurityGroup(Hook):
                     )
                     closed.append(f"{len(rules)} {direction}")
             self.logger.info(
-                "%s - default security group %s of %s: %s",
-                self.stack.name,
+                "%s: default security group %s of %s: %s",
+                self.tag,
                 group["GroupId"],
                 vpc_id,
                 "revoked " + " and ".join(closed) + " rule(s)" if closed else "already has no rule",
@@ -72,8 +64,6 @@ class CloseDefaultSecurityGroup(Hook):
 
     def _ec2(self, command: str, kwargs: dict) -> dict:
         try:
-            return self.stack.connection_manager.call("ec2", command, kwargs)
+            return self.call("ec2", command, kwargs)
         except Exception as err:  # botocore's ClientError and connection errors alike
-            raise DefaultSecurityGroupError(
-                f"{self.stack.name} - !close_default_security_group: ec2 {command} failed: {err}"
-            ) from err
+            raise DefaultSecurityGroupError(f"{self.where}: ec2 {command} failed: {err}") from err

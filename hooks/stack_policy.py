@@ -20,14 +20,11 @@ import json
 import re
 
 from sceptre.exceptions import SceptreException
-from sceptre.hooks import Hook
 
-from sceptre_fargate_cognito.hooks import stack_status
-from sceptre_fargate_cognito.hooks.termination_protection import parse_flag
+from sceptre_fargate_cognito.hooks.base import ProjectHook, parse_flag
 
 ALLOW_ALL = {"Statement": [{"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"}]}
 _LOGICAL_ID = re.compile(r"^[A-Za-z0-9]{1,255}$")  # CloudFormation's rule for logical ids
-_NOT_GUARDABLE = frozenset({"DELETE_IN_PROGRESS", "DELETE_COMPLETE"})
 
 
 class StackPolicyError(SceptreException):
@@ -70,42 +67,33 @@ def parse(argument, where: str) -> tuple[list[str], bool]:
         )
     if "enabled" not in argument:
         raise StackPolicyError(f"{where}: enabled (true or false) is required")
-    try:
-        enabled = parse_flag(argument["enabled"], f"{where}: enabled")
-    except SceptreException as err:
-        raise StackPolicyError(str(err)) from None
-    return protect, enabled
+    return protect, parse_flag(argument["enabled"], f"{where}: enabled", StackPolicyError)
 
 
-class StackPolicy(Hook):
+class StackPolicy(ProjectHook):
+    tag = "!stack_policy"
+
     def setup(self):
-        self.protect, self.enabled = parse(self.argument, self._where())
+        self.protect, self.enabled = parse(self.argument, self.where)
 
     def run(self):
-        name = self.stack.external_name
-        state = stack_status.read(self._call, name)
-        if not state.exists or state.status in _NOT_GUARDABLE:
-            self.logger.info(
-                "%s: stack %s is %s, no policy set", self._where(), name, state.status or "absent"
-            )
+        if self.deployed_stack() is None:
             return
-        current_text = self._call("get_stack_policy", {"StackName": name}).get("StackPolicyBody")
+        name = self.stack.external_name
+        current_text = self.call("cloudformation", "get_stack_policy", {"StackName": name}).get(
+            "StackPolicyBody"
+        )
         current = json.loads(current_text) if current_text else None
         wanted = policy(self.protect, self.enabled)
         if current == wanted or (current is None and not self.enabled):
-            self.logger.info("%s: stack policy already in force (%s)", self._where(), self._summary())
+            self.logger.info("%s: stack policy already in force (%s)", self.tag, self._summary())
             return
-        self._call("set_stack_policy", {"StackName": name, "StackPolicyBody": json.dumps(wanted)})
-        self.logger.info("%s: stack policy set (%s)", self._where(), self._summary())
+        self.call(
+            "cloudformation", "set_stack_policy", {"StackName": name, "StackPolicyBody": json.dumps(wanted)}
+        )
+        self.logger.info("%s: stack policy set (%s)", self.tag, self._summary())
 
     def _summary(self) -> str:
         if not self.enabled:
             return "allow all"
         return "deny replace and delete of " + ", ".join(self.protect)
-
-    def _call(self, command: str, kwargs):
-        return self.stack.connection_manager.call("cloudformation", command, dict(kwargs))
-
-    def _where(self) -> str:
-        name = self.stack.name if self.stack is not None else "?"
-        return f"{name} - !stack_policy"

@@ -1,8 +1,9 @@
 """Whether a stack's last launch completed, from DescribeStacks and DescribeStackEvents answers.
 
-Sceptre runs after_launch hooks even when the launch returned a failed status, and does not wait
-for a stack already in progress: so the health check reads the status itself and probes only a
-stack whose last operation completed.
+Sceptre runs after_create and after_launch hooks even when the action returned a failed status,
+and does not wait for a stack already in progress: so every hook reads the status itself. The
+health check probes only a stack whose last operation completed; the guards act on any stack that
+has a deployed version.
 """
 
 from __future__ import annotations
@@ -15,6 +16,22 @@ from typing import Any
 # UPDATE_COMPLETE_CLEANUP_IN_PROGRESS: the update succeeded; old resources are being removed.
 COMPLETED = frozenset(
     {"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "IMPORT_COMPLETE"}
+)
+
+# No version of the template is in place: the first create failed or has not finished, or the stack
+# is being deleted. A stack whose *update* rolled back is not here: its previous version serves.
+NOT_DEPLOYED = frozenset(
+    {
+        "CREATE_IN_PROGRESS",
+        "CREATE_FAILED",
+        "ROLLBACK_IN_PROGRESS",
+        "ROLLBACK_FAILED",
+        "ROLLBACK_COMPLETE",
+        "DELETE_IN_PROGRESS",
+        "DELETE_FAILED",
+        "DELETE_COMPLETE",
+        "REVIEW_IN_PROGRESS",
+    }
 )
 
 # Stack-level events that open a new operation: failure reasons are collected back to the newest one.
@@ -38,16 +55,21 @@ class StackState:
     status: str | None = None
     status_reason: str | None = None
     outputs: dict[str, str] = field(default_factory=dict)
+    termination_protection: bool = False
     failure_reasons: list[str] = field(default_factory=list)
 
     @property
     def completed(self) -> bool:
         return self.status in COMPLETED
 
-    def describe_problem(self) -> str:
-        """One paragraph for a stack that must not be probed."""
+    @property
+    def deployed(self) -> bool:
+        return self.exists and self.status not in NOT_DEPLOYED
+
+    def describe_problem(self, then: str = "Nothing probed") -> str:
+        """One paragraph for a stack that is not completed, ending with what was `then` not done."""
         if not self.exists:
-            return f"stack {self.name} does not exist: nothing was launched, nothing probed"
+            return f"stack {self.name} does not exist: nothing was launched. {then}."
         if self.status and self.status.endswith("_IN_PROGRESS"):
             what = "is still in progress (the launch did not complete)"
         elif self.status and ("ROLLBACK" in self.status or self.status.endswith("FAILED")):
@@ -58,14 +80,11 @@ class StackState:
         if self.status_reason:
             text += f" ({self.status_reason})"
         if self.failure_reasons:
-            text += "; last failure reasons: " + "; ".join(self.failure_reasons)
+            text += "; last failure reasons: " + "; ".join(r.rstrip(".") for r in self.failure_reasons)
         if self.status == "UPDATE_ROLLBACK_COMPLETE":
             # CloudFormation restored the previous state (e.g. after the ECS circuit breaker tripped).
-            return (
-                text
-                + ". Nothing probed: the update was rolled back and the previous version is still serving."
-            )
-        return text + ". Nothing probed."
+            return text + f". {then}: the update was rolled back and the previous version is still serving."
+        return text + f". {then}."
 
 
 def failure_reasons(stack_name: str, events: list[Mapping[str, Any]], limit: int = 5) -> list[str]:
@@ -107,6 +126,7 @@ def read(call: Call, stack_name: str) -> StackState:
         status=stack.get("StackStatus"),
         status_reason=stack.get("StackStatusReason"),
         outputs={o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs") or []},
+        termination_protection=bool(stack.get("EnableTerminationProtection")),
     )
     if not state.completed:
         events = call("describe_stack_events", {"StackName": stack_name}).get("StackEvents") or []

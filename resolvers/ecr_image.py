@@ -3,17 +3,20 @@
     ImageUri: !ecr_image chat-app:1.4.2
     ImageUri: !ecr_image chat-app@sha256:<64 hex digits>
     ImageUri: !ecr_image {repository: chat-app, tag: 1.4.2, registry_id: "111122223333", max_severity: HIGH}
+    ImageUri: !ecr_image {repository: chat-app, tag: 1.4.2, architecture: ARM64}
 
 A tag resolves to the digest it points at now (for a multi-arch image, the digest of the index),
 so a launch deploys exactly the image that was reviewed and a moved tag shows in `sceptre diff`.
 A digest is checked to exist. `max_severity` refuses an image whose scan found that severity or
-worse, and an image without a completed scan.
+worse, and an image without a completed scan. `architecture` (the task's CPU architecture)
+refuses an image without a linux image for it: Fargate would fail at pull, after the deploy began.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import urllib.request
 from typing import Any
 
 from sceptre.resolvers import Resolver
@@ -40,10 +43,21 @@ ACCEPTED_FORMS = (
     "  !ecr_image <repository>@sha256:<64 hex digits>\n"
     "  !ecr_image {repository: <repository>, tag: <tag> | digest: sha256:<64 hex digits>,"
     " registry_id: <12-digit account>, region: <region>, profile: <profile>,"
-    " sceptre_role: <role ARN>, max_severity: INFORMATIONAL|LOW|MEDIUM|HIGH|CRITICAL}"
+    " sceptre_role: <role ARN>, max_severity: INFORMATIONAL|LOW|MEDIUM|HIGH|CRITICAL,"
+    " architecture: X86_64|ARM64}"
     "   (all but repository and tag or digest optional)"
 )
-KEYS = ("repository", "tag", "digest", "registry_id", "region", "profile", "sceptre_role", "max_severity")
+KEYS = (
+    "repository",
+    "tag",
+    "digest",
+    "registry_id",
+    "region",
+    "profile",
+    "sceptre_role",
+    "max_severity",
+    "architecture",
+)
 REPOSITORY = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")
 TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 DIGEST = re.compile(r"^sha256:[a-f0-9]{64}$")
@@ -55,7 +69,14 @@ INDEX_MEDIA_TYPES = (
     "application/vnd.oci.image.index.v1+json",
     "application/vnd.docker.distribution.manifest.list.v2+json",
 )
+SINGLE_MEDIA_TYPES = (
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.docker.distribution.manifest.v2+json",
+)
+# ECS's cpuArchitecture -> the OCI platform an image must have for it.
+ARCHITECTURES = {"X86_64": "linux/amd64", "ARM64": "linux/arm64"}
 RECENT_TAGS = 5
+BLOB_TIMEOUT = 10  # seconds to read an image config from the registry's download URL
 
 
 def parse_argument(argument: Any) -> dict:
@@ -108,6 +129,14 @@ def parse_argument(argument: Any) -> dict:
         parsed["max_severity"] = severity.upper()
         if parsed["max_severity"] not in SEVERITIES:
             raise ArgumentProblem(f"max_severity {severity!r} is not one of {', '.join(SEVERITIES)}")
+    architecture = parsed["architecture"]
+    if isinstance(architecture, str):
+        parsed["architecture"] = architecture.upper()
+        if parsed["architecture"] not in ARCHITECTURES:
+            raise ArgumentProblem(
+                f"architecture {architecture!r} is not one of {', '.join(ARCHITECTURES)}"
+                " (the ECS task's cpuArchitecture)"
+            )
 
     def field_error(message: str) -> None:
         raise ArgumentProblem(message)
@@ -139,7 +168,10 @@ class EcrImage(Resolver):
         except ArgumentProblem as problem:
             self.raise_invalid_argument_error(f"!{NAME}: {problem}\n{ACCEPTED_FORMS}")
         target = target_for(self.stack, query)
-        identity = tuple(query[key] for key in ("repository", "tag", "digest", "registry_id", "max_severity"))
+        identity = tuple(
+            query[key]
+            for key in ("repository", "tag", "digest", "registry_id", "max_severity", "architecture")
+        )
         try:
             return cached((NAME, *identity, *target), lambda: self._lookup(query, target))
         except ResolverError as err:
@@ -174,6 +206,8 @@ class EcrImage(Resolver):
         detail = details[0]
         digest = detail["imageDigest"]
         registry_id = detail.get("registryId") or query["registry_id"]
+        if query["architecture"]:
+            self._check_architecture(aws, query, detail, registry)
         if query["max_severity"]:
             self._check_scans(aws, query, detail, registry)
         return image_uri(registry_id, target.region, repository, digest)
@@ -250,26 +284,95 @@ class EcrImage(Resolver):
                     + ")."
                 )
 
+    @classmethod
+    def _platform_digests(cls, aws: AwsCaller, repository: str, detail: dict, registry: dict) -> list[str]:
+        manifest = cls._manifest(aws, repository, detail, registry)
+        digests = [entry["digest"] for entry in manifest.get("manifests", []) if not _is_attestation(entry)]
+        return digests or [detail["imageDigest"]]
+
     @staticmethod
-    def _platform_digests(aws: AwsCaller, repository: str, detail: dict, registry: dict) -> list[str]:
+    def _manifest(aws: AwsCaller, repository: str, detail: dict, registry: dict) -> dict:
+        """The image's manifest (an index or a single image's) as the registry stores it."""
         images = aws.call(
             "ecr",
             "batch_get_image",
             repositoryName=repository,
             imageIds=[{"imageDigest": detail["imageDigest"]}],
-            acceptedMediaTypes=list(INDEX_MEDIA_TYPES),
+            acceptedMediaTypes=[*INDEX_MEDIA_TYPES, *SINGLE_MEDIA_TYPES],
             **registry,
         ).get("images", [])
         if not images:
-            raise ResolverError(f"!{NAME}: could not read the index {repository}@{detail['imageDigest']}.")
-        manifest = json.loads(images[0]["imageManifest"])
-        digests = [
-            entry["digest"]
-            for entry in manifest.get("manifests", [])
-            # Build attestations (buildx provenance/SBOM) are listed as manifests but are not images.
-            if entry.get("annotations", {}).get("vnd.docker.reference.type") != "attestation-manifest"
-        ]
-        return digests or [detail["imageDigest"]]
+            raise ResolverError(
+                f"!{NAME}: could not read the manifest of {repository}@{detail['imageDigest']}."
+            )
+        return json.loads(images[0]["imageManifest"])
+
+    def _check_architecture(self, aws: AwsCaller, query: dict, detail: dict, registry: dict) -> None:
+        repository, digest = query["repository"], detail["imageDigest"]
+        wanted = ARCHITECTURES[query["architecture"]]
+        label = f"{repository}:{query['tag']}" if query["tag"] else repository
+        manifest = self._manifest(aws, repository, detail, registry)
+        if "manifests" in manifest:  # an index / manifest list: its entries name their platforms
+            platforms = [
+                _platform(entry.get("platform") or {})
+                for entry in manifest["manifests"]
+                if not _is_attestation(entry)
+            ]
+        else:  # one image: its platform is in its config blob
+            config = self._config_blob(aws, repository, manifest, registry)
+            if config is None:
+                return
+            platforms = [_platform(config)]
+        if wanted not in platforms:
+            raise ResolverError(
+                f"!{NAME}: {label} ({digest}) has no {wanted} image, which architecture"
+                f" {query['architecture']} needs; it has {', '.join(sorted(set(platforms))) or 'no platform'}."
+                " Build and push it for that platform (docker buildx build --platform"
+                f" {wanted}), or set the environment's cpu_architecture to match the image."
+            )
+
+    def _config_blob(self, aws: AwsCaller, repository: str, manifest: dict, registry: dict) -> dict | None:
+        """The image config (architecture, os), or None, logged, where the registry does not let us read it."""
+        config_digest = (manifest.get("config") or {}).get("digest")
+        try:
+            if not config_digest:
+                raise ValueError("the manifest names no config blob")
+            url = aws.call(
+                "ecr",
+                "get_download_url_for_layer",
+                repositoryName=repository,
+                layerDigest=config_digest,
+                **registry,
+            )["downloadUrl"]
+            with urllib.request.urlopen(url, timeout=BLOB_TIMEOUT) as answer:  # noqa: S310 (the registry's https URL)
+                config = json.loads(answer.read())
+            if not isinstance(config, dict):
+                raise ValueError("the config blob is not a JSON object")
+            return config
+        except (ResolverError, OSError, ValueError) as err:
+            self.logger.warning(
+                "!%s: could not verify the architecture of %s (config blob %s): %s",
+                NAME,
+                repository,
+                config_digest,
+                err,
+            )
+            return None
+
+
+def _is_attestation(entry: dict) -> bool:
+    """Build attestations (buildx provenance/SBOM) are listed as manifests but are not images."""
+    platform = entry.get("platform") or {}
+    return entry.get("annotations", {}).get("vnd.docker.reference.type") == "attestation-manifest" or (
+        platform.get("architecture"),
+        platform.get("os"),
+    ) == ("unknown", "unknown")
+
+
+def _platform(description: dict) -> str:
+    """os/architecture of an index entry's platform or an image config (a variant such as arm64's
+    v8 does not change what ECS can run)."""
+    return f"{description.get('os', '?')}/{description.get('architecture', '?')}"
 
 
 def _severity_order(severity: str) -> int:

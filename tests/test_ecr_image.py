@@ -148,6 +148,106 @@ def test_a_multi_arch_tag_resolves_to_the_digest_of_its_index(ecr):
     assert index not in (digest_of(manifest("amd")), digest_of(manifest("arm")))
 
 
+# The architecture
+
+
+def push_oci_index(repository: str, tag: str, architectures: list[str]) -> str:
+    """An OCI image index as buildx pushes it: one image per architecture, each with its provenance
+    attestation listed as an unknown/unknown entry."""
+    entries = []
+    for arch in architectures:
+        for kind in ("image", "attestation"):
+            body = manifest(f"{arch} {kind}")
+            boto3.client("ecr").put_image(repositoryName=repository, imageManifest=body)
+            entry = {
+                "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                "digest": digest_of(body),
+                "size": len(body),
+                "platform": {"architecture": arch, "os": "linux"},
+            }
+            if kind == "attestation":
+                entry["platform"] = {"architecture": "unknown", "os": "unknown"}
+                entry["annotations"] = {"vnd.docker.reference.type": "attestation-manifest"}
+            entries.append(entry)
+    index = json.dumps(
+        {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": entries}
+    )
+    boto3.client("ecr").put_image(repositoryName=repository, imageManifest=index, imageTag=tag)
+    return digest_of(index)
+
+
+def push_image_with_config(repository: str, tag: str, architecture: str) -> str:
+    """A single-platform image whose config blob (architecture, os) is uploaded, as docker push does."""
+    ecr = boto3.client("ecr")
+    config = json.dumps({"architecture": architecture, "os": "linux", "rootfs": {"type": "layers"}}).encode()
+    upload = ecr.initiate_layer_upload(repositoryName=repository)["uploadId"]
+    ecr.upload_layer_part(
+        repositoryName=repository,
+        uploadId=upload,
+        partFirstByte=0,
+        partLastByte=len(config) - 1,
+        layerPartBlob=config,
+    )
+    config_digest = ecr.complete_layer_upload(
+        repositoryName=repository, uploadId=upload, layerDigests=[digest_of(config.decode())]
+    )["layerDigest"]
+    body = json.loads(manifest(architecture))
+    body["config"].update(digest=config_digest, size=len(config))
+    text = json.dumps(body)
+    ecr.put_image(repositoryName=repository, imageManifest=text, imageTag=tag)
+    return digest_of(text)
+
+
+def test_an_arm64_only_image_is_refused_for_x86_64_naming_the_platform_it_has(ecr):
+    push_oci_index("chat-app", "1.4.2", ["arm64"])
+
+    message = failure({"repository": "chat-app", "tag": "1.4.2", "architecture": "X86_64"})
+
+    assert "chat-app:1.4.2 (sha256:" in message
+    assert "has no linux/amd64 image, which architecture X86_64 needs; it has linux/arm64." in message
+    assert "unknown" not in message  # the attestation is not a platform
+
+
+def test_an_arm64_only_image_resolves_to_its_index_for_arm64(ecr):
+    index = push_oci_index("chat-app", "1.4.2", ["arm64"])
+    assert resolve({"repository": "chat-app", "tag": "1.4.2", "architecture": "ARM64"}) == (
+        f"{REGISTRY}/chat-app@{index}"
+    )
+
+
+@pytest.mark.parametrize("architecture", ["X86_64", "ARM64"])
+def test_a_multi_arch_image_resolves_to_its_index_digest_for_either_architecture(architecture, ecr):
+    index = push_oci_index("chat-app", "1.4.2", ["amd64", "arm64"])
+    assert resolve({"repository": "chat-app", "tag": "1.4.2", "architecture": architecture}) == (
+        f"{REGISTRY}/chat-app@{index}"
+    )
+
+
+def test_a_docker_manifest_list_is_read_like_an_oci_index(ecr):
+    push_index("chat-app", "1.4.2", {"arm64": "arm"})
+    assert "it has linux/arm64" in failure(
+        {"repository": "chat-app", "tag": "1.4.2", "architecture": "X86_64"}
+    )
+
+
+def test_a_single_image_whose_config_says_another_architecture_is_refused(ecr):
+    push_image_with_config("chat-app", "1.4.2", "arm64")
+    message = failure({"repository": "chat-app", "tag": "1.4.2", "architecture": "X86_64"})
+    assert "has no linux/amd64 image, which architecture X86_64 needs; it has linux/arm64." in message
+
+
+def test_a_single_image_whose_config_matches_resolves_to_its_digest(ecr):
+    digest = push_image_with_config("chat-app", "1.4.2", "amd64")
+    assert resolve({"repository": "chat-app", "tag": "1.4.2", "architecture": "X86_64"}).endswith(digest)
+
+
+def test_a_single_image_whose_config_cannot_be_read_is_accepted_saying_it_was_not_verified(ecr, caplog):
+    digest = push_image("chat-app", "1.4.2", "no config uploaded")
+    assert resolve({"repository": "chat-app", "tag": "1.4.2", "architecture": "ARM64"}).endswith(digest)
+    assert "could not verify the architecture of chat-app" in caplog.text
+    assert "LayersNotFoundException" in caplog.text
+
+
 # The severity gate
 
 
@@ -301,6 +401,10 @@ A_DIGEST = "sha256:" + "a" * 64
             "max_severity 'SEVERE' is not one of",
         ),
         ({"repository": "chat-app", "tag": "1.0", "region": "EU"}, "not an AWS region name"),
+        (
+            {"repository": "chat-app", "tag": "1.0", "architecture": "amd64"},
+            "architecture 'amd64' is not one of X86_64, ARM64",
+        ),
     ],
 )
 def test_a_malformed_argument_is_rejected_when_the_config_loads_showing_the_accepted_forms(

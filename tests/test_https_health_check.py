@@ -113,7 +113,8 @@ def test_a_refused_connection_is_retried_until_the_service_comes_up(app_cert, ru
 
 
 def test_a_name_that_does_not_resolve_is_retried_until_it_does(start_alb, run_check):
-    alb = start_alb()
+    https_port = free_port()
+    alb = start_alb(https_port=https_port, public_https_port=https_port)
     asked: list[str] = []
 
     def resolver_that_learns_the_name_late(host: str) -> list[str]:
@@ -281,3 +282,64 @@ def test_a_certificate_close_to_expiry_is_reported_with_a_warning(test_ca, tmp_p
 
     assert verdict.healthy and verdict.certificate_days_left == 12 and verdict.certificate_warning
     assert "in 12 days (WARNING" in lines[-1]
+
+
+def test_a_redirect_from_http_to_the_right_host_on_another_port_fails(start_alb, run_check):
+    verdict, _ = run_check(start_alb(public_https_port=8443))
+
+    assert not verdict.healthy
+    assert verdict.cause == (
+        f"http: redirect to an unexpected place https://{APP_HOST}:8443/, expected https://{APP_HOST}/"
+    )
+
+
+def test_a_redirect_to_the_hosted_ui_host_on_another_port_fails(start_alb, run_check):
+    verdict, _ = run_check(start_alb(auth_domain=f"{AUTH_DOMAIN}:8443"))
+
+    assert not verdict.healthy
+    assert verdict.cause.startswith(
+        f"auth: redirect to an unexpected place https://{AUTH_DOMAIN}:8443/oauth2/"
+    )
+
+
+def _has_ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as sock:
+            sock.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+def _free_ipv6_port() -> int:
+    with socket.socket(socket.AF_INET6) as sock:
+        sock.bind(("::1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.skipif(not _has_ipv6_loopback(), reason="this machine has no IPv6 loopback address ::1")
+def test_an_ipv6_literal_url_gets_a_verdict_for_every_check(test_ca, tmp_path, start_alb, run_check):
+    https_port = _free_ipv6_port()
+    leaf = certificate_authority.issue(test_ca, ["::1"], directory=tmp_path)
+    alb = start_alb(cert=leaf, host="::1", https_port=https_port, public_https_port=https_port)
+
+    verdict, lines = run_check(url=f"https://[::1]:{https_port}", http_port=alb.http_port)
+
+    assert verdict.healthy, lines
+    assert [c.passed for c in verdict.checks] == [True, True, True]
+    assert f"http   GET http://[::1]:{alb.http_port}/ -> 301" in lines[verdict.attempts - 1]
+
+
+@pytest.mark.skipif(not _has_ipv6_loopback(), reason="this machine has no IPv6 loopback address ::1")
+def test_an_ipv6_literal_url_on_the_default_port_can_be_reached_through_connect_to(
+    test_ca, tmp_path, start_alb, run_check
+):
+    leaf = certificate_authority.issue(test_ca, ["::1"], directory=tmp_path)
+    alb = start_alb(cert=leaf, host="::1")
+
+    verdict, lines = run_check(
+        url="https://[::1]", connect_to=f"[::1]:{alb.https_port}", http_port=alb.http_port
+    )
+
+    assert verdict.healthy, lines
+    assert lines[-4].startswith(f"HEALTHY https://[::1] via [::1]:{alb.https_port}")

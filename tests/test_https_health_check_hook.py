@@ -13,7 +13,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-from health_check_support import APP_HOST, AUTH_DOMAIN
+from health_check_support import APP_HOST, AUTH_DOMAIN, free_port
 from sceptre.exceptions import SceptreException
 from sceptre.stack import Stack
 
@@ -101,7 +101,8 @@ def test_explicit_url_and_auth_domain_win_over_the_stack_outputs(aws, start_alb,
 def test_connect_to_alb_reaches_the_alb_from_the_outputs_while_checking_the_custom_domain(
     aws, start_alb, test_ca
 ):
-    alb = start_alb()
+    https_port = free_port()
+    alb = start_alb(https_port=https_port, public_https_port=https_port)
     create_stack({"AlbDnsName": "127.0.0.1", "AuthDomain": AUTH_DOMAIN})  # an address loopback can reach
 
     hook_for(
@@ -244,6 +245,17 @@ def test_the_auth_check_without_an_auth_domain_anywhere_is_a_clear_error(aws, st
 
     with pytest.raises(HttpsHealthCheckError, match="check_auth needs auth_domain .* or check_auth: false"):
         hook_for(alb_args(alb)).run()
+
+
+def test_an_alb_output_that_is_not_a_host_name_is_a_clear_error_naming_the_output(aws, start_alb, alb_args):
+    alb = start_alb()
+    create_stack({"AlbDnsName": "my-alb/oops", "AuthDomain": AUTH_DOMAIN})
+    arguments = alb_args(alb)
+    del arguments["connect_to"]
+
+    with pytest.raises(HttpsHealthCheckError, match=r"url \(https:// \+ the stack output AlbDnsName\)"):
+        hook_for(arguments).run()
+    assert alb.requests == []
 
 
 @pytest.mark.parametrize(

@@ -18,11 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
-from sceptre_fargate_cognito.health_check.options import Options, require_targets
+from sceptre_fargate_cognito.health_check.options import Target
 from sceptre_fargate_cognito.health_check.probe import (
     ProbeError,
     Resolver,
     Response,
+    authority,
     fetch,
     split_host_port,
     system_resolver,
@@ -111,13 +112,26 @@ class Verdict:
         return lines
 
 
-def _same_host(location: str, host: str) -> bool:
-    return (urlsplit(location).hostname or "").lower() == host.lower()
+_DEFAULT_PORTS = {"https": 443, "http": 80}
 
 
-def judge_health(options: Options, response: Response) -> Judgement:
+def _same_origin(location: str, expected: str) -> bool:
+    """Same scheme, host and port (an absent port is the scheme's default): the right host on the
+    wrong port is a listener nobody configured."""
+    try:
+        got, want = urlsplit(location), urlsplit(expected)
+        return (got.scheme, got.hostname, got.port or _DEFAULT_PORTS.get(got.scheme)) == (
+            want.scheme,
+            want.hostname,
+            want.port or _DEFAULT_PORTS.get(want.scheme),
+        )
+    except ValueError:  # a Location with a bad port
+        return False
+
+
+def judge_health(target: Target, response: Response) -> Judgement:
     status = response.status
-    if status == options.expected_status:
+    if status == target.expected_status:
         return Judgement("ok", f"{status}")
     if status in HEALING_STATUSES:
         return Judgement("retry", f"{status}, not ready yet")
@@ -129,23 +143,23 @@ def judge_health(options: Options, response: Response) -> Judgement:
             f"{status} redirect to {response.location or '(no Location)'} on the health path:"
             " it must answer without sign-in",
         )
-    return Judgement("fail", f"{status} on the health path, expected {options.expected_status}")
+    return Judgement("fail", f"{status} on the health path, expected {target.expected_status}")
 
 
-def judge_auth(options: Options, response: Response) -> Judgement:
+def judge_auth(target: Target, response: Response) -> Judgement:
     status, location = response.status, response.location
-    expected = f"https://{options.auth_domain}/oauth2/authorize"
+    expected = f"https://{target.auth_domain}/oauth2/authorize"
     if status in HEALING_STATUSES:
         return Judgement("retry", f"{status}, not ready yet")
     if 200 <= status < 300:
         return Judgement(
-            "fail", f"authentication not enforced: {options.protected_path} answered {status} without sign-in"
+            "fail", f"authentication not enforced: {target.protected_path} answered {status} without sign-in"
         )
     if status in REDIRECT_STATUSES:
         if not location:
             return Judgement("fail", f"{status} without a Location")
         parts = urlsplit(location)
-        if parts.scheme != "https" or not _same_host(location, options.auth_domain or ""):
+        if not _same_origin(location, expected):
             return Judgement("fail", f"redirect to an unexpected place {location}, expected {expected}")
         if parts.path != "/oauth2/authorize":
             return Judgement("fail", f"redirect to {location}, expected the hosted UI's {expected}")
@@ -155,18 +169,19 @@ def judge_auth(options: Options, response: Response) -> Judgement:
         if status != 302:
             return Judgement("fail", f"{status} to the hosted UI, expected 302")
         return Judgement("ok", f"302 to {expected}")
-    return Judgement("fail", f"{status} on {options.protected_path}, expected a 302 to {expected}")
+    return Judgement("fail", f"{status} on {target.protected_path}, expected a 302 to {expected}")
 
 
-def judge_http(options: Options, response: Response, host: str) -> Judgement:
+def judge_http(target: Target, response: Response) -> Judgement:
     status, location = response.status, response.location
+    expected = target.url + "/"
     if status in HEALING_STATUSES:
         return Judgement("retry", f"{status}, not ready yet")
     if status in REDIRECT_STATUSES:
         if not location:
             return Judgement("fail", f"{status} without a Location")
-        if urlsplit(location).scheme != "https" or not _same_host(location, host):
-            return Judgement("fail", f"redirect to an unexpected place {location}, expected https://{host}/")
+        if not _same_origin(location, expected):
+            return Judgement("fail", f"redirect to an unexpected place {location}, expected {expected}")
         if status not in (301, 308):
             return Judgement("fail", f"{status} is a temporary redirect to https, expected 301 or 308")
         return Judgement("ok", f"{status} to {location}")
@@ -185,7 +200,7 @@ class _Run:
 class HealthCheck:
     def __init__(
         self,
-        options: Options,
+        target: Target,
         *,
         resolver: Resolver = system_resolver,
         clock: Callable[[], float] = time.monotonic,
@@ -194,8 +209,7 @@ class HealthCheck:
         emit: Callable[[str], None] = print,
         rng: random.Random | None = None,
     ):
-        require_targets(options)
-        self.options = options
+        self.target = target
         self.resolver = resolver
         self.clock = clock
         self.sleep = sleep
@@ -204,19 +218,19 @@ class HealthCheck:
         self.rng = rng or random.Random()
         # Verification is always on; a ca_bundle replaces the system store rather than adding to it,
         # so a private CA cannot be satisfied by a public one. SSL_CERT_FILE is read by OpenSSL.
-        self.ssl_context = ssl.create_default_context(cafile=options.ca_bundle)
-        self.host = urlsplit(options.url).hostname or ""
+        self.ssl_context = ssl.create_default_context(cafile=target.ca_bundle)
+        self.host = urlsplit(target.url).hostname or ""
 
     def backoff(self, failures: int) -> float:
         """Wait after the n-th failure in a row: interval/8 doubling up to interval, equal jitter.
 
         Capping at the interval bounds how late a service that became healthy is noticed.
         """
-        ceiling = min(self.options.interval, self.options.interval / 8 * 2 ** (failures - 1))
+        ceiling = min(self.target.interval, self.target.interval / 8 * 2 ** (failures - 1))
         return self.rng.uniform(ceiling / 2, ceiling)
 
     def run(self) -> Verdict:
-        o = self.options
+        o = self.target
         started = self.clock()
         run = _Run(started=started, deadline=started + o.deadline)
         checks = [
@@ -240,11 +254,9 @@ class HealthCheck:
         if o.check_http_redirect:
             # The plain-HTTP listener lives on the same address as HTTPS, on http_port.
             dial = split_host_port(o.connect_to)[0] if o.connect_to else None
-            if dial and ":" in dial:
-                dial = f"[{dial}]"
-            http_url = f"http://{self.host}" + ("" if o.http_port == 80 else f":{o.http_port}") + "/"
-            http_connect = f"{dial}:{o.http_port}" if dial else None
-            plan.append((checks[2], http_url, lambda r: judge_http(o, r, self.host), 1, http_connect))
+            http_url = f"http://{authority(self.host, o.http_port, 'http')}/"
+            http_connect = authority(dial, o.http_port, "http") if dial else None
+            plan.append((checks[2], http_url, lambda r: judge_http(o, r), 1, http_connect))
 
         cause = None
         for result, url, judge, needed, connect_to in plan:
@@ -286,7 +298,7 @@ class HealthCheck:
         while True:
             left = run.deadline - self.clock()
             if left <= 0:
-                return False, f"deadline of {self.options.deadline:g} s reached; last: {last}"
+                return False, f"deadline of {self.target.deadline:g} s reached; last: {last}"
             probe_started = self.clock()
             try:
                 response = fetch(
@@ -294,7 +306,7 @@ class HealthCheck:
                     connect_to=connect_to,
                     resolver=self.resolver,
                     ssl_context=self.ssl_context,
-                    timeout=min(self.options.timeout, left),
+                    timeout=min(self.target.timeout, left),
                     clock=self.clock,
                 )
                 judgement = judge(response)
@@ -313,7 +325,7 @@ class HealthCheck:
                 if streak_started is None:
                     streak_started = probe_started
                 if streak < needed:
-                    wait = self.options.interval
+                    wait = self.target.interval
             elif judgement.outcome == "retry":
                 streak, streak_started = 0, None
                 failures += 1
@@ -327,7 +339,7 @@ class HealthCheck:
             if judgement.outcome == "fail":
                 return False, judgement.detail
             if judgement.outcome == "ok" and streak >= needed:
-                if name == "health" or (run.time_to_healthy is None and not self.options.check_health):
+                if name == "health" or (run.time_to_healthy is None and not self.target.check_health):
                     run.time_to_healthy = streak_started - run.started
                 return True, judgement.detail if needed == 1 else f"{needed} in a row"
             if wait > 0:

@@ -8,18 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import fields
+from dataclasses import MISSING, fields
 
 from sceptre_fargate_cognito.health_check.check import HealthCheck
-from sceptre_fargate_cognito.health_check.options import (
-    DESCRIPTIONS,
-    InvalidOptions,
-    Options,
-    parse,
-    require_targets,
-)
+from sceptre_fargate_cognito.health_check.options import DESCRIPTIONS, InvalidOptions, Target, parse
 
-_HOOK_ONLY = {"connect_to_alb"}  # needs a stack's outputs
 _SWITCHES = {"check_health": "health", "check_auth": "auth", "check_http_redirect": "http-redirect"}
 
 
@@ -29,10 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check from outside that an HTTPS service is healthy, requires Cognito sign-in, "
         "and redirects http:// to https://. Exit 0 healthy, 1 unhealthy, 2 bad arguments.",
     )
-    for field in fields(Options):
+    for field in fields(Target):  # the hook-only options, which name stack outputs, are not fields
         name = field.name
-        if name in _HOOK_ONLY:
-            continue
         help_text = DESCRIPTIONS[name].replace("%", "%%")
         if name in _SWITCHES:
             # Checks are on by default: the command line only switches them off.
@@ -45,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
             )
             continue
         # Values stay strings here; typed conversion and validation are shared with the hook.
-        default = "" if field.default is None else f" (default: {field.default})"
+        default = "" if field.default in (None, MISSING) else f" (default: {field.default})"
         parser.add_argument(
             f"--{name.replace('_', '-')}",
             dest=name,
@@ -58,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _convert(values: dict) -> dict:
     """argparse strings -> the types a YAML user would have written, so one validator serves both."""
-    types = {f.name: f.type for f in fields(Options)}
+    types = {f.name: f.type for f in fields(Target)}
     converted = {}
     for name, value in values.items():
         if value is None or not isinstance(value, str):
@@ -81,13 +72,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        options = parse(_convert(vars(args)))
-        require_targets(options)
+        target = parse(_convert(vars(args)))
     except InvalidOptions as err:
         parser.print_usage(sys.stderr)
         print(f"https-health-check: error: {err}", file=sys.stderr)
         return 2
-    verdict = HealthCheck(options, emit=lambda line: print(line, flush=True)).run()
+    verdict = HealthCheck(target, emit=lambda line: print(line, flush=True)).run()
     return 0 if verdict.healthy else 1
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import urlsplit
 
-from sceptre_fargate_cognito.health_check.probe import split_host_port
+from sceptre_fargate_cognito.health_check.probe import authority, split_host_port
 
 _HOSTNAME = re.compile(
     r"^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$"
@@ -21,10 +21,11 @@ class InvalidOptions(ValueError):
 
 
 @dataclass(frozen=True)
-class Options:
-    url: str | None = None
+class Target:
+    """What one run checks, complete: `parse` fills and validates every field."""
+
+    url: str
     connect_to: str | None = None
-    connect_to_alb: bool = False
     ca_bundle: str | None = None
     check_health: bool = True
     health_path: str = "/healthz"
@@ -32,7 +33,7 @@ class Options:
     healthy_threshold: int = 3
     check_auth: bool = True
     protected_path: str = "/"
-    auth_domain: str | None = None
+    auth_domain: str | None = None  # set whenever check_auth is on
     check_http_redirect: bool = True
     http_port: int = 80
     interval: float = 5.0
@@ -40,6 +41,18 @@ class Options:
     deadline: float = 600.0
     certificate_warning_days: int = 30
 
+
+@dataclass(frozen=True)
+class StackOutputs:
+    """What the hook read from its stack, for the options left out; the command line has none."""
+
+    alb_dns_name: str | None = None  # url defaults to https:// + it; connect_to_alb connects to it
+    auth_domain: str | None = None  # auth_domain's default
+    names: tuple[str, ...] = ()  # every output the stack has, to say so when one is missing
+
+
+# Options only the hook takes: they name a stack output, and become Target fields in parse.
+HOOK_ONLY = ("connect_to_alb",)
 
 # What each option is, for error messages, the CLI's --help and the README.
 DESCRIPTIONS: dict[str, str] = {
@@ -68,7 +81,7 @@ DESCRIPTIONS: dict[str, str] = {
     "certificate_warning_days": "warn when the certificate expires in fewer days than this.",
 }
 
-OPTION_NAMES = tuple(f.name for f in fields(Options))
+OPTION_NAMES = (*(f.name for f in fields(Target)), *HOOK_ONLY)
 
 
 def _text(name: str, value: Any) -> str:
@@ -133,7 +146,7 @@ def _url(name: str, value: Any) -> str:
         raise InvalidOptions(
             f"{name} must be a base URL without a path or query (use health_path), not {value!r}"
         )
-    return f"https://{parts.netloc.lower()}" if port else f"https://{parts.hostname.lower()}"
+    return f"https://{authority(parts.hostname, port or 443, 'https')}"
 
 
 def _connect_to(name: str, value: Any) -> str:
@@ -203,31 +216,44 @@ def check_values(raw: Any, *, skip: Callable[[Any], bool] = lambda value: False)
     return cleaned
 
 
-def parse(raw: Any) -> Options:
-    """Validated Options from a mapping of option names to values (None: every default)."""
+def parse(raw: Any, outputs: StackOutputs = StackOutputs()) -> Target:
+    """The complete Target from what a user wrote (a mapping of option names to values; None: every
+    default), with the stack's outputs filling url, auth_domain and connect_to_alb first."""
     values = check_values(raw)
-    options = Options(**values)
-    if options.deadline < options.timeout:
-        raise InvalidOptions(
-            f"deadline ({options.deadline:g} s) must be at least one request timeout ({options.timeout:g} s)"
+    where = f" (stack outputs: {', '.join(outputs.names) or 'none'})" if outputs != StackOutputs() else ""
+    if values.pop("connect_to_alb", False):
+        if "connect_to" in values:
+            raise InvalidOptions("give connect_to or connect_to_alb, not both")
+        if not outputs.alb_dns_name:
+            raise InvalidOptions(
+                f"connect_to_alb needs the stack output AlbDnsName (it works in the hook only){where}"
+            )
+        # Reach the ALB itself while SNI, Host and verification use the custom domain in url.
+        values["connect_to"] = _connect_to(
+            "connect_to_alb (the stack output AlbDnsName)", outputs.alb_dns_name
         )
-    if options.connect_to_alb and options.connect_to is not None:
-        raise InvalidOptions("give connect_to or connect_to_alb, not both")
-    if not (options.check_health or options.check_auth or options.check_http_redirect):
+    if "url" not in values:
+        if not outputs.alb_dns_name:
+            raise InvalidOptions(
+                f"url is required (the hook defaults it from the stack output AlbDnsName){where}"
+            )
+        values["url"] = _url(
+            "url (https:// + the stack output AlbDnsName)", "https://" + outputs.alb_dns_name
+        )
+    if values.get("check_auth", True) and "auth_domain" not in values:
+        if not outputs.auth_domain:
+            raise InvalidOptions(
+                "check_auth needs auth_domain (the Cognito hosted-UI host; the hook defaults it from the "
+                f"stack output AuthDomain), or check_auth: false{where}"
+            )
+        values["auth_domain"] = _hostname("auth_domain (the stack output AuthDomain)", outputs.auth_domain)
+    target = Target(**values)
+    if target.deadline < target.timeout:
+        raise InvalidOptions(
+            f"deadline ({target.deadline:g} s) must be at least one request timeout ({target.timeout:g} s)"
+        )
+    if not (target.check_health or target.check_auth or target.check_http_redirect):
         raise InvalidOptions(
             "every check is switched off: enable at least one of check_health, check_auth, check_http_redirect"
         )
-    return options
-
-
-def require_targets(options: Options) -> None:
-    """The values only known once the stack's outputs are read: fail clearly if still missing."""
-    if options.url is None:
-        raise InvalidOptions("url is required (the hook defaults it from the stack output AlbDnsName)")
-    if options.connect_to_alb and options.connect_to is None:
-        raise InvalidOptions("connect_to_alb needs the stack output AlbDnsName (it works in the hook only)")
-    if options.check_auth and options.auth_domain is None:
-        raise InvalidOptions(
-            "check_auth needs auth_domain (the Cognito hosted-UI host; the hook defaults it from the "
-            "stack output AuthDomain), or check_auth: false"
-        )
+    return target

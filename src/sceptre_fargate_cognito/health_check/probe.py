@@ -93,7 +93,8 @@ def _is_ip(host: str) -> bool:
         return False
 
 
-def _host_header(host: str, port: int, scheme: str) -> str:
+def authority(host: str, port: int, scheme: str) -> str:
+    """host[:port] as a URL or a Host header writes it: IPv6 literals bracketed, the default port left out."""
     shown = f"[{host}]" if ":" in host else host
     return shown if port == {"https": 443, "http": 80}[scheme] else f"{shown}:{port}"
 
@@ -208,7 +209,7 @@ def fetch(
                 )
         request = (
             f"GET {target} HTTP/1.1\r\n"
-            f"Host: {_host_header(host, port, parts.scheme)}\r\n"
+            f"Host: {authority(host, port, parts.scheme)}\r\n"
             f"User-Agent: {USER_AGENT}\r\n"
             "Accept: */*\r\n"
             "Connection: close\r\n\r\n"

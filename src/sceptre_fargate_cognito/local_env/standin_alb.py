@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -46,6 +47,8 @@ class _Server(ThreadingHTTPServer):
         self.alb = alb
         self.listener = listener
         self.ssl_context = ssl_context
+        if ":" in address[0]:  # an IPv6 literal such as ::1
+            self.address_family = socket.AF_INET6
         super().__init__(address, handler)
 
     def handle_error(self, request, client_address):
