@@ -20,6 +20,7 @@ EXTENSIONS = (
     "acm_list_certificates",
     "ecr_cross_account_registry",
     "ecr_manifest_digest",
+    "ecr_layer_download",
     "iam_auth_errors_json",
     "iam_service_linked_role_names",
     # Templates read as CloudFormation reads them.

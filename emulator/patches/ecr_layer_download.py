@@ -66,7 +66,10 @@ def serve_blob(request, full_url, headers):
     return 200, {"Content-Type": "application/octet-stream"}, data
 
 
-ECRBackend.complete_layer_upload = complete_layer_upload
-ECRResponse.get_download_url_for_layer = get_download_url_for_layer
-# One path segment: moto's Flask rules do not match a regex across slashes; {{64}}: the key is a format string.
-moto_api_urls.url_paths["{0}/moto-api/ecr-blob/(?P<digest>sha256:[0-9a-f]{{64}})"] = serve_blob
+def install() -> None:
+    """Internals: moto keeps no blob and its GetDownloadUrlForLayer answers 500; moto-api URL paths
+    are the public way to add an endpoint."""
+    ECRBackend.complete_layer_upload = complete_layer_upload
+    ECRResponse.get_download_url_for_layer = get_download_url_for_layer
+    # One path segment: moto's Flask rules do not match a regex across slashes; {{64}}: the key is a format string.
+    moto_api_urls.url_paths["{0}/moto-api/ecr-blob/(?P<digest>sha256:[0-9a-f]{{64}})"] = serve_blob
