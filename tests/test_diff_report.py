@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sceptre.diffing.stack_differ import StackConfiguration, StackDiff
 
-from sceptre_fargate_cognito.review import diff_report
+from sceptre_fargate_cognito.review import diff_report, update_behaviour
 from sceptre_fargate_cognito.review.markdown import render
 from sceptre_fargate_cognito.review.stack_changes import stack_changes
 
@@ -167,6 +167,25 @@ def test_a_parameter_feeding_a_create_only_property_replaces_the_resource():
     assert [(r.logical_id, r.replacement, r.causes) for r in slower.resources] == [
         ("TargetGroup", "False", ["parameter Delay"])
     ]
+
+
+def test_a_changed_property_of_a_type_no_schema_describes_may_replace_the_resource():
+    custom = {"Resources": {"Seed": {"Type": "Custom::Seed", "Properties": {"Size": 1}}}}
+    grown = {"Resources": {"Seed": {"Type": "Custom::Seed", "Properties": {"Size": 2}}}}
+    report = render("dev", [changes(custom, grown, {}, {})])
+
+    assert "| modify | `Seed` | Custom::Seed | **may replace** | property Size |" in report
+
+
+def test_without_cfn_lint_schemas_the_report_fails_rather_than_guess_may_replace(tmp_path, monkeypatch):
+    monkeypatch.setattr(update_behaviour.cfnlint, "__file__", str(tmp_path / "cfnlint" / "__init__.py"))
+    update_behaviour._schema.cache_clear()
+    try:
+        new = with_(NETWORK, Logs={"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 365}})
+        with pytest.raises(update_behaviour.SchemasMissing, match="ships no resource schemas under"):
+            changes(NETWORK, new, {"Cidr": "x"}, {"Cidr": "x"})
+    finally:
+        update_behaviour._schema.cache_clear()
 
 
 def test_a_stack_not_launched_yet_is_a_new_stack_with_placeholders_for_outputs_not_known_yet():
