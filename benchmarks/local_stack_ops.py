@@ -17,11 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-
-from local_project import copy_project  # noqa: E402
-
-from sceptre_fargate_cognito.local_env import launch  # noqa: E402
+from sceptre_fargate_cognito.local_env import launch
+from sceptre_fargate_cognito.local_env.project_copy import copy_project
 
 
 def timed(local, *args: str) -> float:

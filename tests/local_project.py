@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import re
-import shutil
 from pathlib import Path
 
 from sceptre_fargate_cognito.local_env import launch
+from sceptre_fargate_cognito.local_env.project_copy import copy_project
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def copy_project(destination: Path) -> Path:
-    """config/ copied (tests edit it); templates, package.json and node_modules linked."""
-    destination.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(PROJECT_ROOT / "config", destination / "config")
-    for shared in ("templates", "node_modules", "package.json"):
-        (destination / shared).symlink_to(PROJECT_ROOT / shared)
-    return destination
 
 
 @contextlib.contextmanager
@@ -36,5 +27,5 @@ def edited(path: Path, pattern: str, replacement: str):
 
 def start_local(tmp: Path, log=lambda message: None) -> launch.LocalEnvironment:
     """A fresh emulator, certificate, image and stand-in for a copy of the project (nothing launched)."""
-    project = copy_project(tmp / "project")
+    project = copy_project(tmp / "project", source=PROJECT_ROOT)
     return launch.start(tmp / "state", project=project, log=log)

@@ -1,7 +1,7 @@
 """The `diff-report` command: what a launch would change, as Markdown a reviewer reads.
 
 Rendering is tested on Sceptre's own StackDiff shapes; the no-false-difference property and a known
-change are tested on a `local` environment launched on the emulator.
+change are tested on the `local` environment the tests share (conftest's `launched_local`).
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 from sceptre.diffing.stack_differ import StackConfiguration, StackDiff
 
-from sceptre_fargate_cognito.review import diff_report
+from sceptre_fargate_cognito.review import diff_report, update_behaviour
 from sceptre_fargate_cognito.review.markdown import render
 from sceptre_fargate_cognito.review.stack_changes import stack_changes
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DIFF_REPORT = Path(sys.executable).parent / "diff-report"
 
 NETWORK = {
@@ -169,6 +168,25 @@ def test_a_parameter_feeding_a_create_only_property_replaces_the_resource():
     ]
 
 
+def test_a_changed_property_of_a_type_no_schema_describes_may_replace_the_resource():
+    custom = {"Resources": {"Seed": {"Type": "Custom::Seed", "Properties": {"Size": 1}}}}
+    grown = {"Resources": {"Seed": {"Type": "Custom::Seed", "Properties": {"Size": 2}}}}
+    report = render("dev", [changes(custom, grown, {}, {})])
+
+    assert "| modify | `Seed` | Custom::Seed | **may replace** | property Size |" in report
+
+
+def test_without_cfn_lint_schemas_the_report_fails_rather_than_guess_may_replace(tmp_path, monkeypatch):
+    monkeypatch.setattr(update_behaviour.cfnlint, "__file__", str(tmp_path / "cfnlint" / "__init__.py"))
+    update_behaviour._schema.cache_clear()
+    try:
+        new = with_(NETWORK, Logs={"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 365}})
+        with pytest.raises(update_behaviour.SchemasMissing, match="ships no resource schemas under"):
+            changes(NETWORK, new, {"Cidr": "x"}, {"Cidr": "x"})
+    finally:
+        update_behaviour._schema.cache_clear()
+
+
 def test_a_stack_not_launched_yet_is_a_new_stack_with_placeholders_for_outputs_not_known_yet():
     placeholder = "{ !StackOutput(dev/network.yaml::VpcId) }"
     report = render("dev", [changes({}, NETWORK, {}, {"Cidr": placeholder}, deployed=False)])
@@ -202,26 +220,12 @@ def test_bad_arguments_exit_1_so_2_and_3_always_mean_changes():
 # --- on a launched local environment --------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def launched(tmp_path_factory):
-    """`local` launched on the emulator, as bin/launch-local does it."""
-    from sceptre_fargate_cognito.local_env import launch
-
-    local = launch.start(tmp_path_factory.mktemp("local"), log=lambda message: None)
-    try:
-        result = local.sceptre("launch", "local", "--yes")
-        assert result.returncode == 0, result.stderr[-4000:]
-        yield local
-    finally:
-        local.stop()
-
-
 def run_report(local, tmp_path, *args):
     summary = tmp_path / "summary.md"
     env = {**local.env, "GITHUB_STEP_SUMMARY": str(summary)}
     result = subprocess.run(
         [str(DIFF_REPORT), "local", "--github-step-summary", *args],
-        cwd=PROJECT_ROOT,
+        cwd=local.project,
         env=env,
         capture_output=True,
         text=True,
@@ -231,8 +235,8 @@ def run_report(local, tmp_path, *args):
 
 
 @pytest.mark.e2e
-def test_after_a_launch_every_stack_of_local_says_no_change(launched, tmp_path):
-    result, summary = run_report(launched, tmp_path, "--output", str(tmp_path / "report.md"))
+def test_after_a_launch_every_stack_of_local_says_no_change(launched_local, tmp_path):
+    result, summary = run_report(launched_local, tmp_path, "--output", str(tmp_path / "report.md"))
 
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     for stack in ("alb-ecs", "cognito", "network"):
@@ -244,23 +248,32 @@ def test_after_a_launch_every_stack_of_local_says_no_change(launched, tmp_path):
 
 @pytest.mark.e2e
 def test_a_moved_image_tag_shows_exactly_as_a_new_image_digest_and_a_replaced_task_definition(
-    launched, tmp_path
+    launched_local, tmp_path
 ):
     from sceptre_fargate_cognito.local_env.launch import image_manifest
 
-    ecr = launched.client("ecr")
-    repository, tag = launched.settings["image_repository"], launched.settings["image_tag"]
+    ecr = launched_local.client("ecr")
+    repository, tag = launched_local.settings["image_repository"], launched_local.settings["image_tag"]
     [before] = ecr.describe_images(repositoryName=repository, imageIds=[{"imageTag": tag}])["imageDetails"]
     moved = ecr.put_image(
         repositoryName=repository, imageTag=tag, imageManifest=image_manifest(repository, "a new build")
     )
     after = moved["image"]["imageId"]["imageDigest"]
-    registry = f"123456789012.dkr.ecr.{launched.settings['region']}.amazonaws.com/{repository}"
+    registry = f"123456789012.dkr.ecr.{launched_local.settings['region']}.amazonaws.com/{repository}"
+    try:
+        check_the_moved_tag_report(launched_local, tmp_path, registry, before["imageDigest"], after)
+    finally:
+        # Give the shared environment back as the fixture made it: the tag on its first image, launched.
+        ecr.put_image(repositoryName=repository, imageTag=tag, imageManifest=image_manifest(repository, tag))
+        restored = launched_local.sceptre("launch", "local", "--yes")
+        assert restored.returncode == 0, restored.stderr[-4000:]
 
-    result, _ = run_report(launched, tmp_path)
+
+def check_the_moved_tag_report(launched_local, tmp_path, registry, before, after):
+    result, _ = run_report(launched_local, tmp_path)
 
     assert result.returncode == diff_report.CHANGES, result.stdout + result.stderr[-3000:]
-    assert f"| `ImageUri` | `{registry}@{before['imageDigest']}` | `{registry}@{after}` |" in result.stdout
+    assert f"| `ImageUri` | `{registry}@{before}` | `{registry}@{after}` |" in result.stdout
     assert (
         "| modify | `TaskDefinition` | AWS::ECS::TaskDefinition | **replace** | parameter ImageUri |"
         in result.stdout
@@ -271,7 +284,7 @@ def test_a_moved_image_tag_shows_exactly_as_a_new_image_digest_and_a_replaced_ta
     assert "CAUTION" not in result.stdout
 
     # Launching the change leaves nothing to report again.
-    launch = launched.sceptre("launch", "local", "--yes")
+    launch = launched_local.sceptre("launch", "local", "--yes")
     assert launch.returncode == 0, launch.stderr[-4000:]
-    again, _ = run_report(launched, tmp_path)
+    again, _ = run_report(launched_local, tmp_path)
     assert again.returncode == 0, again.stdout

@@ -190,10 +190,6 @@ class StandinAlb:
         with self._lock:
             self.requests.append(seen)
 
-    def requests_to(self, path: str) -> list[Seen]:
-        with self._lock:
-            return [r for r in self.requests if r.path.split("?", 1)[0] == path]
-
     @property
     def https_port(self) -> int:
         return self._servers[0].server_address[1]

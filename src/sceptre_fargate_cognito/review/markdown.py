@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from sceptre_fargate_cognito.review.stack_changes import (
-    ParameterChange,
-    ResourceChange,
-    StackChanges,
-    placeholder,
-)
+from sceptre_fargate_cognito.review.resource_changes import ResourceChange
+from sceptre_fargate_cognito.review.stack_changes import ParameterChange, StackChanges, placeholder
 from sceptre_fargate_cognito.review.update_behaviour import MAY_REPLACE, REPLACE
 
 MAX_VALUE = (

@@ -13,6 +13,10 @@ import json
 from functools import cache
 from pathlib import Path
 
+import cfnlint
+import cfnlint.version
+from sceptre.exceptions import SceptreException
+
 REPLACE = "True"  # the vocabulary of a change set's `Replacement`
 MAY_REPLACE = "Conditional"
 NO_REPLACE = "False"
@@ -29,20 +33,24 @@ _DOCUMENTED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 }
 
 
-def _schemas_dir() -> Path | None:
-    try:
-        import cfnlint  # installed with the project's test extra (bin/setup)
-    except ImportError:
-        return None
+class SchemasMissing(SceptreException):
+    """cfn-lint is installed without its resource schemas: replacement cannot be decided."""
+
+
+def _schemas_dir() -> Path:
     path = Path(cfnlint.__file__).parent / "data" / "schemas"
-    return path if path.is_dir() else None
+    if not (path / "providers" / "us-east-1.json").is_file():
+        raise SchemasMissing(
+            f"cfn-lint {cfnlint.version.__version__} ships no resource schemas under {path}: "
+            "cannot tell which changes replace a resource (reinstall the project with bin/setup)"
+        )
+    return path
 
 
 @cache
 def _schema(resource_type: str, region: str) -> dict | None:
+    """The registry schema of the type in the region (us-east-1's where the region has none)."""
     root = _schemas_dir()
-    if root is None:
-        return None
     for name in (region, "us-east-1"):
         index = root / "providers" / f"{name}.json"
         if index.is_file():
@@ -54,16 +62,13 @@ def _schema(resource_type: str, region: str) -> dict | None:
 
 def _top_level(pointers: list[str] | None) -> tuple[set[str], set[str]]:
     """('/properties/A', '/properties/B/C') -> ({'A'}, {'B'}): whole properties, nested ones."""
-    whole, nested = set(), set()
+    whole: set[str] = set()
+    nested: set[str] = set()
     for pointer in pointers or []:
         parts = pointer.split("/")
         if len(parts) >= 3 and parts[1] == "properties":
             (whole if len(parts) == 3 else nested).add(parts[2])
     return whole, nested
-
-
-def is_known(resource_type: str, region: str = "us-east-1") -> bool:
-    return resource_type in _DOCUMENTED or _schema(resource_type, region) is not None
 
 
 def replacement(resource_type: str, changed_properties: set[str], region: str = "us-east-1") -> str:
