@@ -100,4 +100,3 @@ def test_a_failed_create_is_left_deletable_and_without_a_policy(failed_launch):
     assert stack["StackStatus"] == "ROLLBACK_COMPLETE"
     assert stack["EnableTerminationProtection"] is False
     assert cf.get_stack_policy(StackName=STACK_NAME).get("StackPolicyBody") is None
-
