@@ -19,12 +19,10 @@ import threading
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from sceptre_fargate_cognito.health_check.check import HealthCheck  # noqa: E402
-from sceptre_fargate_cognito.health_check.options import parse  # noqa: E402
-from sceptre_fargate_cognito.local_env import certificate_authority  # noqa: E402
-from sceptre_fargate_cognito.local_env.standin_alb import StandinAlb  # noqa: E402
+from sceptre_fargate_cognito.health_check.check import HealthCheck
+from sceptre_fargate_cognito.health_check.options import parse
+from sceptre_fargate_cognito.local_env import certificate_authority
+from sceptre_fargate_cognito.local_env.standin_alb import StandinAlb
 
 HOST = "app.example.test"
 AUTH = "bench.auth.eu-west-1.amazoncognito.com"

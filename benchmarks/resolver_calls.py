@@ -12,19 +12,26 @@ import sys
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# Run as a script: the project root and the tests' helpers are not on sys.path by themselves.
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+import boto3
+from sceptre.connection_manager import ConnectionManager
+from sceptre.stack import Stack
 
-import boto3  # noqa: E402
-from sceptre.connection_manager import ConnectionManager  # noqa: E402
-
-from sceptre_fargate_cognito.local_env import emulator_process  # noqa: E402
+from sceptre_fargate_cognito.local_env import emulator_process
 
 CERTIFICATES = 2500
 STACKS = 3
+
+
+def make_stack(name="dev/alb-ecs", parameters=None) -> Stack:
+    """A Sceptre stack in the emulator's region whose parameters the resolvers fill."""
+    return Stack(
+        name=name,
+        project_code="benchmark",
+        region="eu-west-1",
+        template_handler_config={"type": "file", "path": "templates/alb-ecs.yaml"},
+        parameters=parameters or {},
+    )
 
 
 def counting(calls: Counter):
@@ -42,8 +49,12 @@ def main() -> int:
     try:
         os.environ.update(emulator.aws_env())
         os.environ.pop("AWS_PROFILE", None)
-        from resolver_support import import_certificate, import_many_certificates, make_stack, push_image
 
+        from sceptre_fargate_cognito.local_env.seed import (
+            import_certificate,
+            import_many_certificates,
+            push_image,
+        )
         from sceptre_fargate_cognito.resolvers.acm_certificate_arn import AcmCertificateArn
         from sceptre_fargate_cognito.resolvers.aws_lookup import clear_cache
         from sceptre_fargate_cognito.resolvers.ecr_image import EcrImage

@@ -16,13 +16,9 @@ from __future__ import annotations
 
 import math
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-
-from cfn_values import Template  # noqa: E402
-
-from templates import ENVIRONMENTS, stack_parameters, template  # noqa: E402
+from sceptre_fargate_cognito.cfn_values import Template
+from sceptre_fargate_cognito.generated_templates import ENVIRONMENTS, stack_parameters, template
 
 
 def worst_case(grace: int, unhealthy: int, interval: int, desired: int, breaker: bool) -> str:

@@ -1,98 +1,14 @@
-"""Generates every stack of every environment once per test run, offline, for the tests to share.
+"""The generated templates the policy tests read (sceptre_fargate_cognito.generated_templates)."""
 
-A CDK synth costs seconds, so all nine are started together on first use and each test waits
-only for the template it reads.
-"""
-
-from __future__ import annotations
-
-import json
-import os
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
-from functools import cache
-from pathlib import Path
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-ENVIRONMENTS = ("local", "dev", "prod")
-STACKS = ("network", "cognito", "alb-ecs")
-SCEPTRE = Path(sys.executable).parent / "sceptre"
-
-
-def offline_env() -> dict[str, str]:
-    """The environment with every way to reach AWS credentials removed."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-        AWS_EC2_METADATA_DISABLED="true",
-        # Prove the real CDK synth, not a cached copy of it (tests/test_cached_cdk.py tests the cache).
-        SCEPTRE_CDK_CACHE="off",
-    )
-    return env
-
-
-class GenerationError(AssertionError):
-    pass
-
-
-def _generate(environment: str, stack: str) -> dict:
-    result = subprocess.run(
-        [
-            str(SCEPTRE),
-            "--output",
-            "json",
-            "--ignore-dependencies",
-            "generate",
-            f"{environment}/{stack}.yaml",
-        ],
-        cwd=PROJECT_ROOT,
-        env=offline_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if result.returncode != 0:
-        raise GenerationError(f"sceptre generate {environment}/{stack}.yaml failed:\n{result.stderr[-4000:]}")
-    return parse_generate_output(result.stdout)
-
-
-def parse_generate_output(stdout: str) -> dict:
-    """`sceptre --output json generate` prints the template itself as JSON, for every handler."""
-    return json.loads(stdout)
-
-
-@cache
-def _futures() -> dict:
-    """Starts generating every stack of every environment, three processes at a time.
-
-    Each stack is its own process: a CDK synth never shares a process with another (jsii is not
-    thread-safe), and one stack that fails to generate does not hide the others.
-    """
-    pool = ThreadPoolExecutor(max_workers=3)
-    return {
-        (env, stack): pool.submit(_generate, env, stack) for stack in sorted(STACKS) for env in ENVIRONMENTS
-    }
-
-
-def template(environment: str, stack: str) -> dict:
-    """The generated template of `<environment>/<stack>.yaml`, generated once per test process."""
-    return _futures()[(environment, stack)].result()
-
-
-@cache
-def stack_config(environment: str, stack: str):
-    """The Sceptre Stack of `<environment>/<stack>.yaml`, read in-process with nothing resolved."""
-    from sceptre.context import SceptreContext
-    from sceptre.plan.plan import SceptrePlan
-
-    context = SceptreContext(project_path=str(PROJECT_ROOT), command_path=f"{environment}/{stack}.yaml")
-    plan = SceptrePlan(context)
-    (sceptre_stack,) = plan.command_stacks
-    return sceptre_stack
-
-
-def stack_parameters(environment: str, stack: str) -> dict:
-    """The parameters the stack config passes, as written: resolvers stay Resolver objects."""
-    return dict(stack_config(environment, stack)._parameters)
+from sceptre_fargate_cognito.generated_templates import (  # noqa: F401 (re-exported for the tests)
+    ENVIRONMENTS,
+    PROJECT_ROOT,
+    SCEPTRE,
+    STACKS,
+    GenerationError,
+    offline_env,
+    parse_generate_output,
+    stack_config,
+    stack_parameters,
+    template,
+)

@@ -9,9 +9,9 @@ import json
 import re
 
 import pytest
-from cfn_values import Template
 from test_environment_config import merged
 
+from sceptre_fargate_cognito.cfn_values import Template
 from templates import ENVIRONMENTS, stack_config, stack_parameters, template
 
 pytestmark = pytest.mark.parametrize("environment", ENVIRONMENTS)
