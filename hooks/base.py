@@ -47,14 +47,19 @@ class ProjectHook(Hook):
         """The stack's state if a version of it is deployed (a rolled-back update still serves the
         previous one); None after a failed create, logging one line on why this hook did nothing."""
         state = self.stack_state()
-        return state if state.deployed else self._skip(state)
+        if state.deployed:
+            return state
+        self._skip(state)
+        return None
 
     def completed_stack(self) -> StackState | None:
         """The stack's state if its last operation completed; else None, logging why."""
         state = self.stack_state()
-        return state if state.completed else self._skip(state)
+        if state.completed:
+            return state
+        self._skip(state)
+        return None
 
     def _skip(self, state: StackState) -> None:
         # Warning, not error: the failure itself is Sceptre's to report; this hook only stays out of the way.
         self.logger.warning("%s skipped: %s", self.tag, state.describe_problem(then="Nothing done"))
-        return None

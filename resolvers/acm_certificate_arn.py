@@ -144,7 +144,7 @@ class AcmCertificateArn(Resolver):
         now = datetime.now(timezone.utc)
         usable = [c for c in candidates if c.status == "ISSUED" and c.not_after and c.not_after > now]
         if usable:
-            best = min(usable, key=lambda c: (c.rank, -c.not_after.timestamp(), c.arn))
+            best = min(usable, key=lambda c: (c.rank, -c.not_after.timestamp() if c.not_after else 0, c.arn))
             self.logger.debug("%s is covered by %s (%s)", domain, best.arn, MATCH_KINDS[best.rank])
             return best.arn
         raise ResolverError(self._no_match_message(aws, domain, target, candidates, now))

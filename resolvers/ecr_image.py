@@ -81,6 +81,7 @@ BLOB_TIMEOUT = 10  # seconds to read an image config from the registry's downloa
 
 def parse_argument(argument: Any) -> dict:
     """The argument as a dict of every key in KEYS; nested resolvers are left in place."""
+    parsed: dict[str, Any]
     if isinstance(argument, str):
         text = argument.strip()
         if "@" in text:

@@ -339,7 +339,9 @@ class HealthCheck:
             if judgement.outcome == "fail":
                 return False, judgement.detail
             if judgement.outcome == "ok" and streak >= needed:
-                if name == "health" or (run.time_to_healthy is None and not self.target.check_health):
+                if streak_started is not None and (
+                    name == "health" or (run.time_to_healthy is None and not self.target.check_health)
+                ):
                     run.time_to_healthy = streak_started - run.started
                 return True, judgement.detail if needed == 1 else f"{needed} in a row"
             if wait > 0:

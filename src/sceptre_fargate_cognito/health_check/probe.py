@@ -60,8 +60,9 @@ def system_resolver(host: str) -> list[str]:
     """The machine's resolver: every address of `host`, in the order the system gives them."""
     seen: list[str] = []
     for *_, sockaddr in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM):
-        if sockaddr[0] not in seen:
-            seen.append(sockaddr[0])
+        address = str(sockaddr[0])
+        if address not in seen:
+            seen.append(address)
     return seen
 
 
@@ -162,7 +163,8 @@ def fetch(
     host = parts.hostname
     port = parts.port or (443 if parts.scheme == "https" else 80)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    dial_host, dial_port = split_host_port(connect_to, port) if connect_to else (host, port)
+    dial_host, given_port = split_host_port(connect_to, port) if connect_to else (host, port)
+    dial_port = given_port or port
     if parts.scheme == "https" and ssl_context is None:
         ssl_context = ssl.create_default_context()
 
@@ -201,11 +203,12 @@ def fetch(
         not_after = None
         if parts.scheme == "https":
             sock.settimeout(remaining())
+            assert ssl_context is not None  # made above for https
             sock = ssl_context.wrap_socket(sock, server_hostname=host)
             cert = sock.getpeercert()
-            if cert and "notAfter" in cert:
+            if cert and isinstance(cert.get("notAfter"), str):
                 not_after = dt.datetime.fromtimestamp(
-                    ssl.cert_time_to_seconds(cert["notAfter"]), dt.timezone.utc
+                    ssl.cert_time_to_seconds(str(cert["notAfter"])), dt.timezone.utc
                 )
         request = (
             f"GET {target} HTTP/1.1\r\n"

@@ -289,6 +289,7 @@ def start_process(
         stdout=subprocess.PIPE,
         text=True,
     )
+    assert process.stdout is not None  # stdout=PIPE
     line = process.stdout.readline()
     if not line:
         process.wait(timeout=5)
