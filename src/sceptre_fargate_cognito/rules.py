@@ -104,7 +104,10 @@ def _known_region(region: str) -> str:
 
 # --- the rules ------------------------------------------------------------------------------------
 
-REGION = Rule("an AWS region such as eu-west-1", pattern=r"[a-z]{2,4}(-[a-z]+)+-\d{1,2}", extra=_known_region)
+# The form of a region name; REGION also asks botocore whether the region exists. A resolver's
+# region override is checked for form only: a region botocore does not know yet fails at its call.
+REGION_NAME = Rule("an AWS region such as eu-west-1", pattern=r"[a-z]{2,4}(-[a-z]+)+-\d{1,2}")
+REGION = Rule(REGION_NAME.expected, pattern=REGION_NAME.pattern, extra=_known_region)
 # A fully qualified, lower-case DNS name, as the templates' DomainName accepts it.
 DNS_NAME = Rule(
     "a lower-case DNS name such as app.example.com",
