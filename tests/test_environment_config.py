@@ -306,3 +306,19 @@ def test_a_correct_config_still_generates_offline(project_copy):
     result = run_sceptre(project_copy, "generate", "prod/cognito.yaml")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "AWS::Cognito::UserPool" in result.stdout
+
+
+def test_an_environments_stack_tags_add_to_the_projects(project_copy):
+    from sceptre.context import SceptreContext
+    from sceptre.plan.plan import SceptrePlan
+
+    path = project_copy / "config" / "dev" / "config.yaml"
+    path.write_text(path.read_text() + 'stack_tags:\n  CostCentre: "4711"\n  ManagedBy: sceptre-ci\n')
+    context = SceptreContext(project_path=str(project_copy), command_path="dev/cognito.yaml")
+    (stack,) = SceptrePlan(context).command_stacks
+    assert stack.tags == {
+        "Project": "webapp",
+        "Environment": "dev",
+        "ManagedBy": "sceptre-ci",
+        "CostCentre": "4711",
+    }
