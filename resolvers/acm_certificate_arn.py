@@ -11,12 +11,12 @@ ARN, so the answer does not depend on the order AWS lists them in.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
 from sceptre.resolvers import Resolver
 
+from sceptre_fargate_cognito import rules
 from sceptre_fargate_cognito.resolvers.arguments import (
     ArgumentProblem,
     check_keys,
@@ -43,7 +43,6 @@ KEYS = ("domain", "region", "profile", "sceptre_role")
 # ListCertificates answers RSA_2048 certificates alone unless asked for the other key types.
 KEY_TYPES = ["RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1"]
 PAGE_SIZE = 1000  # the largest MaxItems ListCertificates accepts
-LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 EXACT, SAN, WILDCARD = 0, 1, 2
 MATCH_KINDS = {EXACT: "domain name", SAN: "SAN", WILDCARD: "wildcard"}
@@ -52,10 +51,8 @@ MATCH_KINDS = {EXACT: "domain name", SAN: "SAN", WILDCARD: "wildcard"}
 def normalise_domain(text: str) -> str:
     """Lower case, no trailing dot; raises ArgumentProblem unless it is a host name."""
     domain = text.strip().lower().rstrip(".")
-    labels = domain.split(".")
-    wildcard = labels[0] == "*"
-    rest = labels[1:] if wildcard else labels
-    if len(labels) < 2 or len(domain) > 253 or not all(LABEL.match(label) for label in rest):
+    # A wildcard name (*.example.com) is a DNS name one level down.
+    if not rules.DNS_NAME.allows(domain.removeprefix("*.")):
         raise ArgumentProblem(f"{text!r} is not a domain name like app.example.com")
     return domain
 

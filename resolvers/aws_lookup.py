@@ -6,7 +6,6 @@ sceptre_role apply unless the resolver's argument overrides one of them.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Hashable, Iterator
 from typing import Any, NamedTuple
@@ -14,10 +13,9 @@ from typing import Any, NamedTuple
 from botocore.exceptions import BotoCoreError, ClientError
 from sceptre.exceptions import InvalidAWSCredentialsError, RetryLimitExceededError
 
+from sceptre_fargate_cognito import rules
 from sceptre_fargate_cognito.resolvers.errors import ResolverError
 
-REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
-ROLE_ARN_PATTERN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 # Who is asking which AWS: one lookup per argument per target, whatever the stack.
 TARGET_KEYS = ("region", "profile", "sceptre_role")
 
@@ -41,14 +39,14 @@ class Target(NamedTuple):
 def check_target_overrides(values: dict, field_error: Callable[[str], None]) -> None:
     """Validate region/profile/sceptre_role given in an argument; calls field_error on a bad one."""
     region = values.get("region")
-    if isinstance(region, str) and not REGION_PATTERN.match(region):
+    if isinstance(region, str) and not rules.REGION_NAME.allows(region):
         field_error(f"region {region!r} is not an AWS region name (like eu-west-1)")
     profile = values.get("profile")
     if isinstance(profile, str) and not profile.strip():
         field_error("profile must not be empty")
     role = values.get("sceptre_role")
-    if isinstance(role, str) and not ROLE_ARN_PATTERN.match(role):
-        field_error(f"sceptre_role {role!r} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)")
+    if isinstance(role, str) and not rules.IAM_ROLE_ARN.allows(role):
+        field_error(f"sceptre_role {role!r} is not {rules.IAM_ROLE_ARN.expected}")
 
 
 def target_for(stack, overrides: dict) -> Target:

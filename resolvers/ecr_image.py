@@ -15,12 +15,12 @@ refuses an image without a linux image for it: Fargate would fail at pull, after
 from __future__ import annotations
 
 import json
-import re
 import urllib.request
 from typing import Any
 
 from sceptre.resolvers import Resolver
 
+from sceptre_fargate_cognito import rules
 from sceptre_fargate_cognito.resolvers.arguments import (
     ArgumentProblem,
     check_keys,
@@ -58,10 +58,6 @@ KEYS = (
     "max_severity",
     "architecture",
 )
-REPOSITORY = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")
-TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
-DIGEST = re.compile(r"^sha256:[a-f0-9]{64}$")
-REGISTRY_ID = re.compile(r"^\d{12}$")
 SEVERITIES = ("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL")  # least to most severe
 # A scan is over when basic scanning says COMPLETE or enhanced scanning (Inspector) says ACTIVE.
 SCAN_DONE = ("COMPLETE", "ACTIVE")
@@ -116,15 +112,15 @@ def parse_argument(argument: Any) -> dict:
     if parsed["tag"] is None and parsed["digest"] is None:
         raise ArgumentProblem("missing tag or digest")
     checks = (
-        ("repository", REPOSITORY, "an ECR repository name (lower case, like team/app)"),
-        ("tag", TAG, "an image tag (letters, digits, _ . -, at most 128)"),
-        ("digest", DIGEST, "a digest like sha256:<64 lower-case hex digits>"),
-        ("registry_id", REGISTRY_ID, "a 12-digit AWS account id"),
+        ("repository", rules.ECR_REPOSITORY),
+        ("tag", rules.IMAGE_TAG),
+        ("digest", rules.IMAGE_DIGEST),
+        ("registry_id", rules.ACCOUNT_ID),
     )
-    for key, pattern, what in checks:
+    for key, rule in checks:
         value = parsed[key]
-        if isinstance(value, str) and not pattern.match(value):
-            raise ArgumentProblem(f"{key} {value!r} is not {what}")
+        if isinstance(value, str) and not rule.allows(value):
+            raise ArgumentProblem(f"{key} {value!r} is not {rule.expected}")
     severity = parsed["max_severity"]
     if isinstance(severity, str):
         parsed["max_severity"] = severity.upper()

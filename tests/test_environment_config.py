@@ -35,22 +35,21 @@ def test_every_environment_config_is_valid(environment):
     assert merged(environment)["domain_name"]
 
 
-def test_every_key_has_a_default_or_is_set_by_every_environment():
-    defaults = load(CONFIG / "config.yaml", "")
-    for key in KEYS:
-        if key.required:
-            assert key.name not in defaults, f"{key.name} is required, so it has no default"
-            for environment in ENVIRONMENTS:
-                assert key.name in merged(environment), f"{environment} lacks {key.name}"
-        else:
-            assert key.name in defaults, f"{key.name} is optional but config/config.yaml gives no default"
+def test_the_project_config_holds_no_environment_key_so_every_default_is_in_the_schema():
+    project_wide = load(CONFIG / "config.yaml", "")
+    assert not set(project_wide) & {key.name for key in KEYS}
 
 
-def test_environment_configs_hold_only_known_keys():
-    known = {key.name for key in KEYS}
+def test_every_key_without_a_default_is_set_by_every_environment():
     for environment in ENVIRONMENTS:
-        own = set(load(CONFIG / environment / "config.yaml", environment))
-        assert own <= known, f"unknown keys in config/{environment}/config.yaml: {own - known}"
+        own = load(CONFIG / environment / "config.yaml", environment)
+        missing = [key.name for key in KEYS if key.required and key.name not in own]
+        assert not missing, f"config/{environment}/config.yaml lacks {missing}"
+
+
+def test_a_key_an_environment_leaves_out_takes_the_schema_default():
+    assert "container_port" not in load(CONFIG / "dev" / "config.yaml", "dev")
+    assert merged("dev")["container_port"] == 8080
 
 
 def test_stack_configs_are_identical_in_every_environment():
@@ -75,15 +74,35 @@ def test_every_key_is_documented_in_the_readme():
 @pytest.mark.parametrize(
     "key, value, expected",
     [
-        ("vpc_cidr", "10.0.0.0/33", "vpc_cidr is '10.0.0.0/33': expected an IPv4 network"),
-        ("vpc_cidr", "10.0.0.1/16", "vpc_cidr is '10.0.0.1/16': expected an IPv4 network"),
-        ("domain_name", "not a domain", "domain_name is 'not a domain': expected a lower-case DNS name"),
-        ("image_tag", "has space", "image_tag is 'has space': expected an image tag"),
-        ("desired_count", "two", "desired_count is 'two': expected a whole number"),
-        ("az_count", 1, "az_count is 1: expected a whole number from 2 to 6"),
-        ("vpc_endpoints", "yes", "vpc_endpoints is 'yes': expected true or false"),
-        ("log_retention_days", 10, "log_retention_days is 10: expected one of"),
-        ("cognito_mfa", "MAYBE", "cognito_mfa is 'MAYBE': expected one of OFF, OPTIONAL, ON"),
+        (
+            "vpc_cidr",
+            "10.0.0.0/33",
+            "vpc_cidr is '10.0.0.0/33' (config/dev/config.yaml): expected an IPv4 network",
+        ),
+        (
+            "vpc_cidr",
+            "10.0.0.1/16",
+            "vpc_cidr is '10.0.0.1/16' (config/dev/config.yaml): expected an IPv4 network",
+        ),
+        (
+            "domain_name",
+            "not a domain",
+            "domain_name is 'not a domain' (config/dev/config.yaml): expected a lower-case DNS name",
+        ),
+        (
+            "image_tag",
+            "has space",
+            "image_tag is 'has space' (config/dev/config.yaml): expected an image tag",
+        ),
+        ("desired_count", "two", "desired_count is 'two' (config/dev/config.yaml): expected a whole number"),
+        ("az_count", 1, "az_count is 1 (config/dev/config.yaml): expected a whole number from 2 to 6"),
+        ("vpc_endpoints", "yes", "vpc_endpoints is 'yes' (config/dev/config.yaml): expected true or false"),
+        ("log_retention_days", 10, "log_retention_days is 10 (config/dev/config.yaml): expected one of"),
+        (
+            "cognito_mfa",
+            "MAYBE",
+            "cognito_mfa is 'MAYBE' (config/dev/config.yaml): expected one of OFF, OPTIONAL, ON",
+        ),
     ],
 )
 def test_a_malformed_value_is_named_with_what_was_expected(key, value, expected):
@@ -180,3 +199,126 @@ def test_a_config_file_that_is_not_a_mapping_is_named(tmp_path):
     with pytest.raises(ConfigError) as error:
         load_environment(tmp_path, "dev", environment_variables={})
     assert "config/dev/config.yaml must hold key: value pairs, not a list" in str(error.value)
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if line.startswith(text))
+
+
+def _launch_fails_with(project: Path, environment: str, *expected: str) -> None:
+    result = run_sceptre(project, "launch", "--yes", environment)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    for text in expected:
+        assert text in output
+    assert "Could not connect" not in output and "Traceback" not in output
+
+
+@pytest.mark.parametrize(
+    "environment, line, suggestion",
+    [
+        ("prod", "deletion_proteciton: true", "deletion_protection"),
+        ("dev", "desired_cuont: 1", "desired_count"),
+    ],
+)
+def test_a_typo_in_an_environment_key_is_an_error_that_names_the_file_line_and_closest_key(
+    project_copy, environment, line, suggestion
+):
+    path = project_copy / "config" / environment / "config.yaml"
+    path.write_text(path.read_text() + line + "\n")
+    key = line.split(":")[0]
+    _launch_fails_with(
+        project_copy,
+        environment,
+        f"{key} (config/{environment}/config.yaml line {_line_of(path, key)}) is not a key of this project;"
+        f" did you mean `{suggestion}`?",
+    )
+
+
+def test_a_typo_in_the_project_config_is_named_in_that_file(project_copy):
+    path = project_copy / "config" / "config.yaml"
+    path.write_text(path.read_text().replace("stack_tags:", "stak_tags:"))
+    _launch_fails_with(
+        project_copy,
+        "dev",
+        "fix config/config.yaml:",
+        f"stak_tags (config/config.yaml line {_line_of(path, 'stak_tags')}) is not a key of this project;"
+        " did you mean `stack_tags`?",
+    )
+
+
+def test_a_typo_in_a_health_check_option_is_named_with_the_closest_option(project_copy):
+    path = project_copy / "config" / "local" / "config.yaml"
+    _edit(path, r"^  interval: 0.2$", "  intervall: 0.2")
+    _launch_fails_with(
+        project_copy,
+        "local",
+        f"health_check: intervall (config/local/config.yaml line {_line_of(path, '  intervall')}) is not an"
+        " option; did you mean `interval`?",
+    )
+
+
+def test_sceptres_own_keys_are_known():
+    values = merged("dev") | {
+        "profile": "deploy",
+        "template_bucket_name": "my-templates",
+        "stack_timeout": 30,
+    }
+    assert validate(values, environment="dev")["region"] == "eu-west-1"
+
+
+@pytest.mark.parametrize(
+    "environment, pattern, line, shown",
+    [
+        ("local", r'^cognito_mfa: "OFF"$', "cognito_mfa: OFF", "write cognito_mfa: 'OFF'"),
+        ("prod", r'^cognito_mfa: "ON"$', "cognito_mfa: yes", "write cognito_mfa: 'yes'"),
+        ("prod", r'^image_tag: "1.0.0"$', "image_tag: 1.10", "write image_tag: '1.10'"),
+        ("prod", r'^image_tag: "1.0.0"$', "image_tag: 010", "write image_tag: '010'"),
+    ],
+)
+def test_a_value_yaml_changed_the_type_of_is_shown_as_the_quoted_line_to_write(
+    project_copy, environment, pattern, line, shown
+):
+    _edit(project_copy / "config" / environment / "config.yaml", pattern, line)
+    _launch_fails_with(project_copy, environment, "YAML reads the unquoted", shown)
+
+
+def test_a_region_botocore_does_not_know_is_refused_with_the_nearest_regions(project_copy):
+    _edit(project_copy / "config" / "dev" / "config.yaml", r"^region:.*$", "region: eu-west-9")
+    _launch_fails_with(
+        project_copy,
+        "dev",
+        "region is 'eu-west-9' (config/dev/config.yaml line 2): expected a region of the aws partition",
+        "did you mean eu-west-1, eu-west-2, eu-west-3?",
+    )
+
+
+def test_a_region_of_another_partition_is_checked_against_that_partition():
+    with pytest.raises(ConfigError) as error:
+        validate(merged("dev") | {"region": "cn-north-9"}, environment="dev")
+    assert "expected a region of the aws-cn partition" in str(error.value)
+    assert (
+        validate(merged("dev") | {"region": "us-gov-west-1"}, environment="dev")["region"] == "us-gov-west-1"
+    )
+
+
+def test_a_correct_config_still_generates_offline(project_copy):
+    result = run_sceptre(project_copy, "generate", "prod/cognito.yaml")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "AWS::Cognito::UserPool" in result.stdout
+
+
+def test_an_environments_stack_tags_add_to_the_projects(project_copy):
+    from sceptre.context import SceptreContext
+    from sceptre.plan.plan import SceptrePlan
+
+    path = project_copy / "config" / "dev" / "config.yaml"
+    path.write_text(path.read_text() + 'stack_tags:\n  CostCentre: "4711"\n  ManagedBy: sceptre-ci\n')
+    context = SceptreContext(project_path=str(project_copy), command_path="dev/cognito.yaml")
+    (stack,) = SceptrePlan(context).command_stacks
+    assert stack.tags == {
+        "Project": "webapp",
+        "Environment": "dev",
+        "ManagedBy": "sceptre-ci",
+        "CostCentre": "4711",
+    }

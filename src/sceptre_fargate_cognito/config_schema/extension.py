@@ -5,16 +5,18 @@ from __future__ import annotations
 from jinja2 import pass_context
 from jinja2.ext import Extension
 
-from sceptre_fargate_cognito.config_schema.keys import validate
+from sceptre_fargate_cognito.config_schema.validate import sources_for, validate
 
 
 @pass_context
 def _environment(context) -> dict:
-    # Sceptre puts the merged stack-group config (root config.yaml + the environment's) into the
-    # render context, plus `stack_group_path`, the environment's folder under config/.
+    # Sceptre renders each config with the merged stack-group config (root config.yaml + the
+    # environment's) plus `project_path` and `stack_group_path`, the environment's folder under config/.
     name = context.get("stack_group_path") or "<root>"
-    values = {key: context[key] for key in context.keys() if not key.startswith("_")}  # noqa: SIM118 (a jinja Context does not iterate its keys)
-    return validate(values, environment=name)
+    globals_ = context.environment.globals
+    values = {key: value for key, value in context.parent.items() if key not in globals_}
+    project = context.get("project_path")
+    return validate(values, environment=name, sources=sources_for(project, name) if project else ())
 
 
 class EnvironmentSettings(Extension):

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import urlsplit
 
 from sceptre_fargate_cognito.health_check.probe import authority, split_host_port
-
-_HOSTNAME = re.compile(
-    r"^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$"
-)
+from sceptre_fargate_cognito.rules import HOST_NAME
 
 
 class InvalidOptions(ValueError):
@@ -122,7 +118,7 @@ def _path(name: str, value: Any) -> str:
 
 def _hostname(name: str, value: Any) -> str:
     value = _text(name, value)
-    if "://" in value or "/" in value or not _HOSTNAME.match(value):
+    if "://" in value or "/" in value or not HOST_NAME.allows(value):
         raise InvalidOptions(
             f"{name} must be a host name such as myapp.auth.eu-west-1.amazoncognito.com, not {value!r}"
         )

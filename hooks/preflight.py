@@ -1,0 +1,106 @@
+"""!preflight: before a stack of the environment changes, every lookup the environment needs that
+does not depend on another stack's outputs is made and checked; any failure stops the command.
+
+    hooks:
+      before_launch: [!preflight]    # on EVERY stack: Sceptre runs a stack's hooks when its turn comes,
+      before_diff: [!preflight]      # and network and cognito go first, in parallel
+
+Checked, from the environment's validated config.yaml values: the certificate for domain_name and
+the image repository:tag (through the resolvers themselves, so the alb-ecs stack's later
+`!acm_certificate_arn`/`!ecr_image` is a cache hit), and what the environment names that must
+already exist: hosted_zone_id (route53 GetHostedZone), waf_web_acl_arn (wafv2 GetWebACL),
+access_log_bucket (s3 HeadBucket). Each lookup is made once per run, whichever stack asks first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sceptre.exceptions import SceptreException
+from sceptre.hooks import Hook
+
+from sceptre_fargate_cognito.config_schema import validate
+from sceptre_fargate_cognito.resolvers.acm_certificate_arn import AcmCertificateArn
+from sceptre_fargate_cognito.resolvers.aws_lookup import AwsCaller, cached, target_for
+from sceptre_fargate_cognito.resolvers.ecr_image import EcrImage
+from sceptre_fargate_cognito.resolvers.errors import ResolverError
+
+NAME = "preflight"
+
+
+class PreflightError(SceptreException):
+    """A lookup failed before any stack changed."""
+
+
+def resolver_arguments(settings: dict) -> dict[str, Any]:
+    """The argument of each resolver in the alb-ecs stack config, from the environment's settings.
+
+    They must be exactly what config/<env>/alb-ecs.yaml passes (tests/test_preflight.py checks it),
+    so the resolver's later lookup has the same cache key.
+    """
+    return {
+        "acm_certificate_arn": settings["domain_name"],
+        "ecr_image": f"{settings['image_repository']}:{settings['image_tag']}",
+    }
+
+
+RESOLVERS = {"acm_certificate_arn": AcmCertificateArn, "ecr_image": EcrImage}
+
+
+def _existence_checks(settings: dict) -> list[tuple[str, str, str, dict]]:
+    """(key, AWS service, command, arguments) for each resource the environment names."""
+    checks = []
+    if settings["hosted_zone_id"]:
+        checks.append(("hosted_zone_id", "route53", "get_hosted_zone", {"Id": settings["hosted_zone_id"]}))
+    if settings["waf_web_acl_arn"]:
+        # arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>
+        name, acl_id = settings["waf_web_acl_arn"].split("/")[-2:]
+        checks.append(
+            ("waf_web_acl_arn", "wafv2", "get_web_acl", {"Name": name, "Id": acl_id, "Scope": "REGIONAL"})
+        )
+    if settings["access_log_bucket"]:
+        checks.append(("access_log_bucket", "s3", "head_bucket", {"Bucket": settings["access_log_bucket"]}))
+    return checks
+
+
+class Preflight(Hook):
+    """Makes every lookup of the environment; raises PreflightError naming each one that failed."""
+
+    def run(self) -> None:
+        settings = self.environment_settings()
+        problems: list[str] = []
+        for name, argument in resolver_arguments(settings).items():
+            resolver = RESOLVERS[name](argument).clone_for_stack(self.stack)
+            self._attempt(problems, resolver.resolve)
+        for key, service, command, kwargs in _existence_checks(settings):
+            self._attempt(problems, self._exists(key, service, command, kwargs))
+        if problems:
+            raise PreflightError(
+                f"{self.stack.name} - !{NAME}: stopped before any stack changed:\n  - "
+                + "\n  - ".join(problems)
+            )
+
+    def environment_settings(self) -> dict:
+        group = self.stack.name.rsplit("/", 1)[0] if "/" in self.stack.name else ""
+        # Sceptre keeps the stack group's own keys in stack_group_config, its region on the stack.
+        return validate(self.stack.stack_group_config | {"region": self.stack.region}, environment=group)
+
+    def _attempt(self, problems: list[str], lookup: Callable[[], Any]) -> None:
+        try:
+            lookup()
+        except SceptreException as err:
+            # The resolvers prefix this stack's name, which the summary line already gives.
+            problems.append(str(err).removeprefix(f"{self.stack.name} - "))
+
+    def _exists(self, key: str, service: str, command: str, kwargs: dict) -> Callable[[], Any]:
+        target = target_for(self.stack, {})
+        value = next(iter(kwargs.values()))
+
+        def lookup():
+            try:
+                return AwsCaller(self.stack, target, NAME).call(service, command, **kwargs) and True
+            except ResolverError as err:
+                raise ResolverError(f"{key} {value} does not exist or cannot be read: {err}") from None
+
+        return lambda: cached((NAME, service, command, tuple(sorted(kwargs.items())), *target), lookup)

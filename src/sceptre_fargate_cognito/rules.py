@@ -1,0 +1,207 @@
+"""What a valid value is, once for the whole project: the config schema, the resolvers' arguments,
+the health check's options and (through a test) the templates' parameter constraints use these.
+
+A rule checks a value that already has the right type (the caller checks str/int first) and
+raises `RuleError("expected ...")`; `allowed_pattern()` is the CloudFormation AllowedPattern.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import ipaddress
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+class RuleError(ValueError):
+    """A value breaks a rule; the message says what was expected."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    expected: str  # "a ... such as ...": the message after "expected"
+    pattern: str | None = None  # full match; a template's AllowedPattern is ^pattern$
+    values: tuple = ()  # the only valid values; a template's AllowedValues
+    minimum: int | None = None
+    maximum: int | None = None
+    max_length: int | None = None
+    extra: Callable[[Any], Any] | None = None  # a check a pattern cannot express; returns the value
+
+    def check(self, value: Any) -> Any:
+        if self.pattern is not None and not (isinstance(value, str) and re.fullmatch(self.pattern, value)):
+            raise RuleError(f"expected {self.expected}")
+        if self.max_length is not None and len(value) > self.max_length:
+            raise RuleError(f"expected {self.expected} (at most {self.max_length} characters)")
+        if self.values and value not in self.values:
+            raise RuleError(f"expected one of {', '.join(map(str, self.values))}")
+        if (
+            self.minimum is not None
+            and value < self.minimum
+            or self.maximum is not None
+            and value > self.maximum
+        ):
+            raise RuleError(f"expected {self.expected}")
+        return self.extra(value) if self.extra else value
+
+    def allows(self, value: Any) -> bool:
+        try:
+            self.check(value)
+        except RuleError:
+            return False
+        return True
+
+    def allowed_pattern(self, optional: bool = False) -> str:
+        """The CloudFormation AllowedPattern; `optional` also admits the empty string."""
+        return f"^({self.pattern})?$" if optional else f"^{self.pattern}$"
+
+
+def whole_number(minimum: int, maximum: int) -> Rule:
+    return Rule(f"a whole number from {minimum} to {maximum}", minimum=minimum, maximum=maximum)
+
+
+# --- AWS regions, from botocore's own endpoint data (offline) -----------------------------------
+
+
+@functools.cache
+def _partitions() -> dict[str, tuple[re.Pattern, tuple[str, ...]]]:
+    import botocore.session
+
+    data = botocore.session.get_session().get_component("data_loader").load_data("endpoints")
+    return {
+        p["partition"]: (re.compile(p["regionRegex"]), tuple(sorted(p["regions"])))
+        for p in data["partitions"]
+    }
+
+
+def all_regions() -> tuple[str, ...]:
+    return tuple(region for _, regions in _partitions().values() for region in regions)
+
+
+def partition_of(region: str) -> str | None:
+    """The partition whose region names look like this one (aws, aws-cn, aws-us-gov...), or None."""
+    # The most specific regex wins: us-gov-west-1 also matches the aws partition's ^(us|...)-\w+-\d+$.
+    matching = [name for name, (regex, _) in _partitions().items() if regex.match(region)]
+    return max(matching, key=len) if matching else None
+
+
+def nearest(word: str, choices, n: int = 3) -> list[str]:
+    return difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)
+
+
+def _known_region(region: str) -> str:
+    partition = partition_of(region)
+    regions = _partitions()[partition][1] if partition else ()
+    if region not in regions:
+        close = sorted(nearest(region, regions or all_regions()))
+        where = f"a region of the {partition} partition" if partition else "an AWS region"
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise RuleError(f"expected {where} (botocore knows no region {region}){hint}")
+    return region
+
+
+# --- the rules ------------------------------------------------------------------------------------
+
+# The form of a region name; REGION also asks botocore whether the region exists. A resolver's
+# region override is checked for form only: a region botocore does not know yet fails at its call.
+REGION_NAME = Rule("an AWS region such as eu-west-1", pattern=r"[a-z]{2,4}(-[a-z]+)+-\d{1,2}")
+REGION = Rule(REGION_NAME.expected, pattern=REGION_NAME.pattern, extra=_known_region)
+# A fully qualified, lower-case DNS name, as the templates' DomainName accepts it.
+DNS_NAME = Rule(
+    "a lower-case DNS name such as app.example.com",
+    pattern=r"(?!-)([a-z0-9-]{1,63}\.)+[a-z]{2,63}",
+    max_length=253,
+)
+# Any host name (one label is enough, any case, an optional trailing dot): health-check targets.
+HOST_NAME = Rule(
+    "a host name such as myapp.auth.eu-west-1.amazoncognito.com",
+    pattern=r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?",
+)
+ECR_REPOSITORY = Rule(
+    "an ECR repository name (lower case, like team/app)",
+    pattern=r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*",
+    max_length=256,
+)
+IMAGE_TAG = Rule(
+    "an image tag such as 1.4.2 (letters, digits, _ . -, at most 128)",
+    pattern=r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}",
+)
+IMAGE_DIGEST = Rule("a digest like sha256:<64 lower-case hex digits>", pattern=r"sha256:[a-f0-9]{64}")
+ACCOUNT_ID = Rule("a 12-digit AWS account id", pattern=r"\d{12}")
+IAM_ROLE_ARN = Rule(
+    "an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
+    pattern=r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}",
+)
+HOSTED_ZONE_ID = Rule("a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ", pattern=r"Z[A-Z0-9]{1,31}")
+S3_BUCKET = Rule("an S3 bucket name such as my-alb-logs", pattern=r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+WAF_WEB_ACL_ARN = Rule(
+    "a regional WAFv2 web ACL ARN",
+    pattern=r"arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional/webacl/[\w-]+/[a-f0-9-]+",
+)
+DYNAMODB_TABLE_ARN = Rule(
+    "a DynamoDB table ARN", pattern=r"arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table/[\w.-]+"
+)
+BEDROCK_MODEL_ID = Rule(
+    "a Bedrock model id such as anthropic.claude-3-haiku-20240307-v1:0", pattern=r"[\w.:-]+"
+)
+COGNITO_MFA = Rule("one of OFF, OPTIONAL, ON", values=("OFF", "OPTIONAL", "ON"))
+# CloudWatch Logs accepts only these retention periods.
+LOG_RETENTION_DAYS = Rule(
+    "a CloudWatch Logs retention period",
+    values=(
+        1,
+        3,
+        5,
+        7,
+        14,
+        30,
+        60,
+        90,
+        120,
+        150,
+        180,
+        365,
+        400,
+        545,
+        731,
+        1096,
+        1827,
+        2192,
+        2557,
+        2922,
+        3288,
+        3653,
+    ),
+)
+# Fargate's valid (cpu, memory) pairs, memory in MiB.
+FARGATE_SIZES = {
+    256: (512, 1024, 2048),
+    512: tuple(range(1024, 4097, 1024)),
+    1024: tuple(range(2048, 8193, 1024)),
+    2048: tuple(range(4096, 16385, 1024)),
+    4096: tuple(range(8192, 30721, 1024)),
+    8192: tuple(range(16384, 61441, 4096)),
+    16384: tuple(range(32768, 122881, 8192)),
+}
+FARGATE_CPU = Rule("Fargate task CPU units", values=tuple(FARGATE_SIZES))
+FARGATE_MEMORY = whole_number(512, 122880)
+CONTAINER_PORT = whole_number(1024, 65535)  # unprivileged: the container runs as a non-root user
+TASK_COUNT = whole_number(1, 1000)
+DEREGISTRATION_DELAY = whole_number(0, 3600)
+
+
+def _vpc_cidr(value: str) -> str:
+    try:
+        network = ipaddress.IPv4Network(value, strict=True)
+    except (ValueError, TypeError):
+        raise RuleError("expected an IPv4 network in CIDR form, such as 10.0.0.0/16") from None
+    if not 16 <= network.prefixlen <= 22:
+        # Each AZ gets a public and a private subnet carved from it; /22 is the smallest that fits six.
+        raise RuleError("expected a prefix length from /16 to /22, such as 10.0.0.0/16")
+    return str(network)
+
+
+VPC_CIDR = Rule("an IPv4 network in CIDR form, such as 10.0.0.0/16", extra=_vpc_cidr)
