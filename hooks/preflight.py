@@ -2,14 +2,17 @@
 does not depend on another stack's outputs is made and checked; any failure stops the command.
 
     hooks:
-      before_launch: [!preflight]    # on EVERY stack: Sceptre runs a stack's hooks when its turn comes,
-      before_diff: [!preflight]      # and network and cognito go first, in parallel
+      before_launch: [!preflight]         # on EVERY stack: Sceptre runs a stack's hooks when its
+      before_diff: [!preflight review]    # turn comes, and network and cognito go first, in parallel
 
 Checked, from the environment's validated config.yaml values: the certificate for domain_name and
 the image repository:tag (through the resolvers themselves, so the alb-ecs stack's later
 `!acm_certificate_arn`/`!ecr_image` is a cache hit), and what the environment names that must
 already exist: hosted_zone_id (route53 GetHostedZone), waf_web_acl_arn (wafv2 GetWebACL),
 access_log_bucket (s3 HeadBucket). Each lookup is made once per run, whichever stack asks first.
+
+Before a launch (no argument), it also makes the service-linked roles a new account lacks
+(hooks/service_linked_roles.py). `!preflight review` (before a diff) changes nothing: it only looks up.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from sceptre.exceptions import SceptreException
 from sceptre.hooks import Hook
 
 from sceptre_fargate_cognito.config_schema import validate
+from sceptre_fargate_cognito.hooks import service_linked_roles
 from sceptre_fargate_cognito.resolvers.acm_certificate_arn import AcmCertificateArn
 from sceptre_fargate_cognito.resolvers.aws_lookup import AwsCaller, cached, target_for
 from sceptre_fargate_cognito.resolvers.ecr_image import EcrImage
@@ -67,9 +71,17 @@ def _existence_checks(settings: dict) -> list[tuple[str, str, str, dict]]:
 class Preflight(Hook):
     """Makes every lookup of the environment; raises PreflightError naming each one that failed."""
 
+    def setup(self) -> None:
+        if self.argument not in (None, "", "review"):
+            raise PreflightError(
+                f"!{NAME} takes no argument (before a launch) or `review` (before a diff), not {self.argument!r}"
+            )
+
     def run(self) -> None:
         settings = self.environment_settings()
         problems: list[str] = []
+        if self.argument != "review":
+            self._attempt(problems, self._service_linked_roles)
         for name, argument in resolver_arguments(settings).items():
             resolver = RESOLVERS[name](argument).clone_for_stack(self.stack)
             self._attempt(problems, resolver.resolve)
@@ -92,6 +104,20 @@ class Preflight(Hook):
         except SceptreException as err:
             # The resolvers prefix this stack's name, which the summary line already gives.
             problems.append(str(err).removeprefix(f"{self.stack.name} - "))
+
+    def _service_linked_roles(self) -> None:
+        caller = AwsCaller(self.stack, target_for(self.stack, {}), NAME)
+
+        def create() -> list[str]:
+            made = service_linked_roles.create_missing(
+                lambda service, command, **kw: caller.call(service, command, **kw)
+            )
+            if made:
+                self.logger.info("!%s: made the service-linked roles %s", NAME, ", ".join(made))
+            return made
+
+        # Once per run and account, whichever stack asks first.
+        cached((NAME, "service-linked-roles", *target_for(self.stack, {})), create)
 
     def _exists(self, key: str, service: str, command: str, kwargs: dict) -> Callable[[], Any]:
         target = target_for(self.stack, {})

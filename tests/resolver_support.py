@@ -36,6 +36,17 @@ def moto_api(emulator, path: str, body: dict) -> None:
     urllib.request.urlopen(request, timeout=10).close()
 
 
+def set_auth(emulator, after_actions: str) -> None:
+    """Enforce IAM policies after `after_actions` more calls ("0": now; "inf": never again)."""
+    request = urllib.request.Request(
+        f"{emulator.endpoint}/moto-api/reset-auth",
+        data=after_actions.encode(),
+        headers={"Content-Type": "text/plain"},  # not a form: moto reads the raw body
+        method="POST",
+    )
+    urllib.request.urlopen(request, timeout=10).close()
+
+
 def set_certificate_status(emulator, arn: str, status: str) -> None:
     moto_api(emulator, "static/acm/certificate-status", {"certificate_arn": arn, "status": status})
 

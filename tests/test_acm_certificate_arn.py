@@ -2,7 +2,6 @@
 
 import datetime
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import boto3
@@ -14,6 +13,7 @@ from resolver_support import (
     import_certificate,
     import_many_certificates,
     make_stack,
+    set_auth,
     set_certificate_status,
 )
 from sceptre.exceptions import InvalidResolverArgumentError, SceptreException
@@ -270,16 +270,6 @@ def enforced_iam(aws, monkeypatch):
         yield
     finally:
         set_auth(aws, "inf")
-
-
-def set_auth(emulator, after_actions: str) -> None:
-    request = urllib.request.Request(
-        f"{emulator.endpoint}/moto-api/reset-auth",
-        data=after_actions.encode(),
-        headers={"Content-Type": "text/plain"},  # not a form: moto reads the raw body
-        method="POST",
-    )
-    urllib.request.urlopen(request, timeout=10).close()
 
 
 def test_access_denied_is_one_clear_error_naming_the_call_and_the_permission(enforced_iam):

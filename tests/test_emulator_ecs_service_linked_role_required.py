@@ -20,9 +20,9 @@ Resources:
 @pytest.fixture(scope="module")
 def strict_emulator(tmp_path_factory):
     """An emulator of its own, started with the switch on (the session's one has it off)."""
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("EMULATOR_REQUIRE_SERVICE_LINKED_ROLES", "1")
-        server = emulator_process.start(log_path=tmp_path_factory.mktemp("strict") / "emulator.log")
+    server = emulator_process.start(
+        log_path=tmp_path_factory.mktemp("strict") / "emulator.log", require_service_linked_roles=True
+    )
     try:
         yield server
     finally:

@@ -1,20 +1,9 @@
 """emulator/patches/iam_auth_errors_json.py: a denied ACM/ECR call says AccessDeniedException."""
 
-import urllib.request
-
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-
-
-def set_auth(emulator, after_actions: str) -> None:
-    request = urllib.request.Request(
-        f"{emulator.endpoint}/moto-api/reset-auth",
-        data=after_actions.encode(),
-        headers={"Content-Type": "text/plain"},
-        method="POST",
-    )
-    urllib.request.urlopen(request, timeout=10).close()
+from resolver_support import set_auth
 
 
 @pytest.fixture

@@ -51,15 +51,28 @@ class Emulator:
             processes.terminate(self.pid)
 
 
-def start(port: int = 0, log_path: Path | None = None, timeout: float = 60.0) -> Emulator:
-    """Start the emulator on 127.0.0.1 (a free port unless given) and wait until it answers."""
+def start(
+    port: int = 0,
+    log_path: Path | None = None,
+    timeout: float = 60.0,
+    require_service_linked_roles: bool = False,
+) -> Emulator:
+    """Start the emulator on 127.0.0.1 (a free port unless given) and wait until it answers.
+
+    `require_service_linked_roles`: as in a new AWS account, an ECS service cannot be created until
+    the ECS service-linked role exists (the local environment launches this way, so the preflight
+    that makes the role is tested)."""
     if not MOTO_PYTHON.exists():
         raise EmulatorError(f"{MOTO_PYTHON} is missing: run bin/setup --local first")
     stderr: IO[bytes] | int = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 (the child keeps it)
     process = subprocess.Popen(
         [str(MOTO_PYTHON), "-m", "emulator", "--port", str(port)],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        env={
+            **os.environ,
+            "PYTHONPATH": str(PROJECT_ROOT),
+            **({"EMULATOR_REQUIRE_SERVICE_LINKED_ROLES": "1"} if require_service_linked_roles else {}),
+        },
         stdout=subprocess.PIPE,
         stderr=stderr,
         text=True,

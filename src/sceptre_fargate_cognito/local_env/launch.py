@@ -179,7 +179,9 @@ def start(
         log(f"[1/5] reusing the emulator at {previous.endpoint} (pid {previous.emulator_pid})")
     else:
         try:
-            local.emulator = emulator_process.start(port=emulator_port, log_path=workdir / "emulator.log")
+            local.emulator = emulator_process.start(
+                port=emulator_port, log_path=workdir / "emulator.log", require_service_linked_roles=True
+            )
         except emulator_process.EmulatorError as err:
             raise StepFailed(f"[1/5] starting the emulator: {err}") from err
         local.state = State(endpoint=local.emulator.endpoint, emulator_pid=local.emulator.pid)
