@@ -1,0 +1,51 @@
+"""The README's reference tables say what the code does: each is checked against its source.
+(The environment-key table is generated from the schema: tests/test_config_reference.py.)"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from sceptre_fargate_cognito.health_check.options import HOOK_ONLY, Target
+from templates import PROJECT_ROOT
+
+README = (PROJECT_ROOT / "README.md").read_text()
+
+
+def table_after(heading: str) -> dict[str, list[str]]:
+    """The first Markdown table after `heading`: first cell (without backticks) -> the other cells."""
+    section = README[README.index(heading) :]
+    table, started = {}, False
+    for line in section.splitlines():
+        if line.startswith("|"):
+            started = True
+            match = re.match(r"^\| `([^`]+)` \|(.*)\|$", line)
+            if match:
+                table[match[1]] = [cell.strip() for cell in match[2].split("|")]
+        elif started:
+            break
+    assert table, f"no table after {heading}"
+    return table
+
+
+def test_the_health_check_option_table_lists_every_option_and_its_default():
+    table = table_after("### Configuring it per environment")
+    fields = {field.name: field for field in dataclasses.fields(Target)}
+    assert set(table) == set(fields) | set(HOOK_ONLY)
+    for name, field in fields.items():
+        default = field.default
+        if isinstance(default, (bool, int, float, str)) and not isinstance(
+            default, type(dataclasses.MISSING)
+        ):
+            shown = str(default).lower() if isinstance(default, bool) else str(default).removesuffix(".0")
+            assert f"`{shown}`" in table[name][1], f"{name}: README says {table[name][1]}, the code {shown}"
+
+
+def github_anchor(heading: str) -> str:
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_the_table_of_contents_links_every_section_in_order():
+    contents = README[README.index("**Contents**") : README.index("<!-- section:stacks -->")]
+    links = re.findall(r"^- \[[^\]]+\]\(#([^)]+)\)$", contents, re.M)
+    assert links == [github_anchor(h) for h in re.findall(r"^## (.+)$", README, re.M)]
