@@ -1,5 +1,5 @@
-"""`!stack_policy {protect: [LogicalId, ...], enabled: <bool>}`: a CloudFormation stack policy that
-stops updates from replacing or deleting the named resources.
+"""`!stack_policy {protect: [LogicalId or AWS::Resource::Type, ...], enabled: <bool>}`: a
+CloudFormation stack policy that stops updates from replacing or deleting the named resources.
 
     hooks:
       before_update:     # in force before the update it must guard
@@ -7,8 +7,10 @@ stops updates from replacing or deleting the named resources.
       after_create:      # a new stack is guarded from its first update on
         - !stack_policy {protect: [UserPool], enabled: {{ env.deletion_protection | tojson }}}
 
-Enabled: allow every update, deny `Update:Replace` and `Update:Delete` on the protected logical ids
-(an update that would do either fails and rolls back; nothing is replaced). Disabled: an allow-all
+Enabled: allow every update, deny `Update:Replace` and `Update:Delete` on the protected logical ids,
+and on every resource of a protected type (a `ResourceType` condition: how a resource whose
+logical id a generator chooses, such as the CDK's VPC, is named without copying that id). An update
+that would do either fails and rolls back; nothing is replaced. Disabled: an allow-all
 policy, because a stack policy can be replaced but never removed; a stack that never had a policy
 is left without one. The policy is set only when it differs from the stack's current one.
 Sceptre's `set-policy` command does the same by hand; it has no config key.
@@ -25,6 +27,7 @@ from sceptre_fargate_cognito.hooks.base import ProjectHook, parse_flag
 
 ALLOW_ALL = {"Statement": [{"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"}]}
 _LOGICAL_ID = re.compile(r"^[A-Za-z0-9]{1,255}$")  # CloudFormation's rule for logical ids
+_RESOURCE_TYPE = re.compile(r"^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$")
 
 
 class StackPolicyError(SceptreException):
@@ -32,20 +35,20 @@ class StackPolicyError(SceptreException):
 
 
 def policy(protect: list[str], enabled: bool) -> dict:
-    """The stack policy document for these logical ids."""
+    """The stack policy document for these logical ids and resource types."""
     if not enabled or not protect:
         return ALLOW_ALL
-    return {
-        "Statement": [
-            *ALLOW_ALL["Statement"],
-            {
-                "Effect": "Deny",
-                "Action": ["Update:Replace", "Update:Delete"],
-                "Principal": "*",
-                "Resource": [f"LogicalResourceId/{logical_id}" for logical_id in protect],
-            },
-        ]
-    }
+    deny = {"Effect": "Deny", "Action": ["Update:Replace", "Update:Delete"], "Principal": "*"}
+    logical_ids = [item for item in protect if not _RESOURCE_TYPE.match(item)]
+    types = [item for item in protect if _RESOURCE_TYPE.match(item)]
+    statements = [*ALLOW_ALL["Statement"]]
+    if logical_ids:
+        statements.append(
+            {**deny, "Resource": [f"LogicalResourceId/{logical_id}" for logical_id in logical_ids]}
+        )
+    if types:
+        statements.append({**deny, "Resource": "*", "Condition": {"StringEquals": {"ResourceType": types}}})
+    return {"Statement": statements}
 
 
 def parse(argument, where: str) -> tuple[list[str], bool]:
@@ -60,10 +63,11 @@ def parse(argument, where: str) -> tuple[list[str], bool]:
     if (
         not isinstance(protect, list)
         or not protect
-        or not all(isinstance(i, str) and _LOGICAL_ID.match(i) for i in protect)
+        or not all(isinstance(i, str) and (_LOGICAL_ID.match(i) or _RESOURCE_TYPE.match(i)) for i in protect)
     ):
         raise StackPolicyError(
-            f"{where}: protect must be a non-empty list of logical ids (letters and digits), not {protect!r}"
+            f"{where}: protect must be a non-empty list of logical ids (letters and digits) or resource "
+            f"types (AWS::Service::Resource), not {protect!r}"
         )
     if "enabled" not in argument:
         raise StackPolicyError(f"{where}: enabled (true or false) is required")

@@ -29,7 +29,7 @@ SCEPTRE = Path(sys.executable).parent / "sceptre"
 STACK_NAME = "t-prod-cognito"  # Sceptre's external name for project t, stack prod/cognito
 TEMPLATE = json.dumps({"Resources": {"UserPool": {"Type": "AWS::SNS::Topic"}}})
 # The resource each stack's policy guards: what cannot be re-created without losing users or traffic.
-GUARDED = {"network": "Vpc8378EB38", "cognito": "UserPool", "alb-ecs": "LoadBalancer"}
+GUARDED = {"network": "AWS::EC2::VPC", "cognito": "UserPool", "alb-ecs": "LoadBalancer"}
 GUARDED_TYPES = {
     "network": "AWS::EC2::VPC",
     "cognito": "AWS::Cognito::UserPool",
@@ -158,6 +158,17 @@ def test_stack_policy_denies_replacing_and_deleting_the_protected_resources_and_
                 "Resource": ["LogicalResourceId/UserPool"],
             },
         ]
+    }
+
+
+def test_a_protected_resource_type_is_denied_by_a_resource_type_condition():
+    # The CDK names the VPC's logical id; the policy names its type instead of copying that id.
+    assert policy(["AWS::EC2::VPC"], True)["Statement"][1] == {
+        "Effect": "Deny",
+        "Action": ["Update:Replace", "Update:Delete"],
+        "Principal": "*",
+        "Resource": "*",
+        "Condition": {"StringEquals": {"ResourceType": ["AWS::EC2::VPC"]}},
     }
 
 
