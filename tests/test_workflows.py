@@ -136,3 +136,13 @@ def test_deploy_launches_dev_then_prod_behind_an_approval_one_deploy_at_a_time()
         "prod": ".venv/bin/sceptre launch prod --yes",
     }
     assert "dev" in jobs["prod"]["needs"] and jobs["prod"]["environment"] == "prod"
+
+
+def test_the_test_workflow_runs_the_readme_test_command_on_every_pull_request_and_push_to_main():
+    workflow = load(PROJECT_ROOT / ".github/workflows/test.yml")
+    assert "pull_request" in workflow["on"] and workflow["on"]["push"]["branches"] == ["main"]
+    runs = [step["run"] for _, _, step in steps(workflow) if "run" in step]
+    readme_test_command = re.search(r"^(bin/test)\s", (PROJECT_ROOT / "README.md").read_text(), re.M)[1]
+    assert runs == [readme_test_command]
+    caches = [step for _, _, step in steps(workflow) if step.get("uses", "").startswith("actions/cache")]
+    assert caches and {"~/.cache/uv", "~/.npm"} <= set(caches[0]["with"]["path"].split())

@@ -13,7 +13,7 @@ def _environment(context) -> dict:
     # Sceptre puts the merged stack-group config (root config.yaml + the environment's) into the
     # render context, plus `stack_group_path`, the environment's folder under config/.
     name = context.get("stack_group_path") or "<root>"
-    values = {key: context[key] for key in context if not key.startswith("_")}
+    values = {key: context[key] for key in context.keys() if not key.startswith("_")}  # noqa: SIM118 (a jinja Context does not iterate its keys)
     return validate(values, environment=name)
 
 
