@@ -183,7 +183,11 @@ class NetworkStack(SceptreCdkStack):
             max_azs=settings.az_count,
             nat_gateways=settings.nat_gateways,
             subnet_configuration=[
-                ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC),
+                # Public subnets hold only the ALB and the NAT gateways, which get their addresses
+                # from AWS; anything else launched there must not silently get a public IP.
+                ec2.SubnetConfiguration(
+                    name="Public", subnet_type=ec2.SubnetType.PUBLIC, map_public_ip_on_launch=False
+                ),
                 ec2.SubnetConfiguration(name="Private", subnet_type=private_type),
             ],
             enable_dns_hostnames=True,  # required by interface endpoints' private DNS
