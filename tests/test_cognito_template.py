@@ -19,8 +19,13 @@ def cognito(environment: str) -> Template:
 
 def test_no_template_change_can_delete_the_users(environment):
     pool = cognito(environment).raw["Resources"]["UserPool"]
-    assert pool["DeletionPolicy"] == "Retain"
+    assert pool["DeletionPolicy"] in ("Retain", "RetainExceptOnCreate")
     assert pool["UpdateReplacePolicy"] == "Retain"
+
+
+def test_a_failed_first_create_leaves_no_orphan_user_pool(environment):
+    # Plain Retain would keep the empty pool of every failed first create.
+    assert cognito(environment).raw["Resources"]["UserPool"]["DeletionPolicy"] == "RetainExceptOnCreate"
 
 
 def test_passwords_are_long_and_mixed(environment):
