@@ -10,7 +10,7 @@ import re
 
 import pytest
 from cfn_values import Template
-from test_environment_config import merged
+from test_environment_config import CONFIG, load, merged
 
 from templates import ENVIRONMENTS, stack_config, stack_parameters, template
 
@@ -346,6 +346,16 @@ def test_a_failed_deploy_rolls_back_by_itself_and_capacity_never_drops(environme
     assert deployment["MinimumHealthyPercent"] == 100
     assert deployment["MaximumPercent"] == 200
     assert int(service["HealthCheckGracePeriodSeconds"]) > 0
+
+
+def test_a_new_task_has_the_environment_grace_period_and_by_default_time_to_start_on_a_quarter_vcpu(
+    environment,
+):
+    _, service = one(alb_ecs(environment), "AWS::ECS::Service")
+    grace = merged(environment)["health_check_grace_period"]
+    assert int(service["HealthCheckGracePeriodSeconds"]) == grace
+    # 30 s kills an app that needs longer to start on 0.25 vCPU, over and over.
+    assert load(CONFIG / "config.yaml", "")["health_check_grace_period"] >= 120
 
 
 def test_the_service_scales_on_cpu_and_on_requests_per_target_within_the_environment_bounds(environment):

@@ -251,6 +251,13 @@ KEYS: tuple[Key, ...] = (
         _mapping,
         required=False,
     ),
+    # issue 10
+    Key(
+        "health_check_grace_period",
+        "Seconds ECS ignores failing ALB health checks of a new task while it starts; raise it for slow starters.",
+        _integer(0, 3600),
+        required=False,
+    ),
 )
 
 _BY_NAME = {key.name: key for key in KEYS}
