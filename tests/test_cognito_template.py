@@ -98,3 +98,27 @@ def test_outputs_are_exported_under_project_and_environment(environment):
     for name, output in t.raw["Outputs"].items():
         assert output["Export"]["Name"] == {"Fn::Sub": f"${{ExportPrefix}}-{name}"}
     assert t.parameters["ExportPrefix"] == f"webapp-{environment}"
+
+
+def test_the_sign_in_pages_are_the_pinned_classic_hosted_ui_unless_the_environment_asks_for_managed_login(
+    environment,
+):
+    t = cognito(environment)
+    managed = merged(environment)["cognito_managed_login"]
+    assert t.properties("UserPoolDomain")["ManagedLoginVersion"] == (2 if managed else 1)
+    assert bool(t.resources("AWS::Cognito::ManagedLoginBranding")) is managed
+
+
+def test_managed_login_brings_the_branding_its_pages_need(environment):
+    managed = Template(
+        template(environment, "cognito"), stack_parameters(environment, "cognito") | {"ManagedLogin": "true"}
+    )
+    assert managed.properties("UserPoolDomain")["ManagedLoginVersion"] == 2
+    ((_, branding),) = [
+        (k, managed.properties(k)) for k in managed.resources("AWS::Cognito::ManagedLoginBranding")
+    ]
+    assert branding == {
+        "UserPoolId": {"Ref": "UserPool"},
+        "ClientId": {"Ref": "UserPoolClient"},
+        "UseCognitoProvidedValues": True,
+    }

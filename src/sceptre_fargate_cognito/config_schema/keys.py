@@ -258,6 +258,12 @@ KEYS: tuple[Key, ...] = (
         _integer(0, 3600),
         required=False,
     ),
+    Key(
+        "cognito_managed_login",
+        "Cognito sign-in pages: false pins the classic hosted UI; true uses managed login with Cognito's default branding.",
+        _boolean,
+        required=False,
+    ),
 )
 
 _BY_NAME = {key.name: key for key in KEYS}
