@@ -36,6 +36,11 @@ def listener(t: Template, port: int) -> dict:
     raise AssertionError(f"no listener on port {port}")
 
 
+def container(task: dict, name: str) -> dict:
+    (found,) = [c for c in task["ContainerDefinitions"] if c["Name"] == name]
+    return found
+
+
 def statements(t: Template) -> list[dict]:
     found = []
     for logical_id, resource in t.resources().items():
@@ -48,15 +53,15 @@ def statements(t: Template) -> list[dict]:
     return found
 
 
-def split_select(node, image_uri: str) -> str:
-    """Evaluates the Fn::Select/Fn::Split over Ref ImageUri that the template uses."""
-    if node == {"Ref": "ImageUri"}:
+def split_select(node, image_uri: str, parameter: str = "ImageUri") -> str:
+    """Evaluates the Fn::Select/Fn::Split over Ref <parameter> that the template uses."""
+    if node == {"Ref": parameter}:
         return image_uri
     if "Fn::Select" in node:
         index, inner = node["Fn::Select"]
-        return split_select(inner, image_uri)[int(index)]
+        return split_select(inner, image_uri, parameter)[int(index)]
     delimiter, inner = node["Fn::Split"]
-    return split_select(inner, image_uri).split(delimiter)
+    return split_select(inner, image_uri, parameter).split(delimiter)
 
 
 def as_list(value):
@@ -139,13 +144,15 @@ def test_the_execution_role_pulls_only_the_service_image_and_writes_only_its_log
         s["Sid"]: s for s in t.properties("ExecutionRole")["Policies"][0]["PolicyDocument"]["Statement"]
     }
     assert set(by_sid) == {"EcrLogin", "PullServiceImage", "WriteServiceLogs"}
-    pull = by_sid["PullServiceImage"]["Resource"]["Fn::Sub"]
+    pull = by_sid["PullServiceImage"]["Resource"][0]["Fn::Sub"]
     assert pull[0] == "arn:${AWS::Partition}:ecr:${Region}:${Account}:repository/${Repository}"
     # The Select/Split picks account, region and repository out of a real image URI.
     uri = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/team/app@sha256:" + "a" * 64
     raw = t.raw["Resources"]["ExecutionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
     (raw_pull,) = [statement for statement in raw if statement["Sid"] == "PullServiceImage"]
-    assert {name: split_select(node, uri) for name, node in raw_pull["Resource"]["Fn::Sub"][1].items()} == {
+    assert {
+        name: split_select(node, uri) for name, node in raw_pull["Resource"][0]["Fn::Sub"][1].items()
+    } == {
         "Account": "111122223333",
         "Region": "eu-west-1",
         "Repository": "team/app",
@@ -289,30 +296,95 @@ def test_the_cluster_has_container_insights(environment):
 def test_the_container_runs_unprivileged_as_a_non_root_user_on_a_read_only_root(environment):
     t = alb_ecs(environment)
     _, task = one(t, "AWS::ECS::TaskDefinition")
-    (container,) = task["ContainerDefinitions"]
-    user = container["User"]
+    app = container(task, "app")
+    user = app["User"]
     assert re.fullmatch(t.raw["Parameters"]["ContainerUser"]["AllowedPattern"], user)
     assert user.split(":")[0] not in ("0", "root")
     assert not re.fullmatch(t.raw["Parameters"]["ContainerUser"]["AllowedPattern"], "0")
-    assert container["ReadonlyRootFilesystem"] is True
-    assert container["Privileged"] is False
-    assert container["LinuxParameters"]["Capabilities"]["Drop"] == ["ALL"]
+    assert app["ReadonlyRootFilesystem"] is True
+    assert app["Privileged"] is False
+    assert app["LinuxParameters"]["Capabilities"]["Drop"] == ["ALL"]
 
 
 def test_the_container_has_a_writable_scratch_volume(environment):
     _, task = one(alb_ecs(environment), "AWS::ECS::TaskDefinition")
-    (container,) = task["ContainerDefinitions"]
+    app = container(task, "app")
     volumes = {v["Name"] for v in task["Volumes"]}
-    writable = [m for m in container["MountPoints"] if m["ReadOnly"] is False]
+    writable = [m for m in app["MountPoints"] if m["ReadOnly"] is False]
     assert writable and all(m["SourceVolume"] in volumes for m in writable)
+
+
+def test_every_writable_mount_of_the_app_belongs_to_its_user_before_the_app_starts(environment):
+    t = alb_ecs(environment)
+    _, task = one(t, "AWS::ECS::TaskDefinition")
+    app = container(task, "app")
+    (dependency,) = app["DependsOn"]
+    assert dependency["Condition"] == "SUCCESS"
+    init = container(task, dependency["ContainerName"])
+    script = init["EntryPoint"] + [init["Command"][0]["Fn::Sub"]]
+    assert script[:2] == ["sh", "-c"]
+    init_mounts = {(m["SourceVolume"], m["ContainerPath"]) for m in init["MountPoints"]}
+    writable = [m for m in app["MountPoints"] if m["ReadOnly"] is False]
+    assert writable
+    for mount in writable:
+        # The same volume at the same path, handed to the user the app runs as.
+        assert (mount["SourceVolume"], mount["ContainerPath"]) in init_mounts
+        assert f"chown ${{ContainerUser}} {mount['ContainerPath']}" in script[2]
+        assert f"chmod 1777 {mount['ContainerPath']}" in script[2]
+    assert app["User"] == t.parameters["ContainerUser"]
+
+
+def test_the_init_container_is_root_with_only_the_capabilities_chown_needs_and_cannot_stop_the_task(
+    environment,
+):
+    _, task = one(alb_ecs(environment), "AWS::ECS::TaskDefinition")
+    (init,) = [c for c in task["ContainerDefinitions"] if c["Name"] != "app"]
+    assert init["Essential"] is False
+    assert init["User"] == "0"
+    assert init["Privileged"] is False
+    assert init["ReadonlyRootFilesystem"] is True
+    assert init["LinuxParameters"]["Capabilities"] == {"Drop": ["ALL"], "Add": ["CHOWN", "FOWNER"]}
+    assert "PortMappings" not in init
+    assert init["LogConfiguration"]["LogDriver"] == "awslogs"
+    assert init["LogConfiguration"]["Options"]["awslogs-group"] == {"Ref": "LogGroup"}
+
+
+def test_the_init_image_is_pinned_by_digest_in_the_environments_ecr_and_by_default_is_the_app_image(
+    environment,
+):
+    t = alb_ecs(environment)
+    _, task = one(t, "AWS::ECS::TaskDefinition")
+    (init,) = [c for c in task["ContainerDefinitions"] if c["Name"] != "app"]
+    assert init["Image"] == t.parameters["InitImageUri"]
+    # ECR, not ECR Public or Docker Hub: reachable through the ECR endpoints without NAT.
+    assert (
+        t.raw["Parameters"]["InitImageUri"]["AllowedPattern"]
+        == t.raw["Parameters"]["ImageUri"]["AllowedPattern"]
+    )
+    passed = stack_parameters(environment, "alb-ecs")
+    assert type(passed["InitImageUri"]).__name__ == "EcrImage"
+    settings = merged(environment)
+    expected = settings["init_image"] or f"{settings['image_repository']}:{settings['image_tag']}"
+    assert passed["InitImageUri"].argument == expected
+
+
+def test_the_execution_role_pulls_the_init_image_too(environment):
+    t = alb_ecs(environment)
+    raw = t.raw["Resources"]["ExecutionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    (pull,) = [statement for statement in raw if statement["Sid"] == "PullServiceImage"]
+    uri = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/tools/busybox@sha256:" + "b" * 64
+    init = [r for r in pull["Resource"] if "InitImageUri" in json.dumps(r)]
+    (resource,) = init
+    values = {name: split_select(node, uri, "InitImageUri") for name, node in resource["Fn::Sub"][1].items()}
+    assert values == {"Account": "111122223333", "Region": "eu-west-1", "Repository": "tools/busybox"}
 
 
 def test_the_container_logs_to_its_log_group_kept_for_the_configured_days(environment):
     t = alb_ecs(environment)
     _, task = one(t, "AWS::ECS::TaskDefinition")
-    (container,) = task["ContainerDefinitions"]
-    assert container["LogConfiguration"]["LogDriver"] == "awslogs"
-    assert container["LogConfiguration"]["Options"]["awslogs-group"] == {"Ref": "LogGroup"}
+    app = container(task, "app")
+    assert app["LogConfiguration"]["LogDriver"] == "awslogs"
+    assert app["LogConfiguration"]["Options"]["awslogs-group"] == {"Ref": "LogGroup"}
     _, log_group = one(t, "AWS::Logs::LogGroup")
     assert int(log_group["RetentionInDays"]) == merged(environment)["log_retention_days"]
 
@@ -320,7 +392,7 @@ def test_the_container_logs_to_its_log_group_kept_for_the_configured_days(enviro
 def test_the_image_is_pinned_by_digest(environment):
     t = alb_ecs(environment)
     _, task = one(t, "AWS::ECS::TaskDefinition")
-    assert task["ContainerDefinitions"][0]["Image"] == t.parameters["ImageUri"]
+    assert container(task, "app")["Image"] == t.parameters["ImageUri"]
     pattern = t.raw["Parameters"]["ImageUri"]["AllowedPattern"]
     assert re.fullmatch(pattern, "111122223333.dkr.ecr.eu-west-1.amazonaws.com/app@sha256:" + "a" * 64)
     assert not re.fullmatch(pattern, "111122223333.dkr.ecr.eu-west-1.amazonaws.com/app:latest")

@@ -259,6 +259,16 @@ KEYS: tuple[Key, ...] = (
         required=False,
     ),
     Key(
+        "init_image",
+        "Image (repository:tag in the environment's ECR, with sh, chown and chmod) of the init container that makes the app's scratch volume writable. Empty: the application image.",
+        _pattern(
+            r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}",
+            "an ECR repository:tag such as busybox:1.36.1, or empty",
+            allow_empty=True,
+        ),
+        required=False,
+    ),
+    Key(
         "cognito_managed_login",
         "Cognito sign-in pages: false pins the classic hosted UI; true uses managed login with Cognito's default branding.",
         _boolean,
