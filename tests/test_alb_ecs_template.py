@@ -132,6 +132,58 @@ def test_the_application_gets_only_the_resources_its_parameters_name(environment
     assert "${BedrockModelIds}" in model["Resource"]["Fn::Sub"]
 
 
+def sub(node) -> str:
+    """A Fn::Sub with its own variables filled in; pseudo parameters and other Refs stay ${...}."""
+    if isinstance(node["Fn::Sub"], str):
+        return node["Fn::Sub"]
+    text, variables = node["Fn::Sub"]
+    for name, value in variables.items():
+        text = text.replace(f"${{{name}}}", value)
+    return text
+
+
+PROFILE = "eu.anthropic.claude-3-7-sonnet-20250219-v1:0"
+PROFILE_ARN = (
+    "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:inference-profile/${BedrockModelIds}"
+)
+
+
+def test_a_foundation_model_is_granted_in_this_region_only(environment):
+    t = alb_ecs(environment, BedrockModelIds="anthropic.claude-3-haiku-20240307-v1:0")
+    bedrock = [s for s in statements(t) if any(a.startswith("bedrock:") for a in as_list(s["Action"]))]
+    (model,) = bedrock
+    assert sub(model["Resource"]) == (
+        "arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/${BedrockModelIds}"
+    )
+    assert "Condition" not in model
+
+
+def test_an_inference_profile_is_granted_with_its_models_only_through_that_profile(environment):
+    t = alb_ecs(environment, BedrockModelIds=PROFILE)
+    bedrock = {
+        s["Sid"]: s for s in statements(t) if any(a.startswith("bedrock:") for a in as_list(s["Action"]))
+    }
+    assert set(bedrock) == {"InvokeModel", "InvokeModelThroughProfile"}
+    assert sub(bedrock["InvokeModel"]["Resource"]) == PROFILE_ARN
+    routed = bedrock["InvokeModelThroughProfile"]
+    # The model in each region the profile routes to, named exactly, and only through the profile.
+    assert sub(routed["Resource"]) == (
+        "arn:${AWS::Partition}:bedrock:*::foundation-model/anthropic.claude-3-7-sonnet-20250219-v1:0"
+    )
+    assert routed["Condition"] == {"StringEquals": {"bedrock:InferenceProfileArn": {"Fn::Sub": PROFILE_ARN}}}
+    for statement in bedrock.values():
+        assert set(statement["Action"]) == {"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"}
+
+
+@pytest.mark.parametrize("geo", ["us", "eu", "apac", "us-gov", "jp", "au", "ca", "global"])
+def test_every_geography_prefix_is_read_as_an_inference_profile(environment, geo):
+    t = alb_ecs(environment, BedrockModelIds=f"{geo}.amazon.nova-pro-v1:0")
+    assert t.condition("IsBedrockProfile")
+    assert re.fullmatch(
+        t.raw["Parameters"]["BedrockModelIds"]["AllowedPattern"], f"{geo}.amazon.nova-pro-v1:0"
+    )
+
+
 def test_without_grants_the_task_role_has_no_permissions(environment):
     t = alb_ecs(environment)
     assert not t.resources("AWS::IAM::Policy")
