@@ -497,6 +497,18 @@ def test_the_service_scales_on_cpu_and_on_requests_per_target_within_the_environ
     assert metrics == {"ECSServiceAverageCPUUtilization", "ALBRequestCountPerTarget"}
 
 
+def test_tasks_run_on_the_environment_cpu_architecture_under_linux(environment):
+    t = alb_ecs(environment)
+    _, task = one(t, "AWS::ECS::TaskDefinition")
+    assert task["RuntimePlatform"] == {
+        "OperatingSystemFamily": "LINUX",
+        "CpuArchitecture": merged(environment)["cpu_architecture"],
+    }
+    assert t.raw["Parameters"]["CpuArchitecture"]["AllowedValues"] == ["X86_64", "ARM64"]
+    _, arm = one(alb_ecs(environment, CpuArchitecture="ARM64"), "AWS::ECS::TaskDefinition")
+    assert arm["RuntimePlatform"]["CpuArchitecture"] == "ARM64"
+
+
 def test_service_sizes_follow_the_environment(environment):
     t = alb_ecs(environment)
     settings = merged(environment)

@@ -274,6 +274,12 @@ KEYS: tuple[Key, ...] = (
         _boolean,
         required=False,
     ),
+    Key(
+        "cpu_architecture",
+        "CPU architecture of the tasks: X86_64 or ARM64 (Graviton, about 20 % cheaper); the image must have a linux/<arch> platform.",
+        _pattern(r"X86_64|ARM64", "one of X86_64, ARM64"),
+        required=False,
+    ),
 )
 
 _BY_NAME = {key.name: key for key in KEYS}
