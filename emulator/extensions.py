@@ -31,6 +31,7 @@ EXTENSIONS = (
     "cfn_acm_certificate_resource",
     "cfn_application_autoscaling_resources",
     "cfn_cognito_resources",
+    "cfn_cognito_managed_login_branding",
     "cfn_security_group_rules",
     # Resources of stock moto types: attributes and deletes.
     "cfn_getatt_attributes",

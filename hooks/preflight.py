@@ -37,15 +37,22 @@ class PreflightError(SceptreException):
     """A lookup failed before any stack changed."""
 
 
-def resolver_arguments(settings: dict) -> dict[str, Any]:
-    """The argument of each resolver in the alb-ecs stack config, from the environment's settings.
+def resolver_arguments(settings: dict) -> dict[str, tuple[str, Any]]:
+    """Per alb-ecs parameter, the resolver and its argument, from the environment's settings.
 
     They must be exactly what config/<env>/alb-ecs.yaml passes (tests/test_preflight.py checks it),
     so the resolver's later lookup has the same cache key.
     """
+
+    def image(reference: str) -> dict:
+        repository, tag = reference.rsplit(":", 1)
+        return {"repository": repository, "tag": tag, "architecture": settings["cpu_architecture"]}
+
+    app_image = f"{settings['image_repository']}:{settings['image_tag']}"
     return {
-        "acm_certificate_arn": settings["domain_name"],
-        "ecr_image": f"{settings['image_repository']}:{settings['image_tag']}",
+        "CertificateArn": ("acm_certificate_arn", settings["domain_name"]),
+        "ImageUri": ("ecr_image", image(app_image)),
+        "InitImageUri": ("ecr_image", image(settings["init_image"] or app_image)),
     }
 
 
@@ -82,7 +89,7 @@ class Preflight(Hook):
         problems: list[str] = []
         if self.argument != "review":
             self._attempt(problems, self._service_linked_roles)
-        for name, argument in resolver_arguments(settings).items():
+        for name, argument in resolver_arguments(settings).values():
             resolver = RESOLVERS[name](argument).clone_for_stack(self.stack)
             self._attempt(problems, resolver.resolve)
         for key, service, command, kwargs in _existence_checks(settings):

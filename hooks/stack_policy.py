@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from sceptre.exceptions import SceptreException
 
@@ -38,10 +39,10 @@ def policy(protect: list[str], enabled: bool) -> dict:
     """The stack policy document for these logical ids and resource types."""
     if not enabled or not protect:
         return ALLOW_ALL
-    deny = {"Effect": "Deny", "Action": ["Update:Replace", "Update:Delete"], "Principal": "*"}
+    deny: dict[str, Any] = {"Effect": "Deny", "Action": ["Update:Replace", "Update:Delete"], "Principal": "*"}
     logical_ids = [item for item in protect if not _RESOURCE_TYPE.match(item)]
     types = [item for item in protect if _RESOURCE_TYPE.match(item)]
-    statements = [*ALLOW_ALL["Statement"]]
+    statements: list[dict[str, Any]] = [*ALLOW_ALL["Statement"]]
     if logical_ids:
         statements.append(
             {**deny, "Resource": [f"LogicalResourceId/{logical_id}" for logical_id in logical_ids]}

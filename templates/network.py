@@ -63,6 +63,10 @@ class NetworkSettings:
     vpc_endpoints: bool
     container_port: int
     flow_log_retention_days: int
+    # What the application calls besides ECR and CloudWatch Logs: with vpc_endpoints it gets an
+    # endpoint too, so a VPC without NAT gateways can still reach it.
+    app_uses_dynamodb: bool
+    app_uses_bedrock: bool
 
     @classmethod
     def from_user_data(cls, data: Any) -> "NetworkSettings":
@@ -122,11 +126,15 @@ class NetworkSettings:
             )
         az_count = integer("az_count", 2, MAX_AZS)
         nat_gateways = integer("nat_gateways", 0, az_count)
-        vpc_endpoints = data["vpc_endpoints"]
-        if not isinstance(vpc_endpoints, bool):
-            raise NetworkConfigError(
-                f"network stack: sceptre_user_data.vpc_endpoints must be true or false, got {vpc_endpoints!r}"
-            )
+
+        def boolean(key: str) -> bool:
+            if not isinstance(data[key], bool):
+                raise NetworkConfigError(
+                    f"network stack: sceptre_user_data.{key} must be true or false, got {data[key]!r}"
+                )
+            return data[key]
+
+        vpc_endpoints = boolean("vpc_endpoints")
         if nat_gateways == 0 and not vpc_endpoints:
             raise NetworkConfigError(
                 "network stack: sceptre_user_data.nat_gateways is 0 and vpc_endpoints is false: "
@@ -146,6 +154,8 @@ class NetworkSettings:
             vpc_endpoints=vpc_endpoints,
             container_port=integer("container_port", 1, 65535),
             flow_log_retention_days=retention,
+            app_uses_dynamodb=boolean("app_uses_dynamodb"),
+            app_uses_bedrock=boolean("app_uses_bedrock"),
         )
 
 
@@ -183,7 +193,11 @@ class NetworkStack(SceptreCdkStack):
             max_azs=settings.az_count,
             nat_gateways=settings.nat_gateways,
             subnet_configuration=[
-                ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC),
+                # Public subnets hold only the ALB and the NAT gateways, which get their addresses
+                # from AWS; anything else launched there must not silently get a public IP.
+                ec2.SubnetConfiguration(
+                    name="Public", subnet_type=ec2.SubnetType.PUBLIC, map_public_ip_on_launch=False
+                ),
                 ec2.SubnetConfiguration(name="Private", subnet_type=private_type),
             ],
             enable_dns_hostnames=True,  # required by interface endpoints' private DNS
@@ -199,7 +213,7 @@ class NetworkStack(SceptreCdkStack):
         self._flow_logs(settings.flow_log_retention_days)
         self.alb_sg, self.service_sg = self._security_groups(settings.container_port)
         if settings.vpc_endpoints:
-            self._endpoints(private_subnets)
+            self._endpoints(private_subnets, settings)
         self._outputs(settings.export_prefix)
 
     @property
@@ -285,11 +299,18 @@ class NetworkStack(SceptreCdkStack):
         service_sg.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(HTTPS), "HTTPS to AWS APIs and ECR")
         return alb_sg, service_sg
 
-    def _endpoints(self, private_subnets: ec2.SubnetSelection) -> None:
+    def _endpoints(self, private_subnets: ec2.SubnetSelection, settings: NetworkSettings) -> None:
         # ECR image layers are served from S3: the gateway endpoint keeps them off the NAT.
         self.vpc.add_gateway_endpoint(
             "S3Endpoint", service=ec2.GatewayVpcEndpointAwsService.S3, subnets=[private_subnets]
         )
+        if settings.app_uses_dynamodb:
+            # Gateway endpoints cost nothing; the service's HTTPS egress rule already covers it.
+            self.vpc.add_gateway_endpoint(
+                "DynamoDbEndpoint",
+                service=ec2.GatewayVpcEndpointAwsService.DYNAMODB,
+                subnets=[private_subnets],
+            )
         endpoint_sg = ec2.SecurityGroup(
             self,
             "EndpointSecurityGroup",
@@ -298,11 +319,14 @@ class NetworkStack(SceptreCdkStack):
             description="Interface endpoints: HTTPS from the ECS service only",
         )
         endpoint_sg.add_ingress_rule(self.service_sg, ec2.Port.tcp(HTTPS), "HTTPS from the ECS service")
-        for name, service in (
+        interface = [
             ("EcrApiEndpoint", ec2.InterfaceVpcEndpointAwsService.ECR),
             ("EcrDkrEndpoint", ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER),
             ("LogsEndpoint", ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS),
-        ):
+        ]
+        if settings.app_uses_bedrock:
+            interface.append(("BedrockRuntimeEndpoint", ec2.InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME))
+        for name, service in interface:
             self.vpc.add_interface_endpoint(
                 name,
                 service=service,

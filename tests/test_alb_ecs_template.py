@@ -9,7 +9,7 @@ import json
 import re
 
 import pytest
-from test_environment_config import merged
+from test_environment_config import CONFIG, load, merged
 
 from sceptre_fargate_cognito.cfn_values import Template
 from templates import ENVIRONMENTS, stack_config, stack_parameters, template
@@ -36,6 +36,11 @@ def listener(t: Template, port: int) -> dict:
     raise AssertionError(f"no listener on port {port}")
 
 
+def container(task: dict, name: str) -> dict:
+    (found,) = [c for c in task["ContainerDefinitions"] if c["Name"] == name]
+    return found
+
+
 def statements(t: Template) -> list[dict]:
     found = []
     for logical_id, resource in t.resources().items():
@@ -48,15 +53,15 @@ def statements(t: Template) -> list[dict]:
     return found
 
 
-def split_select(node, image_uri: str) -> str:
-    """Evaluates the Fn::Select/Fn::Split over Ref ImageUri that the template uses."""
-    if node == {"Ref": "ImageUri"}:
+def split_select(node, image_uri: str, parameter: str = "ImageUri") -> str:
+    """Evaluates the Fn::Select/Fn::Split over Ref <parameter> that the template uses."""
+    if node == {"Ref": parameter}:
         return image_uri
     if "Fn::Select" in node:
         index, inner = node["Fn::Select"]
-        return split_select(inner, image_uri)[int(index)]
+        return split_select(inner, image_uri, parameter)[int(index)]
     delimiter, inner = node["Fn::Split"]
-    return split_select(inner, image_uri).split(delimiter)
+    return split_select(inner, image_uri, parameter).split(delimiter)
 
 
 def as_list(value):
@@ -127,6 +132,58 @@ def test_the_application_gets_only_the_resources_its_parameters_name(environment
     assert "${BedrockModelIds}" in model["Resource"]["Fn::Sub"]
 
 
+def sub(node) -> str:
+    """A Fn::Sub with its own variables filled in; pseudo parameters and other Refs stay ${...}."""
+    if isinstance(node["Fn::Sub"], str):
+        return node["Fn::Sub"]
+    text, variables = node["Fn::Sub"]
+    for name, value in variables.items():
+        text = text.replace(f"${{{name}}}", value)
+    return text
+
+
+PROFILE = "eu.anthropic.claude-3-7-sonnet-20250219-v1:0"
+PROFILE_ARN = (
+    "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:inference-profile/${BedrockModelIds}"
+)
+
+
+def test_a_foundation_model_is_granted_in_this_region_only(environment):
+    t = alb_ecs(environment, BedrockModelIds="anthropic.claude-3-haiku-20240307-v1:0")
+    bedrock = [s for s in statements(t) if any(a.startswith("bedrock:") for a in as_list(s["Action"]))]
+    (model,) = bedrock
+    assert sub(model["Resource"]) == (
+        "arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/${BedrockModelIds}"
+    )
+    assert "Condition" not in model
+
+
+def test_an_inference_profile_is_granted_with_its_models_only_through_that_profile(environment):
+    t = alb_ecs(environment, BedrockModelIds=PROFILE)
+    bedrock = {
+        s["Sid"]: s for s in statements(t) if any(a.startswith("bedrock:") for a in as_list(s["Action"]))
+    }
+    assert set(bedrock) == {"InvokeModel", "InvokeModelThroughProfile"}
+    assert sub(bedrock["InvokeModel"]["Resource"]) == PROFILE_ARN
+    routed = bedrock["InvokeModelThroughProfile"]
+    # The model in each region the profile routes to, named exactly, and only through the profile.
+    assert sub(routed["Resource"]) == (
+        "arn:${AWS::Partition}:bedrock:*::foundation-model/anthropic.claude-3-7-sonnet-20250219-v1:0"
+    )
+    assert routed["Condition"] == {"StringEquals": {"bedrock:InferenceProfileArn": {"Fn::Sub": PROFILE_ARN}}}
+    for statement in bedrock.values():
+        assert set(statement["Action"]) == {"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"}
+
+
+@pytest.mark.parametrize("geo", ["us", "eu", "apac", "us-gov", "jp", "au", "ca", "global"])
+def test_every_geography_prefix_is_read_as_an_inference_profile(environment, geo):
+    t = alb_ecs(environment, BedrockModelIds=f"{geo}.amazon.nova-pro-v1:0")
+    assert t.condition("IsBedrockProfile")
+    assert re.fullmatch(
+        t.raw["Parameters"]["BedrockModelIds"]["AllowedPattern"], f"{geo}.amazon.nova-pro-v1:0"
+    )
+
+
 def test_without_grants_the_task_role_has_no_permissions(environment):
     t = alb_ecs(environment)
     assert not t.resources("AWS::IAM::Policy")
@@ -139,13 +196,15 @@ def test_the_execution_role_pulls_only_the_service_image_and_writes_only_its_log
         s["Sid"]: s for s in t.properties("ExecutionRole")["Policies"][0]["PolicyDocument"]["Statement"]
     }
     assert set(by_sid) == {"EcrLogin", "PullServiceImage", "WriteServiceLogs"}
-    pull = by_sid["PullServiceImage"]["Resource"]["Fn::Sub"]
+    pull = by_sid["PullServiceImage"]["Resource"][0]["Fn::Sub"]
     assert pull[0] == "arn:${AWS::Partition}:ecr:${Region}:${Account}:repository/${Repository}"
     # The Select/Split picks account, region and repository out of a real image URI.
     uri = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/team/app@sha256:" + "a" * 64
     raw = t.raw["Resources"]["ExecutionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
     (raw_pull,) = [statement for statement in raw if statement["Sid"] == "PullServiceImage"]
-    assert {name: split_select(node, uri) for name, node in raw_pull["Resource"]["Fn::Sub"][1].items()} == {
+    assert {
+        name: split_select(node, uri) for name, node in raw_pull["Resource"][0]["Fn::Sub"][1].items()
+    } == {
         "Account": "111122223333",
         "Region": "eu-west-1",
         "Repository": "team/app",
@@ -289,30 +348,95 @@ def test_the_cluster_has_container_insights(environment):
 def test_the_container_runs_unprivileged_as_a_non_root_user_on_a_read_only_root(environment):
     t = alb_ecs(environment)
     _, task = one(t, "AWS::ECS::TaskDefinition")
-    (container,) = task["ContainerDefinitions"]
-    user = container["User"]
+    app = container(task, "app")
+    user = app["User"]
     assert re.fullmatch(t.raw["Parameters"]["ContainerUser"]["AllowedPattern"], user)
     assert user.split(":")[0] not in ("0", "root")
     assert not re.fullmatch(t.raw["Parameters"]["ContainerUser"]["AllowedPattern"], "0")
-    assert container["ReadonlyRootFilesystem"] is True
-    assert container["Privileged"] is False
-    assert container["LinuxParameters"]["Capabilities"]["Drop"] == ["ALL"]
+    assert app["ReadonlyRootFilesystem"] is True
+    assert app["Privileged"] is False
+    assert app["LinuxParameters"]["Capabilities"]["Drop"] == ["ALL"]
 
 
 def test_the_container_has_a_writable_scratch_volume(environment):
     _, task = one(alb_ecs(environment), "AWS::ECS::TaskDefinition")
-    (container,) = task["ContainerDefinitions"]
+    app = container(task, "app")
     volumes = {v["Name"] for v in task["Volumes"]}
-    writable = [m for m in container["MountPoints"] if m["ReadOnly"] is False]
+    writable = [m for m in app["MountPoints"] if m["ReadOnly"] is False]
     assert writable and all(m["SourceVolume"] in volumes for m in writable)
+
+
+def test_every_writable_mount_of_the_app_belongs_to_its_user_before_the_app_starts(environment):
+    t = alb_ecs(environment)
+    _, task = one(t, "AWS::ECS::TaskDefinition")
+    app = container(task, "app")
+    (dependency,) = app["DependsOn"]
+    assert dependency["Condition"] == "SUCCESS"
+    init = container(task, dependency["ContainerName"])
+    script = init["EntryPoint"] + [init["Command"][0]["Fn::Sub"]]
+    assert script[:2] == ["sh", "-c"]
+    init_mounts = {(m["SourceVolume"], m["ContainerPath"]) for m in init["MountPoints"]}
+    writable = [m for m in app["MountPoints"] if m["ReadOnly"] is False]
+    assert writable
+    for mount in writable:
+        # The same volume at the same path, handed to the user the app runs as.
+        assert (mount["SourceVolume"], mount["ContainerPath"]) in init_mounts
+        assert f"chown ${{ContainerUser}} {mount['ContainerPath']}" in script[2]
+        assert f"chmod 1777 {mount['ContainerPath']}" in script[2]
+    assert app["User"] == t.parameters["ContainerUser"]
+
+
+def test_the_init_container_is_root_with_only_the_capabilities_chown_needs_and_cannot_stop_the_task(
+    environment,
+):
+    _, task = one(alb_ecs(environment), "AWS::ECS::TaskDefinition")
+    (init,) = [c for c in task["ContainerDefinitions"] if c["Name"] != "app"]
+    assert init["Essential"] is False
+    assert init["User"] == "0"
+    assert init["Privileged"] is False
+    assert init["ReadonlyRootFilesystem"] is True
+    assert init["LinuxParameters"]["Capabilities"] == {"Drop": ["ALL"], "Add": ["CHOWN", "FOWNER"]}
+    assert "PortMappings" not in init
+    assert init["LogConfiguration"]["LogDriver"] == "awslogs"
+    assert init["LogConfiguration"]["Options"]["awslogs-group"] == {"Ref": "LogGroup"}
+
+
+def test_the_init_image_is_pinned_by_digest_in_the_environments_ecr_and_by_default_is_the_app_image(
+    environment,
+):
+    t = alb_ecs(environment)
+    _, task = one(t, "AWS::ECS::TaskDefinition")
+    (init,) = [c for c in task["ContainerDefinitions"] if c["Name"] != "app"]
+    assert init["Image"] == t.parameters["InitImageUri"]
+    # ECR, not ECR Public or Docker Hub: reachable through the ECR endpoints without NAT.
+    assert (
+        t.raw["Parameters"]["InitImageUri"]["AllowedPattern"]
+        == t.raw["Parameters"]["ImageUri"]["AllowedPattern"]
+    )
+    passed = stack_parameters(environment, "alb-ecs")
+    assert type(passed["InitImageUri"]).__name__ == "EcrImage"
+    settings = merged(environment)
+    expected = settings["init_image"] or f"{settings['image_repository']}:{settings['image_tag']}"
+    assert passed["InitImageUri"].argument == expected
+
+
+def test_the_execution_role_pulls_the_init_image_too(environment):
+    t = alb_ecs(environment)
+    raw = t.raw["Resources"]["ExecutionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    (pull,) = [statement for statement in raw if statement["Sid"] == "PullServiceImage"]
+    uri = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/tools/busybox@sha256:" + "b" * 64
+    init = [r for r in pull["Resource"] if "InitImageUri" in json.dumps(r)]
+    (resource,) = init
+    values = {name: split_select(node, uri, "InitImageUri") for name, node in resource["Fn::Sub"][1].items()}
+    assert values == {"Account": "111122223333", "Region": "eu-west-1", "Repository": "tools/busybox"}
 
 
 def test_the_container_logs_to_its_log_group_kept_for_the_configured_days(environment):
     t = alb_ecs(environment)
     _, task = one(t, "AWS::ECS::TaskDefinition")
-    (container,) = task["ContainerDefinitions"]
-    assert container["LogConfiguration"]["LogDriver"] == "awslogs"
-    assert container["LogConfiguration"]["Options"]["awslogs-group"] == {"Ref": "LogGroup"}
+    app = container(task, "app")
+    assert app["LogConfiguration"]["LogDriver"] == "awslogs"
+    assert app["LogConfiguration"]["Options"]["awslogs-group"] == {"Ref": "LogGroup"}
     _, log_group = one(t, "AWS::Logs::LogGroup")
     assert int(log_group["RetentionInDays"]) == merged(environment)["log_retention_days"]
 
@@ -320,7 +444,7 @@ def test_the_container_logs_to_its_log_group_kept_for_the_configured_days(enviro
 def test_the_image_is_pinned_by_digest(environment):
     t = alb_ecs(environment)
     _, task = one(t, "AWS::ECS::TaskDefinition")
-    assert task["ContainerDefinitions"][0]["Image"] == t.parameters["ImageUri"]
+    assert container(task, "app")["Image"] == t.parameters["ImageUri"]
     pattern = t.raw["Parameters"]["ImageUri"]["AllowedPattern"]
     assert re.fullmatch(pattern, "111122223333.dkr.ecr.eu-west-1.amazonaws.com/app@sha256:" + "a" * 64)
     assert not re.fullmatch(pattern, "111122223333.dkr.ecr.eu-west-1.amazonaws.com/app:latest")
@@ -348,6 +472,16 @@ def test_a_failed_deploy_rolls_back_by_itself_and_capacity_never_drops(environme
     assert int(service["HealthCheckGracePeriodSeconds"]) > 0
 
 
+def test_a_new_task_has_the_environment_grace_period_and_by_default_time_to_start_on_a_quarter_vcpu(
+    environment,
+):
+    _, service = one(alb_ecs(environment), "AWS::ECS::Service")
+    grace = merged(environment)["health_check_grace_period"]
+    assert int(service["HealthCheckGracePeriodSeconds"]) == grace
+    # 30 s kills an app that needs longer to start on 0.25 vCPU, over and over.
+    assert load(CONFIG / "config.yaml", "")["health_check_grace_period"] >= 120
+
+
 def test_the_service_scales_on_cpu_and_on_requests_per_target_within_the_environment_bounds(environment):
     t = alb_ecs(environment)
     _, target = one(t, "AWS::ApplicationAutoScaling::ScalableTarget")
@@ -361,6 +495,18 @@ def test_the_service_scales_on_cpu_and_on_requests_per_target_within_the_environ
         for p in t.resources("AWS::ApplicationAutoScaling::ScalingPolicy")
     }
     assert metrics == {"ECSServiceAverageCPUUtilization", "ALBRequestCountPerTarget"}
+
+
+def test_tasks_run_on_the_environment_cpu_architecture_under_linux(environment):
+    t = alb_ecs(environment)
+    _, task = one(t, "AWS::ECS::TaskDefinition")
+    assert task["RuntimePlatform"] == {
+        "OperatingSystemFamily": "LINUX",
+        "CpuArchitecture": merged(environment)["cpu_architecture"],
+    }
+    assert t.raw["Parameters"]["CpuArchitecture"]["AllowedValues"] == ["X86_64", "ARM64"]
+    _, arm = one(alb_ecs(environment, CpuArchitecture="ARM64"), "AWS::ECS::TaskDefinition")
+    assert arm["RuntimePlatform"]["CpuArchitecture"] == "ARM64"
 
 
 def test_service_sizes_follow_the_environment(environment):

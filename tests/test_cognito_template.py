@@ -19,8 +19,13 @@ def cognito(environment: str) -> Template:
 
 def test_no_template_change_can_delete_the_users(environment):
     pool = cognito(environment).raw["Resources"]["UserPool"]
-    assert pool["DeletionPolicy"] == "Retain"
+    assert pool["DeletionPolicy"] in ("Retain", "RetainExceptOnCreate")
     assert pool["UpdateReplacePolicy"] == "Retain"
+
+
+def test_a_failed_first_create_leaves_no_orphan_user_pool(environment):
+    # Plain Retain would keep the empty pool of every failed first create.
+    assert cognito(environment).raw["Resources"]["UserPool"]["DeletionPolicy"] == "RetainExceptOnCreate"
 
 
 def test_passwords_are_long_and_mixed(environment):
@@ -93,3 +98,27 @@ def test_outputs_are_exported_under_project_and_environment(environment):
     for name, output in t.raw["Outputs"].items():
         assert output["Export"]["Name"] == {"Fn::Sub": f"${{ExportPrefix}}-{name}"}
     assert t.parameters["ExportPrefix"] == f"webapp-{environment}"
+
+
+def test_the_sign_in_pages_are_the_pinned_classic_hosted_ui_unless_the_environment_asks_for_managed_login(
+    environment,
+):
+    t = cognito(environment)
+    managed = merged(environment)["cognito_managed_login"]
+    assert t.properties("UserPoolDomain")["ManagedLoginVersion"] == (2 if managed else 1)
+    assert bool(t.resources("AWS::Cognito::ManagedLoginBranding")) is managed
+
+
+def test_managed_login_brings_the_branding_its_pages_need(environment):
+    managed = Template(
+        template(environment, "cognito"), stack_parameters(environment, "cognito") | {"ManagedLogin": "true"}
+    )
+    assert managed.properties("UserPoolDomain")["ManagedLoginVersion"] == 2
+    ((_, branding),) = [
+        (k, managed.properties(k)) for k in managed.resources("AWS::Cognito::ManagedLoginBranding")
+    ]
+    assert branding == {
+        "UserPoolId": {"Ref": "UserPool"},
+        "ClientId": {"Ref": "UserPoolClient"},
+        "UseCognitoProvidedValues": True,
+    }

@@ -259,7 +259,7 @@ def test_delete_removes_every_stack_and_leaves_only_the_retained_user_pool(fresh
     sceptre_ok(fresh_local, "delete", "local", "--yes")
     left = {kind: items for kind, items in leftovers(fresh_local).items() if items}
     assert left == {}
-    # The user pool is retained by design (DeletionPolicy: Retain), and nothing else of Cognito.
+    # The user pool is retained by design (DeletionPolicy: RetainExceptOnCreate), and nothing else of Cognito.
     pools = fresh_local.client("cognito-idp").list_user_pools(MaxResults=10)["UserPools"]
     assert len(pools) == 1
 

@@ -202,10 +202,11 @@ def test_prod_spans_three_availability_zones():
     assert len(network("prod").subnets(public=False)) == 3
 
 
-def test_only_public_subnets_give_instances_public_ips(net):
+def test_no_subnet_gives_what_is_launched_in_it_a_public_ip(net):
+    # The ALB and the NAT gateways get their public addresses from AWS, not from the subnet.
     subnets = net.of_type("AWS::EC2::Subnet")
-    assert all(subnets[s]["MapPublicIpOnLaunch"] is True for s in net.subnets(public=True))
-    assert all(subnets[s]["MapPublicIpOnLaunch"] is False for s in net.subnets(public=False))
+    assert net.subnets(public=True) and net.subnets(public=False)
+    assert all(subnets[s]["MapPublicIpOnLaunch"] is False for s in subnets)
 
 
 def test_subnets_lie_inside_the_vpc_without_overlapping(net):
@@ -275,6 +276,15 @@ INTERFACE_SERVICES = {
 }
 
 
+def test_the_applications_own_services_get_endpoints_with_the_others(net):
+    if not net.settings["vpc_endpoints"]:
+        pytest.skip(f"{net.environment} has no VPC endpoints")
+    gateways = set(net.endpoints("Gateway"))
+    interfaces = set(net.endpoints("Interface"))
+    assert ("com.amazonaws.{region}.dynamodb" in gateways) is bool(net.settings["app_table_arn"])
+    assert ("com.amazonaws.{region}.bedrock-runtime" in interfaces) is bool(net.settings["bedrock_model_id"])
+
+
 def test_endpoints_exist_exactly_when_the_environment_asks_for_them(net):
     expected = net.settings["vpc_endpoints"]
     assert bool(net.of_type("AWS::EC2::VPCEndpoint")) is expected
@@ -288,17 +298,18 @@ def test_prod_has_endpoints_and_dev_does_not():
 def test_s3_gateway_endpoint_serves_every_private_route_table(net):
     if not net.settings["vpc_endpoints"]:
         pytest.skip(f"{net.environment} has no VPC endpoints")
-    (s3,) = net.endpoints("Gateway").values()
-    assert service_name(s3["ServiceName"]) == "com.amazonaws.{region}.s3"
+    gateways = net.endpoints("Gateway")
+    assert "com.amazonaws.{region}.s3" in gateways
     private_tables = {net.route_table_of(s) for s in net.subnets(public=False)}
-    assert {t["Ref"] for t in s3["RouteTableIds"]} == private_tables
+    for gateway in gateways.values():
+        assert {t["Ref"] for t in gateway["RouteTableIds"]} == private_tables
 
 
 def test_ecr_and_logs_interface_endpoints_sit_in_private_subnets_with_private_dns(net):
     if not net.settings["vpc_endpoints"]:
         pytest.skip(f"{net.environment} has no VPC endpoints")
     endpoints = net.endpoints("Interface")
-    assert set(endpoints) == INTERFACE_SERVICES
+    assert set(endpoints) - {"com.amazonaws.{region}.bedrock-runtime"} == INTERFACE_SERVICES
     for endpoint in endpoints.values():
         assert endpoint["PrivateDnsEnabled"] is True
         assert {s["Ref"] for s in endpoint["SubnetIds"]} == set(net.subnets(public=False))
@@ -466,6 +477,8 @@ VALID = dict(
     vpc_endpoints=False,
     container_port=8080,
     flow_log_retention_days=30,
+    app_uses_dynamodb=False,
+    app_uses_bedrock=False,
 )
 
 
@@ -479,6 +492,8 @@ VALID = dict(
         ({"nat_gateways": 3}, "nat_gateways"),
         ({"nat_gateways": 0}, "nat_gateways"),
         ({"vpc_endpoints": "yes"}, "vpc_endpoints"),
+        ({"app_uses_dynamodb": "yes"}, "app_uses_dynamodb"),
+        ({"app_uses_bedrock": None}, "app_uses_bedrock"),
         ({"container_port": 70000}, "container_port"),
         ({"flow_log_retention_days": 31}, "flow_log_retention_days"),
         ({"export_prefix": "webapp prod"}, "export_prefix"),
@@ -520,3 +535,20 @@ def test_without_nat_gateways_private_subnets_are_isolated_and_served_by_endpoin
     test_each_configured_az_has_one_public_and_one_private_subnet(net)
     test_ecr_and_logs_interface_endpoints_sit_in_private_subnets_with_private_dns(net)
     test_s3_gateway_endpoint_serves_every_private_route_table(net)
+
+
+def test_without_nat_an_app_that_calls_dynamodb_and_bedrock_reaches_them_through_endpoints(monkeypatch):
+    raw = synthesize(nat_gateways=0, vpc_endpoints=True, app_uses_dynamodb=True, app_uses_bedrock=True)
+    monkeypatch.setattr(sys.modules[__name__], "template", lambda environment, stack: raw)
+    net = Network("dev")
+    net.settings = {
+        **net.settings,
+        "nat_gateways": 0,
+        "vpc_endpoints": True,
+        "app_table_arn": "arn:aws:dynamodb:eu-west-1:111122223333:table/app",
+        "bedrock_model_id": "eu.anthropic.claude-3-7-sonnet-20250219-v1:0",
+    }
+    test_the_applications_own_services_get_endpoints_with_the_others(net)
+    test_s3_gateway_endpoint_serves_every_private_route_table(net)
+    test_ecr_and_logs_interface_endpoints_sit_in_private_subnets_with_private_dns(net)
+    test_interface_endpoints_accept_only_https_from_the_service(net)

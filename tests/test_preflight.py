@@ -22,17 +22,18 @@ PARSERS = {"acm_certificate_arn": acm_certificate_arn.parse_argument, "ecr_image
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_the_preflight_looks_up_exactly_what_the_alb_ecs_stack_resolves_later(environment):
     settings = load_environment(PROJECT_ROOT, environment, environment_variables={})
-    resolvers = {
-        type(value).__name__: value._argument
-        for value in stack_parameters(environment, "alb-ecs").values()
-        if type(value).__name__ in ("AcmCertificateArn", "EcrImage")
+    names = {"AcmCertificateArn": "acm_certificate_arn", "EcrImage": "ecr_image"}
+    config = {
+        parameter: (names[type(value).__name__], value._argument)
+        for parameter, value in stack_parameters(environment, "alb-ecs").items()
+        if type(value).__name__ in names
     }
-    config = {"acm_certificate_arn": resolvers["AcmCertificateArn"], "ecr_image": resolvers["EcrImage"]}
     preflight = resolver_arguments(settings)
-    assert set(preflight) == set(config)
-    for name, parse in PARSERS.items():
+    assert set(preflight) == set(config) == {"CertificateArn", "ImageUri", "InitImageUri"}
+    for parameter, (name, argument) in preflight.items():
         # Parsed, as the resolvers build their cache key from the parsed argument.
-        assert parse(preflight[name]) == parse(config[name]), name
+        assert config[parameter][0] == name
+        assert PARSERS[name](argument) == PARSERS[name](config[parameter][1]), parameter
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)

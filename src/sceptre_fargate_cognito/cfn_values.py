@@ -72,4 +72,17 @@ class Template:
                 return any(self.value(v) for v in arg)
             if key == "Condition":
                 return self.condition(arg)
+            # Evaluated only over known values; over a value only AWS knows they stay symbolic.
+            if key == "Fn::Split":
+                delimiter, source = arg[0], self.value(arg[1])
+                if isinstance(source, str):
+                    return source.split(delimiter)
+            if key == "Fn::Select":
+                index, items = self.value(arg[0]), self.value(arg[1])
+                if isinstance(items, list) and int(index) < len(items):
+                    return items[int(index)]
+            if key == "Fn::Join":
+                delimiter, items = arg[0], self.value(arg[1])
+                if isinstance(items, list) and all(isinstance(i, str) for i in items):
+                    return delimiter.join(items)
         return {k: v for k, v in ((k, self.value(v)) for k, v in node.items()) if v is not NO_VALUE}

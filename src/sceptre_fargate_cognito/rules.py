@@ -129,6 +129,9 @@ IMAGE_TAG = Rule(
     "an image tag such as 1.4.2 (letters, digits, _ . -, at most 128)",
     pattern=r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}",
 )
+ECR_IMAGE_REFERENCE = Rule(
+    "an ECR repository:tag such as busybox:1.36.1", pattern=f"{ECR_REPOSITORY.pattern}:{IMAGE_TAG.pattern}"
+)
 IMAGE_DIGEST = Rule("a digest like sha256:<64 lower-case hex digits>", pattern=r"sha256:[a-f0-9]{64}")
 ACCOUNT_ID = Rule("a 12-digit AWS account id", pattern=r"\d{12}")
 IAM_ROLE_ARN = Rule(
@@ -191,6 +194,8 @@ FARGATE_MEMORY = whole_number(512, 122880)
 CONTAINER_PORT = whole_number(1024, 65535)  # unprivileged: the container runs as a non-root user
 TASK_COUNT = whole_number(1, 1000)
 DEREGISTRATION_DELAY = whole_number(0, 3600)
+HEALTH_CHECK_GRACE_PERIOD = whole_number(0, 3600)
+CPU_ARCHITECTURE = Rule("one of X86_64, ARM64", values=("X86_64", "ARM64"))  # ECS RuntimePlatform
 
 
 def _vpc_cidr(value: str) -> str:

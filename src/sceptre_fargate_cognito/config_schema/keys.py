@@ -184,6 +184,36 @@ KEYS: tuple[Key, ...] = (
         {"connect_to_alb": True},
         options=OPTION_NAMES,
     ),
+    Key(
+        "health_check_grace_period",
+        int,
+        "Seconds ECS ignores failing ALB health checks of a new task while it starts; raise it for slow starters.",
+        120,
+        rules.HEALTH_CHECK_GRACE_PERIOD,
+    ),
+    Key(
+        "init_image",
+        str,
+        "Image (repository:tag in the environment's ECR, with sh, chown and chmod) of the init container "
+        "that makes the app's scratch volume writable. Empty: the application image.",
+        default="",
+        rule=rules.ECR_IMAGE_REFERENCE,
+        empty_is_off=True,
+    ),
+    Key(
+        "cognito_managed_login",
+        bool,
+        "Cognito sign-in pages: false pins the classic hosted UI; true uses managed login with Cognito's default branding.",
+        False,
+    ),
+    Key(
+        "cpu_architecture",
+        str,
+        "CPU architecture of the tasks: X86_64 or ARM64 (Graviton, about 20 % cheaper); the image must "
+        "have a linux/<arch> platform.",
+        "X86_64",
+        rules.CPU_ARCHITECTURE,
+    ),
 )
 
 BY_NAME = {key.name: key for key in KEYS}
