@@ -9,9 +9,10 @@ import json
 import re
 
 import pytest
-from test_environment_config import CONFIG, load, merged
+from test_environment_config import merged
 
 from sceptre_fargate_cognito.cfn_values import Template
+from sceptre_fargate_cognito.config_schema.keys import BY_NAME
 from templates import ENVIRONMENTS, stack_config, stack_parameters, template
 
 pytestmark = pytest.mark.parametrize("environment", ENVIRONMENTS)
@@ -416,7 +417,10 @@ def test_the_init_image_is_pinned_by_digest_in_the_environments_ecr_and_by_defau
     passed = stack_parameters(environment, "alb-ecs")
     assert type(passed["InitImageUri"]).__name__ == "EcrImage"
     settings = merged(environment)
-    expected = settings["init_image"] or f"{settings['image_repository']}:{settings['image_tag']}"
+    repository, tag = (
+        settings["init_image"] or f"{settings['image_repository']}:{settings['image_tag']}"
+    ).rsplit(":", 1)
+    expected = {"repository": repository, "tag": tag, "architecture": settings["cpu_architecture"]}
     assert passed["InitImageUri"].argument == expected
 
 
@@ -479,7 +483,7 @@ def test_a_new_task_has_the_environment_grace_period_and_by_default_time_to_star
     grace = merged(environment)["health_check_grace_period"]
     assert int(service["HealthCheckGracePeriodSeconds"]) == grace
     # 30 s kills an app that needs longer to start on 0.25 vCPU, over and over.
-    assert load(CONFIG / "config.yaml", "")["health_check_grace_period"] >= 120
+    assert BY_NAME["health_check_grace_period"].default >= 120
 
 
 def test_the_service_scales_on_cpu_and_on_requests_per_target_within_the_environment_bounds(environment):

@@ -148,7 +148,9 @@ DYNAMODB_TABLE_ARN = Rule(
     "a DynamoDB table ARN", pattern=r"arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table/[\w.-]+"
 )
 BEDROCK_MODEL_ID = Rule(
-    "a Bedrock model id such as anthropic.claude-3-haiku-20240307-v1:0", pattern=r"[\w.:-]+"
+    "a Bedrock model id (provider.model, such as anthropic.claude-3-haiku-20240307-v1:0) or "
+    "inference profile id (geo.provider.model, such as eu.anthropic.claude-3-7-sonnet-20250219-v1:0)",
+    pattern=r"([a-z-]+\.)?[a-z0-9-]+\.[\w:-]+",
 )
 COGNITO_MFA = Rule("one of OFF, OPTIONAL, ON", values=("OFF", "OPTIONAL", "ON"))
 # CloudWatch Logs accepts only these retention periods.
