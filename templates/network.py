@@ -20,32 +20,10 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from sceptre_cdk_handler import SceptreCdkStack
 
-# Retention periods CloudWatch Logs accepts.
-VALID_RETENTION_DAYS = (
-    1,
-    3,
-    5,
-    7,
-    14,
-    30,
-    60,
-    90,
-    120,
-    150,
-    180,
-    365,
-    400,
-    545,
-    731,
-    1096,
-    1827,
-    2192,
-    2557,
-    2922,
-    3288,
-    3653,
-)
-MAX_AZS = 6
+# The project's shared rules (installed with it): the config schema checks the same values.
+from sceptre_fargate_cognito import rules
+
+MAX_AZS = 6  # the config schema's az_count bound
 HTTPS = 443
 HTTP = 80
 
@@ -112,18 +90,19 @@ class NetworkSettings:
                 "network stack: sceptre_user_data.export_prefix must be letters, digits and '-', "
                 f"such as webapp-prod, got {prefix!r}"
             )
-        try:
-            network = ipaddress.IPv4Network(data["vpc_cidr"], strict=True)
-        except (ValueError, TypeError):
-            raise NetworkConfigError(
-                "network stack: sceptre_user_data.vpc_cidr must be an IPv4 network in CIDR form "
-                f"such as 10.0.0.0/16, got {data['vpc_cidr']!r}"
-            ) from None
-        if not 16 <= network.prefixlen <= 22:
-            raise NetworkConfigError(
-                "network stack: sceptre_user_data.vpc_cidr must have a prefix length from /16 to "
-                f"/22, got {data['vpc_cidr']!r}"
-            )
+
+        def by_rule(key: str, rule: rules.Rule):
+            # bool is an int in Python; `true` is never a number of days.
+            try:
+                if isinstance(data[key], bool):
+                    raise rules.RuleError(f"expected {rule.expected}")
+                return rule.check(data[key])
+            except rules.RuleError as err:
+                raise NetworkConfigError(
+                    f"network stack: sceptre_user_data.{key} is {data[key]!r}: {err}"
+                ) from None
+
+        vpc_cidr = by_rule("vpc_cidr", rules.VPC_CIDR)
         az_count = integer("az_count", 2, MAX_AZS)
         nat_gateways = integer("nat_gateways", 0, az_count)
 
@@ -140,15 +119,10 @@ class NetworkSettings:
                 "network stack: sceptre_user_data.nat_gateways is 0 and vpc_endpoints is false: "
                 "tasks in the private subnets could neither pull images nor write logs"
             )
-        retention = data["flow_log_retention_days"]
-        if isinstance(retention, bool) or retention not in VALID_RETENTION_DAYS:
-            raise NetworkConfigError(
-                "network stack: sceptre_user_data.flow_log_retention_days must be one of "
-                f"{', '.join(map(str, VALID_RETENTION_DAYS))}, got {retention!r}"
-            )
+        retention = by_rule("flow_log_retention_days", rules.LOG_RETENTION_DAYS)
         return cls(
             export_prefix=prefix,
-            vpc_cidr=str(network),
+            vpc_cidr=vpc_cidr,
             az_count=az_count,
             nat_gateways=nat_gateways,
             vpc_endpoints=vpc_endpoints,
