@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sceptre_fargate_cognito.config_schema import app_platform
+
 
 class ConfigError(ValueError):
     """An environment's config.yaml is missing a value or holds a malformed one."""
@@ -249,6 +251,13 @@ KEYS: tuple[Key, ...] = (
         "health_check",
         "Options for the after-launch HTTPS health check (see the health-check section).",
         _mapping,
+        required=False,
+    ),
+    # issue 11: what every platform gives an application (checks in app_platform.py)
+    Key(
+        "capacity",
+        "Where tasks run: on_demand_base tasks on Fargate first, the rest split by on_demand_weight and spot_weight (Fargate Spot).",
+        app_platform.capacity,
         required=False,
     ),
 )
