@@ -72,3 +72,63 @@ def test_prod_runs_on_demand_only_and_dev_and_local_on_spot():
 )
 def test_a_capacity_mix_ecs_would_refuse_is_refused_at_config_time(capacity, expected):
     assert expected in invalid("dev", capacity=capacity)
+
+
+# ---------------------------------------------------------------- rollback alarms
+
+
+def alarms(t) -> dict[str, dict]:
+    return {logical_id: t.properties(logical_id) for logical_id in t.resources("AWS::CloudWatch::Alarm")}
+
+
+def dimensions(metric: dict) -> dict:
+    return {d["Name"]: d["Value"] for d in metric["Dimensions"]}
+
+
+THIS_TARGET_GROUP = {
+    "LoadBalancer": {"Fn::GetAtt": ["LoadBalancer", "LoadBalancerFullName"]},
+    "TargetGroup": {"Fn::GetAtt": ["TargetGroup", "TargetGroupFullName"]},
+}
+
+
+@each_environment
+def test_a_deployment_that_fires_an_alarm_rolls_back_and_the_circuit_breaker_stays(environment):
+    t = alb_ecs(environment)
+    _, service = one(t, "AWS::ECS::Service")
+    deployment = service["DeploymentConfiguration"]
+    assert deployment["Alarms"]["Enable"] is True
+    assert deployment["Alarms"]["Rollback"] is True
+    assert sorted(a["Ref"] for a in deployment["Alarms"]["AlarmNames"]) == sorted(alarms(t))
+    assert deployment["DeploymentCircuitBreaker"] == {"Enable": True, "Rollback": True}
+
+
+@each_environment
+def test_the_rollback_alarms_watch_this_services_5xx_rate_and_unhealthy_tasks(environment):
+    t = alb_ecs(environment)
+    found = alarms(t)
+    assert set(found) == {"TargetErrorRateAlarm", "UnhealthyTargetsAlarm"}
+
+    unhealthy = found["UnhealthyTargetsAlarm"]
+    assert (unhealthy["Namespace"], unhealthy["MetricName"]) == ("AWS/ApplicationELB", "UnHealthyHostCount")
+    assert dimensions(unhealthy) == THIS_TARGET_GROUP
+    assert unhealthy["ComparisonOperator"] == "GreaterThanThreshold" and unhealthy["Threshold"] == 0
+
+    rate = found["TargetErrorRateAlarm"]
+    queries = {q["Id"]: q for q in rate["Metrics"]}
+    stats = {i: q["MetricStat"] for i, q in queries.items() if "MetricStat" in q}
+    assert {i: s["Metric"]["MetricName"] for i, s in stats.items()} == {
+        "errors": "HTTPCode_Target_5XX_Count",
+        "requests": "RequestCount",
+    }
+    assert all(dimensions(s["Metric"]) == THIS_TARGET_GROUP and s["Stat"] == "Sum" for s in stats.values())
+    (returned,) = [q for q in rate["Metrics"] if q["ReturnData"]]
+    expression = returned["Expression"]["Fn::Sub"]
+    assert "100 * FILL(errors, 0) / requests" in expression
+    assert rate["ComparisonOperator"] == "GreaterThanThreshold"
+    assert 0 < int(rate["Threshold"]) <= 10, "a rollout serving over 10% errors must roll back"
+
+
+@each_environment
+def test_no_traffic_never_rolls_a_deployment_back(environment):
+    for alarm in alarms(alb_ecs(environment)).values():
+        assert alarm["TreatMissingData"] == "notBreaching"
