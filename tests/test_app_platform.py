@@ -8,13 +8,36 @@ Removing or weakening any one of them must fail a test here.
 from __future__ import annotations
 
 import pytest
+import yaml
+from cfn_values import Template
+from sceptre.cli.helpers import CfnYamlLoader
+from sceptre.template_handlers.helper import render_jinja_template
 from test_alb_ecs_template import alb_ecs, one
 from test_environment_config import merged
 
 from sceptre_fargate_cognito.config_schema import ConfigError, validate
-from templates import ENVIRONMENTS
+from templates import ENVIRONMENTS, PROJECT_ROOT, stack_config, stack_parameters
 
 each_environment = pytest.mark.parametrize("environment", ENVIRONMENTS)
+
+
+def alb_ecs_with(environment: str, **settings) -> Template:
+    """The environment's alb-ecs template as Sceptre renders it, with some settings changed
+    (checked as config.yaml values are; the stack config passes each one as sceptre_user_data)."""
+    checked = validate(merged(environment) | settings, environment=environment)
+    user_data = dict(stack_config(environment, "alb-ecs").sceptre_user_data)
+    assert set(settings) <= set(user_data), "a setting the stack config does not pass"
+    user_data |= {name: checked[name] for name in settings}
+    body = render_jinja_template(
+        PROJECT_ROOT / "templates" / "alb-ecs.yaml.j2", {"sceptre_user_data": user_data}, {}
+    )
+    return Template(yaml.load(body, CfnYamlLoader), stack_parameters(environment, "alb-ecs"))
+
+
+def container(t: Template) -> dict:
+    _, task = one(t, "AWS::ECS::TaskDefinition")
+    (app,) = [c for c in task["ContainerDefinitions"] if c["Name"] == "app"]
+    return app
 
 
 def strategy(items: list[dict]) -> dict[str, dict]:
@@ -132,3 +155,55 @@ def test_the_rollback_alarms_watch_this_services_5xx_rate_and_unhealthy_tasks(en
 def test_no_traffic_never_rolls_a_deployment_back(environment):
     for alarm in alarms(alb_ecs(environment)).values():
         assert alarm["TreatMissingData"] == "notBreaching"
+
+
+# ---------------------------------------------------------------- container health check
+
+
+@each_environment
+def test_without_a_checker_in_the_image_the_container_has_no_health_check(environment):
+    assert merged(environment)["container_health_check"] == {}
+    assert "HealthCheck" not in container(alb_ecs(environment))
+
+
+@each_environment
+def test_the_images_checker_runs_with_the_configured_timings(environment):
+    t = alb_ecs_with(
+        environment,
+        container_health_check={
+            "command": ["CMD", "/app/healthcheck", "--quick"],
+            "interval": 10,
+            "retries": 2,
+        },
+    )
+    assert container(t)["HealthCheck"] == {
+        "Command": ["CMD", "/app/healthcheck", "--quick"],
+        "Interval": 10,
+        "Timeout": 5,
+        "Retries": 2,
+        "StartPeriod": 0,
+    }
+
+
+def test_a_health_check_command_given_as_text_runs_in_the_shell():
+    t = alb_ecs_with("dev", container_health_check={"command": "curl -fs localhost:8080/healthz"})
+    assert container(t)["HealthCheck"]["Command"] == ["CMD-SHELL", "curl -fs localhost:8080/healthz"]
+
+
+@pytest.mark.parametrize(
+    "check, expected",
+    [
+        ({"interval": 10}, "command must be"),
+        ({"command": ["/app/healthcheck"]}, "command must be"),
+        ({"command": "true", "interval": 4}, "interval must be a whole number of seconds from 5 to 300"),
+        ({"command": "true", "timeout": 61}, "timeout must be a whole number of seconds from 2 to 60"),
+        ({"command": "true", "retries": 11}, "retries must be a whole number of tries from 1 to 10"),
+        (
+            {"command": "true", "start_period": 301},
+            "start_period must be a whole number of seconds from 0 to 300",
+        ),
+        ({"command": "true", "period": 5}, "unknown option period"),
+    ],
+)
+def test_a_health_check_outside_ecs_limits_is_refused_at_config_time(check, expected):
+    assert expected in invalid("dev", container_health_check=check)

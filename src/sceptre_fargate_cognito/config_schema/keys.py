@@ -260,6 +260,12 @@ KEYS: tuple[Key, ...] = (
         app_platform.capacity,
         required=False,
     ),
+    Key(
+        "container_health_check",
+        "A check the image carries (command, interval, timeout, retries, start_period); ECS replaces a task that fails it. Empty: none.",
+        app_platform.container_health_check,
+        required=False,
+    ),
 )
 
 _BY_NAME = {key.name: key for key in KEYS}
