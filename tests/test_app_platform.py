@@ -7,6 +7,11 @@ Removing or weakening any one of them must fail a test here.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import yaml
 from cfn_values import Template
@@ -16,6 +21,7 @@ from test_alb_ecs_template import alb_ecs, one
 from test_environment_config import merged
 
 from sceptre_fargate_cognito.config_schema import ConfigError, validate
+from sceptre_fargate_cognito.config_schema.app_platform import secret_references
 from templates import ENVIRONMENTS, PROJECT_ROOT, stack_config, stack_parameters
 
 each_environment = pytest.mark.parametrize("environment", ENVIRONMENTS)
@@ -207,3 +213,174 @@ def test_a_health_check_command_given_as_text_runs_in_the_shell():
 )
 def test_a_health_check_outside_ecs_limits_is_refused_at_config_time(check, expected):
     assert expected in invalid("dev", container_health_check=check)
+
+
+# ---------------------------------------------------------------- configuration
+
+
+def environment_of(t: Template) -> dict:
+    return {item["Name"]: item["Value"] for item in container(t)["Environment"]}
+
+
+@each_environment
+def test_the_container_gets_its_configuration_beside_the_port_the_platform_sets(environment):
+    t = alb_ecs_with(environment, app_environment={"LOG_LEVEL": "info", "WORKERS": 4, "BETA": True})
+    assert environment_of(t) == {
+        "PORT": t.parameters["ContainerPort"],
+        "BETA": "true",
+        "LOG_LEVEL": "info",
+        "WORKERS": "4",
+    }
+
+
+def test_a_value_reaches_the_container_exactly_as_written():
+    awkward = "a: b # not a comment, \"quoted\" 'single' <tag> & ${NOT_A_SUB} {{ not jinja }}"
+    assert environment_of(alb_ecs_with("dev", app_environment={"AWKWARD": awkward}))["AWKWARD"] == awkward
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("PORT", "PORT is set by the platform (from container_port) and cannot be overridden"),
+        ("AWS_REGION", "AWS_REGION: names starting with AWS_ or ECS_ are set by ECS"),
+        ("ECS_CONTAINER_METADATA_URI_V4", "names starting with AWS_ or ECS_ are set by ECS"),
+        ("1ST", "'1ST' is not an environment variable name"),
+    ],
+)
+def test_names_the_platform_sets_are_refused_at_config_time(name, expected):
+    assert expected in invalid("dev", app_environment={name: "x"})
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf",
+        "arn:aws:ssm:eu-west-1:111122223333:parameter/app/token",
+    ],
+)
+def test_a_secrets_arn_given_as_configuration_is_refused_with_where_it_belongs(value):
+    assert "DB looks like a secret's ARN: put it in app_secrets" in invalid(
+        "dev", app_environment={"DB": value}
+    )
+
+
+# ---------------------------------------------------------------- secrets
+
+SECRET = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:app/db-AbCdEf"
+PARAMETER_ARN = "arn:aws:ssm:eu-west-1:111122223333:parameter/shared/api-url"
+KMS_KEY = "arn:aws:kms:eu-west-1:111122223333:key/0d1e2f3a-aaaa-bbbb-cccc-111122223333"
+SECRETS = {
+    "DB_PASSWORD": f"{SECRET}:password::",
+    "DB_USER": f"{SECRET}:username::",
+    "API_TOKEN": "/webapp/api-token",
+    "API_URL": PARAMETER_ARN,
+}
+
+
+def execution_statements(t: Template) -> dict[str, dict]:
+    policies = t.properties("ExecutionRole")["Policies"]
+    return {s["Sid"]: s for p in policies for s in p["PolicyDocument"]["Statement"]}
+
+
+@each_environment
+def test_secrets_reach_the_container_by_reference_never_as_plain_values(environment):
+    t = alb_ecs_with(environment, app_secrets=SECRETS)
+    app = container(t)
+    assert {s["Name"]: s["ValueFrom"] for s in app["Secrets"]} == SECRETS
+    assert not set(SECRETS) & set(environment_of(t))
+
+
+@each_environment
+def test_the_execution_role_reads_exactly_the_named_secrets_and_parameters(environment):
+    t = alb_ecs_with(environment, app_secrets=SECRETS)
+    statements = execution_statements(t)
+    assert statements["ReadAppSecrets"]["Action"] == "secretsmanager:GetSecretValue"
+    assert statements["ReadAppSecrets"]["Resource"] == [SECRET]
+    assert statements["ReadAppParameters"]["Action"] == "ssm:GetParameters"
+    assert statements["ReadAppParameters"]["Resource"] == [
+        PARAMETER_ARN,
+        {"Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/webapp/api-token"},
+    ]
+    assert set(statements) == {
+        "EcrLogin",
+        "PullServiceImage",
+        "WriteServiceLogs",
+        "ReadAppSecrets",
+        "ReadAppParameters",
+    }
+    # The application itself (its task role) cannot read them.
+    assert "secret" not in json.dumps(t.properties("TaskRole")).lower()
+
+
+@each_environment
+def test_without_secrets_the_execution_role_reads_none(environment):
+    t = alb_ecs(environment)
+    assert merged(environment)["app_secrets"] == {}
+    assert "Secrets" not in container(t)
+    assert set(execution_statements(t)) == {"EcrLogin", "PullServiceImage", "WriteServiceLogs"}
+
+
+def test_a_customer_managed_key_decrypts_only_through_secrets_manager_and_ssm_in_its_region():
+    t = alb_ecs_with("prod", app_secrets=SECRETS, app_secrets_kms_key_arn=KMS_KEY)
+    decrypt = execution_statements(t)["DecryptAppSecrets"]
+    assert (decrypt["Action"], decrypt["Resource"]) == ("kms:Decrypt", KMS_KEY)
+    assert decrypt["Condition"] == {
+        "StringEquals": {
+            "kms:ViaService": [
+                {"Fn::Sub": "secretsmanager.eu-west-1.${AWS::URLSuffix}"},
+                {"Fn::Sub": "ssm.eu-west-1.${AWS::URLSuffix}"},
+            ]
+        }
+    }
+    assert "kms:" not in json.dumps(alb_ecs_with("prod", app_secrets=SECRETS).raw)
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ({"app_secrets": {"DB": "hunter2"}}, "DB is not a Secrets Manager secret ARN"),
+        ({"app_secrets": {"DB": "/no spaces"}}, "nor an SSM parameter name (a path from /"),
+        ({"app_secrets": {"DB": "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db"}}, "DB is not a"),
+        ({"app_secrets": {"PORT": "/webapp/port"}}, "PORT is set by the platform"),
+        (
+            {"app_secrets": {"DB": "/webapp/db"}, "app_environment": {"DB": "local"}},
+            "DB in both app_environment and app_secrets",
+        ),
+        ({"app_secrets_kms_key_arn": KMS_KEY}, "app_secrets_kms_key_arn is set but app_secrets is empty"),
+        ({"app_secrets": SECRETS, "app_secrets_kms_key_arn": "alias/app"}, "expected a KMS key ARN"),
+    ],
+)
+def test_a_secret_that_is_not_a_reference_is_refused_at_config_time(change, expected):
+    assert expected in invalid("dev", **change)
+
+
+def test_the_secret_references_to_check_before_launch_are_listed_once_each():
+    settings = validate(merged("dev") | {"app_secrets": SECRETS}, environment="dev")
+    found = secret_references(settings)
+    assert [(r.service, r.arn("aws", "eu-west-1", "111122223333")) for r in found] == [
+        ("ssm", "arn:aws:ssm:eu-west-1:111122223333:parameter/webapp/api-token"),
+        ("ssm", PARAMETER_ARN),
+        ("secretsmanager", SECRET),
+    ]
+
+
+# ---------------------------------------------------------------- all together
+
+
+def test_a_template_with_every_option_set_is_cfn_lint_clean(tmp_path):
+    t = alb_ecs_with(
+        "prod",
+        app_environment={"LOG_LEVEL": "info"},
+        app_secrets=SECRETS,
+        app_secrets_kms_key_arn=KMS_KEY,
+        container_health_check={"command": ["CMD", "/app/healthcheck"]},
+    )
+    path = tmp_path / "alb-ecs.json"
+    path.write_text(json.dumps(t.raw))
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), "--format", "parseable", "--", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0 and not result.stdout.strip(), result.stdout + result.stderr

@@ -266,6 +266,24 @@ KEYS: tuple[Key, ...] = (
         app_platform.container_health_check,
         required=False,
     ),
+    Key(
+        "app_environment",
+        "Plain configuration for the container, NAME: value (PORT, AWS_* and ECS_* are the platform's; secrets go in app_secrets).",
+        app_platform.app_environment,
+        required=False,
+    ),
+    Key(
+        "app_secrets",
+        "Secrets for the container, NAME: Secrets Manager secret ARN (optionally :<json key>::) or SSM parameter name or ARN; only the execution role reads them.",
+        app_platform.app_secrets,
+        required=False,
+    ),
+    Key(
+        "app_secrets_kms_key_arn",
+        "Customer-managed KMS key that encrypts the app_secrets; the execution role may decrypt with it through Secrets Manager and SSM. Empty: AWS-managed keys.",
+        app_platform.kms_key_arn,
+        required=False,
+    ),
 )
 
 _BY_NAME = {key.name: key for key in KEYS}
@@ -320,6 +338,7 @@ def _cross_checks(s: dict) -> list[str]:
             f"memory {s['memory']} is not valid with cpu {s['cpu']} on Fargate: "
             f"choose from {valid[0]} to {valid[-1]} in steps of {valid[1] - valid[0]}"
         )
+    problems += app_platform.cross_checks(s)  # issue 11
     return problems
 
 
