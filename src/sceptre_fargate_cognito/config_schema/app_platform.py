@@ -75,7 +75,7 @@ def container_health_check(value):
         raise ValueError(
             "command must be a shell command, or a list [CMD, program, args...] or [CMD-SHELL, command]"
         )
-    check = {"command": command}
+    check: dict[str, object] = {"command": command}
     for name, (low, high, ecs_default) in _HEALTH_CHECK_LIMITS.items():
         number = value.get(name, ecs_default)
         if isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
