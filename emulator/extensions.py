@@ -32,6 +32,7 @@ EXTENSIONS = (
     "cfn_application_autoscaling_resources",
     "cfn_cognito_resources",
     "cfn_cognito_managed_login_branding",
+    "cfn_cloudwatch_alarm_resource",
     "cfn_security_group_rules",
     # Resources of stock moto types: attributes and deletes.
     "cfn_getatt_attributes",

@@ -23,7 +23,7 @@ from typing import Any
 from sceptre.exceptions import SceptreException
 from sceptre.hooks import Hook
 
-from sceptre_fargate_cognito.config_schema import validate
+from sceptre_fargate_cognito.config_schema import app_platform, validate
 from sceptre_fargate_cognito.hooks import service_linked_roles
 from sceptre_fargate_cognito.resolvers.acm_certificate_arn import AcmCertificateArn
 from sceptre_fargate_cognito.resolvers.aws_lookup import AwsCaller, cached, target_for
@@ -72,6 +72,22 @@ def _existence_checks(settings: dict) -> list[tuple[str, str, str, dict]]:
         )
     if settings["access_log_bucket"]:
         checks.append(("access_log_bucket", "s3", "head_bucket", {"Bucket": settings["access_log_bucket"]}))
+    # Each app secret: a secret is described (its value never fetched); a parameter is fetched
+    # without decryption, and the answer kept only as "exists", so no value can be logged.
+    for reference in app_platform.secret_references(settings):
+        if reference.service == "secretsmanager":
+            checks.append(
+                ("app_secrets", "secretsmanager", "describe_secret", {"SecretId": reference.identifier})
+            )
+        else:
+            checks.append(
+                (
+                    "app_secrets",
+                    "ssm",
+                    "get_parameter",
+                    {"Name": reference.identifier, "WithDecryption": False},
+                )
+            )
     return checks
 
 

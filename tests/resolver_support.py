@@ -58,7 +58,7 @@ def make_stack(name="dev/alb-ecs", region=REGION, profile=None, sceptre_role=Non
         region=region,
         profile=profile,
         sceptre_role=sceptre_role,
-        template_handler_config={"type": "file", "path": "templates/alb-ecs.yaml"},
+        template_handler_config={"type": "file", "path": "templates/alb-ecs.yaml.j2"},
         parameters=parameters or {},
     )
 

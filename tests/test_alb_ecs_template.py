@@ -464,7 +464,6 @@ def test_the_service_runs_in_private_subnets_without_public_ip_or_ecs_exec(envir
     assert network["Subnets"] is private  # the list parameter, fed by the network stack
     assert private.argument == f"{environment}/network.yaml::PrivateSubnetIds"
     assert service["EnableExecuteCommand"] is False
-    assert service["LaunchType"] == "FARGATE"
 
 
 def test_a_failed_deploy_rolls_back_by_itself_and_capacity_never_drops(environment):

@@ -17,6 +17,7 @@ from sceptre.config.reader import (
 )
 
 from sceptre_fargate_cognito import rules
+from sceptre_fargate_cognito.config_schema import app_platform
 from sceptre_fargate_cognito.health_check.options import OPTION_NAMES
 from sceptre_fargate_cognito.rules import Rule
 
@@ -213,6 +214,46 @@ KEYS: tuple[Key, ...] = (
         "have a linux/<arch> platform.",
         "X86_64",
         rules.CPU_ARCHITECTURE,
+    ),
+    # What every platform gives an application: the checks are in app_platform.py.
+    Key(
+        "capacity",
+        dict,
+        "Where tasks run: on_demand_base tasks on Fargate first, the rest split by on_demand_weight and spot_weight (Fargate Spot).",
+        {"on_demand_base": 0, "on_demand_weight": 1, "spot_weight": 0},
+        Rule("a mapping of on_demand_base, on_demand_weight, spot_weight", extra=app_platform.capacity),
+    ),
+    Key(
+        "container_health_check",
+        dict,
+        "A check the image carries (command, interval, timeout, retries, start_period); ECS replaces a task that fails it. Empty: none.",
+        {},
+        Rule(
+            "a mapping of command, interval, timeout, retries, start_period",
+            extra=app_platform.container_health_check,
+        ),
+    ),
+    Key(
+        "app_environment",
+        dict,
+        "Plain configuration for the container, NAME: value (PORT, AWS_* and ECS_* are the platform's; secrets go in app_secrets).",
+        {},
+        Rule("a mapping of NAME: value", extra=app_platform.app_environment),
+    ),
+    Key(
+        "app_secrets",
+        dict,
+        "Secrets for the container, NAME: Secrets Manager secret ARN (optionally :<json key>::) or SSM parameter name or ARN; only the execution role reads them.",
+        {},
+        Rule("a mapping of NAME: secret or parameter", extra=app_platform.app_secrets),
+    ),
+    Key(
+        "app_secrets_kms_key_arn",
+        str,
+        "Customer-managed KMS key that encrypts the app_secrets; the execution role may decrypt with it through Secrets Manager and SSM.",
+        default="",
+        rule=Rule("a KMS key ARN", extra=app_platform.kms_key_arn),
+        empty_is_off=True,
     ),
 )
 

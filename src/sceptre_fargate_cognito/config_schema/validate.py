@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sceptre_fargate_cognito import rules
+from sceptre_fargate_cognito.config_schema import app_platform
 from sceptre_fargate_cognito.config_schema.keys import (
     BY_NAME,
     KEYS,
@@ -140,6 +141,8 @@ def _check(key: Key, value):
     elif key.type is dict:
         if not isinstance(value, dict):
             raise ValueError("expected a mapping of option: value")
+        if key.rule:
+            return key.rule.check(value)
         try:
             check_values({k: v for k, v in value.items() if k in key.options})
         except InvalidOptions as err:
@@ -179,6 +182,7 @@ def _cross_checks(s: dict) -> list[str]:
             f"memory {s['memory']} is not valid with cpu {s['cpu']} on Fargate: "
             f"choose from {valid[0]} to {valid[-1]} in steps of {valid[1] - valid[0]}"
         )
+    problems += app_platform.cross_checks(s)
     return problems
 
 
