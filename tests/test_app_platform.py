@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from cfn_values import Template
 from sceptre.cli.helpers import CfnYamlLoader
 from sceptre.template_handlers.helper import render_jinja_template
 from test_alb_ecs_template import alb_ecs, one
 from test_environment_config import merged
 
+from sceptre_fargate_cognito.cfn_values import Template
 from sceptre_fargate_cognito.config_schema import ConfigError, validate
 from sceptre_fargate_cognito.config_schema.app_platform import secret_references
 from templates import ENVIRONMENTS, PROJECT_ROOT, stack_config, stack_parameters
