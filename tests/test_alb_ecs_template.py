@@ -13,6 +13,7 @@ from test_environment_config import merged
 
 from sceptre_fargate_cognito.cfn_values import Template
 from sceptre_fargate_cognito.config_schema.keys import BY_NAME
+from sceptre_fargate_cognito.resolvers.once_created import OnceCreated, parse_argument
 from templates import ENVIRONMENTS, stack_config, stack_parameters, template
 
 pytestmark = pytest.mark.parametrize("environment", ENVIRONMENTS)
@@ -285,11 +286,14 @@ def test_the_load_balancer_drops_invalid_headers_and_mitigates_desync(environmen
     assert alb["Scheme"] == "internet-facing"
 
 
-def test_deletion_protection_follows_the_environment(environment):
+def test_deletion_protection_follows_the_environment_once_the_stack_is_created(environment):
     _, alb = one(alb_ecs(environment), "AWS::ElasticLoadBalancingV2::LoadBalancer")
     attributes = {a["Key"]: a["Value"] for a in alb["LoadBalancerAttributes"]}
     expected = merged(environment)["deletion_protection"]
-    assert attributes["deletion_protection.enabled"] == str(expected).lower()
+    # "false" for the first create, so its rollback can delete the ALB (tests/test_load_balancer_protection.py).
+    passed = attributes["deletion_protection.enabled"]
+    assert isinstance(passed, OnceCreated)
+    assert parse_argument(passed._argument) == (str(expected).lower(), "false")
     if environment == "prod":
         assert expected is True
 
