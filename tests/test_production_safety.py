@@ -78,9 +78,14 @@ def test_dev_and_local_have_the_same_hooks_switched_off(environment, stack):
 
 
 @pytest.mark.parametrize("stack", sorted(GUARDED))
-def test_each_guarded_logical_id_is_that_resource_in_the_generated_prod_template(stack):
+def test_each_guarded_name_is_that_resource_in_the_generated_prod_template(stack):
     resources = template("prod", stack)["Resources"]
-    assert resources[GUARDED[stack]]["Type"] == GUARDED_TYPES[stack]
+    guarded = GUARDED[stack]
+    if guarded.startswith("AWS::"):  # a resource type: the template holds exactly one of it
+        assert guarded == GUARDED_TYPES[stack]
+        assert [r["Type"] for r in resources.values()].count(guarded) == 1
+    else:
+        assert resources[guarded]["Type"] == GUARDED_TYPES[stack]
 
 
 # --- !termination_protection on the emulator ------------------------------------------------
