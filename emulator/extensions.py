@@ -32,6 +32,8 @@ EXTENSIONS = (
     "cfn_application_autoscaling_resources",
     "cfn_cognito_resources",
     "cfn_security_group_rules",
+    "cfn_s3_bucket_policy_resource",
+    "cfn_cloudwatch_alarm_resource",
     # Resources of stock moto types: attributes and deletes.
     "cfn_getatt_attributes",
     "cfn_delete_leaves_nothing",

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.e2e
 STACKS = {
     "network": "webapp-local-network",
     "cognito": "webapp-local-cognito",
+    "edge": "webapp-local-edge",
     "alb-ecs": "webapp-local-alb-ecs",
 }
 
@@ -40,6 +41,7 @@ WELL_FORMED = {
     "ServiceName": r"[\w-]+",
     "TargetGroupArn": r"arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/[\w-]+/[0-9a-f]+",
     "LogGroupName": r"[\w/.-]+",
+    "AccessLogBucketName": r"webapp-local-edge-accesslogbucketresource-\w+",
 }
 
 
@@ -71,9 +73,9 @@ def sceptre_ok(local, *args):
     return result
 
 
-def test_network_and_cognito_are_complete_before_alb_ecs_starts(launched_local):
+def test_network_cognito_and_edge_are_complete_before_alb_ecs_starts(launched_local):
     alb_started = event_time(launched_local, "alb-ecs", "CREATE_IN_PROGRESS")
-    for dependency in ("network", "cognito"):
+    for dependency in ("network", "cognito", "edge"):
         assert event_time(launched_local, dependency, "CREATE_COMPLETE") <= alb_started
 
 
@@ -104,6 +106,7 @@ def test_alb_ecs_receives_the_other_stacks_outputs(launched_local):
     assert passed["PrivateSubnetIds"] == network["PrivateSubnetIds"]
     assert passed["UserPoolArn"] == cognito["UserPoolArn"]
     assert passed["UserPoolDomain"] == cognito["UserPoolDomain"]
+    assert passed["AccessLogBucket"] == outputs(launched_local, "edge")["AccessLogBucketName"]
 
 
 def default_security_group(local):
@@ -250,15 +253,19 @@ def leftovers(local) -> dict[str, list]:
             ServiceNamespace="ecs"
         )["ScalableTargets"],
         "stacks": [s["StackName"] for s in local.client("cloudformation").describe_stacks()["Stacks"]],
+        "buckets": [b["Name"] for b in local.client("s3").list_buckets()["Buckets"]],
     }
 
 
-def test_delete_removes_every_stack_and_leaves_only_the_retained_user_pool(fresh_local):
+def test_delete_removes_every_stack_and_leaves_only_the_retained_user_pool_and_log_bucket(fresh_local):
     sceptre_ok(fresh_local, "launch", "local", "--yes")
     assert any(leftovers(fresh_local).values())
+    log_bucket = outputs(fresh_local, "edge")["AccessLogBucketName"]
     sceptre_ok(fresh_local, "delete", "local", "--yes")
     left = {kind: items for kind, items in leftovers(fresh_local).items() if items}
-    assert left == {}
+    # The access logs are kept by design (DeletionPolicy: RetainExceptOnCreate), still TLS-only.
+    assert left == {"buckets": [log_bucket]}
+    assert "aws:SecureTransport" in fresh_local.client("s3").get_bucket_policy(Bucket=log_bucket)["Policy"]
     # The user pool is retained by design (DeletionPolicy: Retain), and nothing else of Cognito.
     pools = fresh_local.client("cognito-idp").list_user_pools(MaxResults=10)["UserPools"]
     assert len(pools) == 1
