@@ -24,7 +24,9 @@ SHA = "sha256:" + "ab" * 32
 @pytest.fixture(scope="module")
 def generated():
     """The templates as Sceptre generates them for `local` (network through the CDK)."""
-    return {stack: template("local", stack) for stack in ("network", "cognito", "edge", "alb-ecs")}
+    return {
+        stack: template("local", stack) for stack in ("network", "cognito", "edge", "alb-ecs", "monitoring")
+    }
 
 
 def _launch(cf, name: str, generated_template: dict, parameters: dict[str, str]) -> dict:
@@ -99,6 +101,11 @@ def _leftovers() -> dict[str, list]:
             p["Id"] for p in boto3.client("cognito-idp").list_user_pools(MaxResults=60)["UserPools"]
         ],
         "buckets": [b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]],
+        "alarms": [a["AlarmName"] for a in boto3.client("cloudwatch").describe_alarms()["MetricAlarms"]],
+        "dashboards": [
+            d["DashboardName"] for d in boto3.client("cloudwatch").list_dashboards()["DashboardEntries"]
+        ],
+        "topics": [t["TopicArn"] for t in boto3.client("sns").list_topics()["Topics"]],
         "scalable_targets": [
             t["ResourceId"]
             for t in boto3.client("application-autoscaling").describe_scalable_targets(
@@ -170,13 +177,33 @@ def test_the_three_real_stacks_launch_completely_with_real_outputs_and_delete_to
         },
     )
 
+    monitoring = _launch(
+        cf,
+        "webapp-local-monitoring",
+        generated["monitoring"],
+        {
+            "ExportPrefix": "webapp-local",
+            "LoadBalancerFullName": alb_ecs["LoadBalancerFullName"],
+            "TargetGroupFullName": alb_ecs["TargetGroupFullName"],
+            "ClusterName": alb_ecs["ClusterName"],
+            "ServiceName": alb_ecs["ServiceName"],
+        },
+    )
+
     assert network["VpcId"].startswith("vpc-")
     assert all(s.startswith("subnet-") for s in network["PublicSubnetIds"].split(","))
     assert cognito["UserPoolArn"].startswith("arn:aws:cognito-idp:eu-west-1:123456789012:userpool/")
     assert alb_ecs["AlbDnsName"].endswith(".eu-west-1.elb.amazonaws.com")
     assert alb_ecs["TargetGroupArn"].startswith("arn:aws:elasticloadbalancing:eu-west-1:")
 
-    names = ("webapp-local-alb-ecs", "webapp-local-edge", "webapp-local-cognito", "webapp-local-network")
+    assert monitoring["DashboardUrl"].endswith("#dashboards:name=webapp-local-service")
+    names = (
+        "webapp-local-monitoring",
+        "webapp-local-alb-ecs",
+        "webapp-local-edge",
+        "webapp-local-cognito",
+        "webapp-local-network",
+    )
     for name in names:
         cf.delete_stack(StackName=name)
     statuses = {s["StackName"]: s["StackStatus"] for s in cf.list_stacks()["StackSummaries"]}

@@ -18,6 +18,7 @@ STACKS = {
     "cognito": "webapp-local-cognito",
     "edge": "webapp-local-edge",
     "alb-ecs": "webapp-local-alb-ecs",
+    "monitoring": "webapp-local-monitoring",
 }
 
 WELL_FORMED = {
@@ -42,6 +43,11 @@ WELL_FORMED = {
     "TargetGroupArn": r"arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/[\w-]+/[0-9a-f]+",
     "LogGroupName": r"[\w/.-]+",
     "AccessLogBucketName": r"webapp-local-edge-accesslogbucketresource-\w+",
+    "LoadBalancerFullName": r"app/[\w-]+/[0-9a-f]+",
+    "TargetGroupFullName": r"targetgroup/[\w-]+/[0-9a-f]+",
+    "AlarmTopicArn": r"arn:aws:sns:eu-west-1:123456789012:[\w-]+",
+    "DashboardUrl": r"https://eu-west-1\.console\.aws\.amazon\.com/cloudwatch/home\?region=eu-west-1"
+    r"#dashboards:name=webapp-local-service",
 }
 
 
@@ -71,6 +77,12 @@ def sceptre_ok(local, *args):
     result = local.sceptre(*args)
     assert result.returncode == 0, result.stdout + result.stderr
     return result
+
+
+def test_monitoring_starts_after_alb_ecs_is_complete(launched_local):
+    assert event_time(launched_local, "alb-ecs", "CREATE_COMPLETE") <= event_time(
+        launched_local, "monitoring", "CREATE_IN_PROGRESS"
+    )
 
 
 def test_network_cognito_and_edge_are_complete_before_alb_ecs_starts(launched_local):
@@ -252,6 +264,9 @@ def leftovers(local) -> dict[str, list]:
         "scalable targets": local.client("application-autoscaling").describe_scalable_targets(
             ServiceNamespace="ecs"
         )["ScalableTargets"],
+        "alarms": local.client("cloudwatch").describe_alarms()["MetricAlarms"],
+        "dashboards": local.client("cloudwatch").list_dashboards()["DashboardEntries"],
+        "topics": local.client("sns").list_topics()["Topics"],
         "stacks": [s["StackName"] for s in local.client("cloudformation").describe_stacks()["Stacks"]],
         "buckets": [b["Name"] for b in local.client("s3").list_buckets()["Buckets"]],
     }
