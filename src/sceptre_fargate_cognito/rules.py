@@ -197,8 +197,6 @@ CONTAINER_PORT = whole_number(1024, 65535)  # unprivileged: the container runs a
 TASK_COUNT = whole_number(1, 1000)
 DEREGISTRATION_DELAY = whole_number(0, 3600)
 ACCESS_LOG_EXPIRY_DAYS = whole_number(1, 3650)
-# Requests per IP per 5 minutes; AWS WAF's documented bounds for a rate-based rule's Limit.
-WAF_RATE_LIMIT = whole_number(10, 2000000000)
 ALARM_5XX_COUNT = whole_number(1, 100000)
 ALARM_P99_LATENCY_MS = whole_number(10, 120000)
 ALARM_UTILIZATION_PERCENT = whole_number(1, 100)

@@ -146,19 +146,6 @@ KEYS: tuple[Key, ...] = (
         rules.ACCESS_LOG_EXPIRY_DAYS,
     ),
     Key(
-        "waf",
-        bool,
-        "WAF in front of the ALB: waf_web_acl_arn if set, else a web ACL the edge stack creates.",
-        False,
-    ),
-    Key(
-        "waf_rate_limit",
-        int,
-        "Requests one IP may make in 5 minutes before the created web ACL blocks it.",
-        2000,
-        rules.WAF_RATE_LIMIT,
-    ),
-    Key(
         "waf_web_acl_arn",
         str,
         "WAFv2 web ACL (REGIONAL scope, it must exist) to associate with the ALB.",

@@ -186,8 +186,6 @@ def _cross_checks(s: dict) -> list[str]:
         )
     if s["access_log_bucket"] and not s["access_logs"]:
         problems.append("access_log_bucket is set but access_logs is false: remove one of them")
-    if s["waf_web_acl_arn"] and not s["waf"]:
-        problems.append("waf_web_acl_arn is set but waf is false: set waf: true, or remove waf_web_acl_arn")
     return problems
 
 
