@@ -34,6 +34,7 @@ EXTENSIONS = (
     "cfn_cognito_managed_login_branding",
     "cfn_cloudwatch_alarm_resource",
     "cfn_security_group_rules",
+    "cfn_s3_bucket_policy_resource",
     # Resources of stock moto types: attributes and deletes.
     "cfn_getatt_attributes",
     "cfn_delete_leaves_nothing",

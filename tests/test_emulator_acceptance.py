@@ -23,8 +23,10 @@ SHA = "sha256:" + "ab" * 32
 
 @pytest.fixture(scope="module")
 def generated():
-    """The three templates as Sceptre generates them for `local` (network through the CDK)."""
-    return {stack: template("local", stack) for stack in ("network", "cognito", "alb-ecs")}
+    """The templates as Sceptre generates them for `local` (network through the CDK)."""
+    return {
+        stack: template("local", stack) for stack in ("network", "cognito", "edge", "alb-ecs", "monitoring")
+    }
 
 
 def _launch(cf, name: str, generated_template: dict, parameters: dict[str, str]) -> dict:
@@ -98,6 +100,12 @@ def _leftovers() -> dict[str, list]:
         "user_pools": [
             p["Id"] for p in boto3.client("cognito-idp").list_user_pools(MaxResults=60)["UserPools"]
         ],
+        "buckets": [b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]],
+        "alarms": [a["AlarmName"] for a in boto3.client("cloudwatch").describe_alarms()["MetricAlarms"]],
+        "dashboards": [
+            d["DashboardName"] for d in boto3.client("cloudwatch").list_dashboards()["DashboardEntries"]
+        ],
+        "topics": [t["TopicArn"] for t in boto3.client("sns").list_topics()["Topics"]],
         "scalable_targets": [
             t["ResourceId"]
             for t in boto3.client("application-autoscaling").describe_scalable_targets(
@@ -121,6 +129,17 @@ def test_the_three_real_stacks_launch_completely_with_real_outputs_and_delete_to
             "DomainName": "app.sceptre-local.test",
             "MfaConfiguration": "OFF",
             "DeletionProtection": "INACTIVE",
+        },
+    )
+    edge = _launch(
+        cf,
+        "webapp-local-edge",
+        generated["edge"],
+        {
+            "ExportPrefix": "webapp-local",
+            "AccessLogs": "true",
+            "AccessLogBucket": "",
+            "AccessLogExpiryDays": "1",
         },
     )
     certificate = boto3.client("acm").request_certificate(DomainName="app.sceptre-local.test")[
@@ -152,9 +171,22 @@ def test_the_three_real_stacks_launch_completely_with_real_outputs_and_delete_to
             "MaxCapacity": "2",
             "DeregistrationDelaySeconds": "0",
             "DeletionProtection": "false",
-            "AccessLogBucket": "",
+            "AccessLogBucket": edge["AccessLogBucketName"],
             "WafWebAclArn": "",
             "LogRetentionDays": "1",
+        },
+    )
+
+    monitoring = _launch(
+        cf,
+        "webapp-local-monitoring",
+        generated["monitoring"],
+        {
+            "ExportPrefix": "webapp-local",
+            "LoadBalancerFullName": alb_ecs["LoadBalancerFullName"],
+            "TargetGroupFullName": alb_ecs["TargetGroupFullName"],
+            "ClusterName": alb_ecs["ClusterName"],
+            "ServiceName": alb_ecs["ServiceName"],
         },
     )
 
@@ -164,21 +196,30 @@ def test_the_three_real_stacks_launch_completely_with_real_outputs_and_delete_to
     assert alb_ecs["AlbDnsName"].endswith(".eu-west-1.elb.amazonaws.com")
     assert alb_ecs["TargetGroupArn"].startswith("arn:aws:elasticloadbalancing:eu-west-1:")
 
-    names = ("webapp-local-alb-ecs", "webapp-local-cognito", "webapp-local-network")
+    assert monitoring["DashboardUrl"].endswith("#dashboards:name=webapp-local-service")
+    names = (
+        "webapp-local-monitoring",
+        "webapp-local-alb-ecs",
+        "webapp-local-edge",
+        "webapp-local-cognito",
+        "webapp-local-network",
+    )
     for name in names:
         cf.delete_stack(StackName=name)
     statuses = {s["StackName"]: s["StackStatus"] for s in cf.list_stacks()["StackSummaries"]}
     assert statuses == {name: "DELETE_COMPLETE" for name in names}
-    # What the templates keep on delete (Retain, RetainExceptOnCreate) stays, as in AWS; nothing else does.
+    # What the templates mark `DeletionPolicy: Retain` (or RetainExceptOnCreate) stays, as in AWS;
+    # nothing else does. A retained bucket policy stays on its retained bucket.
     retained = [
         r["Type"]
         for t in generated.values()
         for r in t["Resources"].values()
         if r.get("DeletionPolicy") in ("Retain", "RetainExceptOnCreate")
     ]
-    assert set(retained) <= {"AWS::Cognito::UserPool"}, (
-        "this test only knows how to count retained user pools"
+    assert sorted(retained) == ["AWS::Cognito::UserPool", "AWS::S3::Bucket", "AWS::S3::BucketPolicy"], (
+        "this test only knows how to count retained user pools and the access-log bucket"
     )
     after = _leftovers()
-    assert len(after.pop("user_pools")) == len(before.pop("user_pools")) + len(retained)
+    assert len(after.pop("user_pools")) == len(before.pop("user_pools")) + 1
+    assert after.pop("buckets") == before.pop("buckets") + [edge["AccessLogBucketName"]]
     assert after == before

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.e2e
 STACKS = {
     "network": "webapp-local-network",
     "cognito": "webapp-local-cognito",
+    "edge": "webapp-local-edge",
     "alb-ecs": "webapp-local-alb-ecs",
+    "monitoring": "webapp-local-monitoring",
 }
 
 WELL_FORMED = {
@@ -40,6 +42,12 @@ WELL_FORMED = {
     "ServiceName": r"[\w-]+",
     "TargetGroupArn": r"arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/[\w-]+/[0-9a-f]+",
     "LogGroupName": r"[\w/.-]+",
+    "AccessLogBucketName": r"webapp-local-edge-accesslogbucketresource-\w+",
+    "LoadBalancerFullName": r"app/[\w-]+/[0-9a-f]+",
+    "TargetGroupFullName": r"targetgroup/[\w-]+/[0-9a-f]+",
+    "AlarmTopicArn": r"arn:aws:sns:eu-west-1:123456789012:[\w-]+",
+    "DashboardUrl": r"https://eu-west-1\.console\.aws\.amazon\.com/cloudwatch/home\?region=eu-west-1"
+    r"#dashboards:name=webapp-local-service",
 }
 
 
@@ -71,9 +79,15 @@ def sceptre_ok(local, *args):
     return result
 
 
-def test_network_and_cognito_are_complete_before_alb_ecs_starts(launched_local):
+def test_monitoring_starts_after_alb_ecs_is_complete(launched_local):
+    assert event_time(launched_local, "alb-ecs", "CREATE_COMPLETE") <= event_time(
+        launched_local, "monitoring", "CREATE_IN_PROGRESS"
+    )
+
+
+def test_network_cognito_and_edge_are_complete_before_alb_ecs_starts(launched_local):
     alb_started = event_time(launched_local, "alb-ecs", "CREATE_IN_PROGRESS")
-    for dependency in ("network", "cognito"):
+    for dependency in ("network", "cognito", "edge"):
         assert event_time(launched_local, dependency, "CREATE_COMPLETE") <= alb_started
 
 
@@ -104,6 +118,7 @@ def test_alb_ecs_receives_the_other_stacks_outputs(launched_local):
     assert passed["PrivateSubnetIds"] == network["PrivateSubnetIds"]
     assert passed["UserPoolArn"] == cognito["UserPoolArn"]
     assert passed["UserPoolDomain"] == cognito["UserPoolDomain"]
+    assert passed["AccessLogBucket"] == outputs(launched_local, "edge")["AccessLogBucketName"]
 
 
 def default_security_group(local):
@@ -254,16 +269,23 @@ def leftovers(local) -> dict[str, list]:
         "scalable targets": local.client("application-autoscaling").describe_scalable_targets(
             ServiceNamespace="ecs"
         )["ScalableTargets"],
+        "alarms": local.client("cloudwatch").describe_alarms()["MetricAlarms"],
+        "dashboards": local.client("cloudwatch").list_dashboards()["DashboardEntries"],
+        "topics": local.client("sns").list_topics()["Topics"],
         "stacks": [s["StackName"] for s in local.client("cloudformation").describe_stacks()["Stacks"]],
+        "buckets": [b["Name"] for b in local.client("s3").list_buckets()["Buckets"]],
     }
 
 
-def test_delete_removes_every_stack_and_leaves_only_the_retained_user_pool(fresh_local):
+def test_delete_removes_every_stack_and_leaves_only_the_retained_user_pool_and_log_bucket(fresh_local):
     sceptre_ok(fresh_local, "launch", "local", "--yes")
     assert any(leftovers(fresh_local).values())
+    log_bucket = outputs(fresh_local, "edge")["AccessLogBucketName"]
     sceptre_ok(fresh_local, "delete", "local", "--yes")
     left = {kind: items for kind, items in leftovers(fresh_local).items() if items}
-    assert left == {}
+    # The access logs are kept by design (DeletionPolicy: RetainExceptOnCreate), still TLS-only.
+    assert left == {"buckets": [log_bucket]}
+    assert "aws:SecureTransport" in fresh_local.client("s3").get_bucket_policy(Bucket=log_bucket)["Policy"]
     # The user pool is retained by design (DeletionPolicy: RetainExceptOnCreate), and nothing else of Cognito.
     pools = fresh_local.client("cognito-idp").list_user_pools(MaxResults=10)["UserPools"]
     assert len(pools) == 1

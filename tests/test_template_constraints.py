@@ -25,7 +25,7 @@ _IgnoreTags.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 def _fed_parameters():
     """(stack, parameter, key) for every parameter a stack config sets to "{{ env.<key> }}"."""
-    for stack in ("cognito", "alb-ecs"):
+    for stack in ("cognito", "edge", "alb-ecs", "monitoring"):
         config = (PROJECT_ROOT / "config" / "dev" / f"{stack}.yaml").read_text()
         for parameter, key in re.findall(r'^  (\w+): "\{\{ env\.(\w+) \}\}"$', config, flags=re.M):
             yield stack, parameter, key

@@ -13,8 +13,10 @@ NO_VALUE = object()
 
 
 class Template:
-    def __init__(self, template: dict, parameters: dict[str, Any]):
+    def __init__(self, template: dict, parameters: dict[str, Any], region: str | None = None):
         self.raw = template
+        # Given a region, Ref AWS::Region and Fn::FindInMap keyed by it evaluate as in that region.
+        self.pseudo = {"AWS::Region": region} if region else {}
         declared = template.get("Parameters", {})
         unknown = set(parameters) - set(declared)
         assert not unknown, f"the stack config passes parameters the template lacks: {unknown}"
@@ -51,6 +53,8 @@ class Template:
             if key == "Ref":
                 if arg == "AWS::NoValue":
                     return NO_VALUE
+                if arg in self.pseudo:
+                    return self.pseudo[arg]
                 if arg in self.parameters:
                     value = self.parameters[arg]
                     spec = self.raw["Parameters"][arg]
@@ -70,6 +74,10 @@ class Template:
                 return all(self.value(v) for v in arg)
             if key == "Fn::Or":
                 return any(self.value(v) for v in arg)
+            if key == "Fn::FindInMap":
+                keys = [self.value(v) for v in arg]
+                if all(isinstance(k, str) for k in keys):
+                    return self.raw["Mappings"][keys[0]][keys[1]][keys[2]]
             if key == "Condition":
                 return self.condition(arg)
             # Evaluated only over known values; over a value only AWS knows they stay symbolic.

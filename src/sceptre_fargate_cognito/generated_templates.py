@@ -19,7 +19,7 @@ from sceptre_fargate_cognito.project import project_root
 
 PROJECT_ROOT = project_root()
 ENVIRONMENTS = ("local", "dev", "prod")
-STACKS = ("network", "cognito", "alb-ecs")
+STACKS = ("network", "cognito", "edge", "alb-ecs", "monitoring")
 SCEPTRE = Path(sys.executable).parent / "sceptre"
 
 

@@ -144,6 +144,11 @@ WAF_WEB_ACL_ARN = Rule(
     "a regional WAFv2 web ACL ARN",
     pattern=r"arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional/webacl/[\w-]+/[a-f0-9-]+",
 )
+SNS_TOPIC_ARN = Rule(
+    "an SNS topic ARN such as arn:aws:sns:eu-west-1:111122223333:alarms",
+    pattern=r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}",
+)
+EMAIL = Rule("an email address such as ops@example.com", pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", max_length=254)
 DYNAMODB_TABLE_ARN = Rule(
     "a DynamoDB table ARN", pattern=r"arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table/[\w.-]+"
 )
@@ -198,6 +203,10 @@ TASK_COUNT = whole_number(1, 1000)
 DEREGISTRATION_DELAY = whole_number(0, 3600)
 HEALTH_CHECK_GRACE_PERIOD = whole_number(0, 3600)
 CPU_ARCHITECTURE = Rule("one of X86_64, ARM64", values=("X86_64", "ARM64"))  # ECS RuntimePlatform
+ACCESS_LOG_EXPIRY_DAYS = whole_number(1, 3650)
+ALARM_5XX_COUNT = whole_number(1, 100000)
+ALARM_P99_LATENCY_MS = whole_number(10, 120000)
+ALARM_UTILIZATION_PERCENT = whole_number(1, 100)
 
 
 def _vpc_cidr(value: str) -> str:

@@ -183,6 +183,13 @@ def _cross_checks(s: dict) -> list[str]:
             f"choose from {valid[0]} to {valid[-1]} in steps of {valid[1] - valid[0]}"
         )
     problems += app_platform.cross_checks(s)
+    if s["alarm_email"] and s["alarm_topic_arn"]:
+        problems.append(
+            "alarm_email and alarm_topic_arn are both set: the alarms notify one topic; subscribe the"
+            " address to alarm_topic_arn, or remove alarm_topic_arn to have a topic created for it"
+        )
+    if s["access_log_bucket"] and not s["access_logs"]:
+        problems.append("access_log_bucket is set but access_logs is false: remove one of them")
     return problems
 
 
