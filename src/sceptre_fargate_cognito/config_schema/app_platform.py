@@ -1,4 +1,4 @@
-"""Checks of the keys that say what the platform gives the application (issue 11).
+"""Checks of the keys that say what the platform gives the application.
 
 Each check takes the value written in config.yaml and returns it normalised, or raises ValueError
 with what was expected; `keys.KEYS` names them.
