@@ -14,8 +14,6 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
-from sceptre.resolvers import Resolver
-
 from sceptre_fargate_cognito import rules
 from sceptre_fargate_cognito.resolvers.arguments import (
     ArgumentProblem,
@@ -30,6 +28,7 @@ from sceptre_fargate_cognito.resolvers.aws_lookup import (
     check_target_overrides,
     target_for,
 )
+from sceptre_fargate_cognito.resolvers.base import ProjectResolver
 from sceptre_fargate_cognito.resolvers.errors import ResolverError
 
 NAME = "acm_certificate_arn"
@@ -97,15 +96,12 @@ class Candidate(NamedTuple):
     rank: int
 
 
-class AcmCertificateArn(Resolver):
+class AcmCertificateArn(ProjectResolver):
     """Resolves to the ARN of the best ISSUED certificate covering the domain (see module doc)."""
 
-    def setup(self):
-        # The raw argument: reading self.argument here would resolve nested resolvers at load time.
-        try:
-            parse_argument(self._argument)
-        except ArgumentProblem as problem:
-            self.raise_invalid_argument_error(f"!{NAME}: {problem}\n{ACCEPTED_FORMS}")
+    tag = NAME
+    accepted_forms = ACCEPTED_FORMS
+    parse_argument = staticmethod(parse_argument)
 
     def resolve(self) -> str:
         try:

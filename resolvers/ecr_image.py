@@ -18,8 +18,6 @@ import json
 import urllib.request
 from typing import Any
 
-from sceptre.resolvers import Resolver
-
 from sceptre_fargate_cognito import rules
 from sceptre_fargate_cognito.resolvers.arguments import (
     ArgumentProblem,
@@ -34,6 +32,7 @@ from sceptre_fargate_cognito.resolvers.aws_lookup import (
     check_target_overrides,
     target_for,
 )
+from sceptre_fargate_cognito.resolvers.base import ProjectResolver
 from sceptre_fargate_cognito.resolvers.errors import ResolverError
 
 NAME = "ecr_image"
@@ -147,15 +146,12 @@ def image_uri(registry_id: str, region: str, repository: str, digest: str) -> st
     return f"{registry_id}.dkr.ecr.{region}.{suffix}/{repository}@{digest}"
 
 
-class EcrImage(Resolver):
+class EcrImage(ProjectResolver):
     """Resolves to the image URI pinned by digest (see module doc)."""
 
-    def setup(self):
-        # The raw argument: reading self.argument here would resolve nested resolvers at load time.
-        try:
-            parse_argument(self._argument)
-        except ArgumentProblem as problem:
-            self.raise_invalid_argument_error(f"!{NAME}: {problem}\n{ACCEPTED_FORMS}")
+    tag = NAME
+    accepted_forms = ACCEPTED_FORMS
+    parse_argument = staticmethod(parse_argument)
 
     def resolve(self) -> str:
         try:

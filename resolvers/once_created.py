@@ -20,11 +20,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sceptre.resolvers import Resolver
-
 from sceptre_fargate_cognito.hooks import stack_status
 from sceptre_fargate_cognito.resolvers.arguments import ArgumentProblem, check_keys
 from sceptre_fargate_cognito.resolvers.aws_lookup import AwsCaller, target_for
+from sceptre_fargate_cognito.resolvers.base import ProjectResolver
 from sceptre_fargate_cognito.resolvers.errors import ResolverError
 
 NAME = "once_created"
@@ -63,14 +62,12 @@ def parse_argument(argument: Any) -> tuple[str, str]:
     return texts[0], texts[1]
 
 
-class OnceCreated(Resolver):
+class OnceCreated(ProjectResolver):
     """Resolves to `value` once the stack's first create succeeded, else `before` (see module doc)."""
 
-    def setup(self):
-        try:
-            parse_argument(self._argument)
-        except ArgumentProblem as problem:
-            self.raise_invalid_argument_error(f"!{NAME}: {problem}\n{ACCEPTED_FORMS}")
+    tag = NAME
+    accepted_forms = ACCEPTED_FORMS
+    parse_argument = staticmethod(parse_argument)
 
     def resolve(self) -> str:
         value, before = parse_argument(self.argument)
