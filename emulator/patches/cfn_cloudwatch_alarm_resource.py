@@ -9,9 +9,10 @@ Ref is the alarm name; GetAtt Arn its ARN.
 
 from __future__ import annotations
 
-from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.cloudwatch.models import Dimension, Metric, MetricDataQuery, MetricStat, cloudwatch_backends
 from moto.core.common_models import CloudFormationModel
+
+from emulator.cfn_resource import UpdatableCfnResource
 
 
 def _backend(account_id: str, region_name: str):
@@ -56,7 +57,11 @@ def _queries(metrics) -> list[MetricDataQuery] | None:
     return queries
 
 
-class CfnAlarm(CloudFormationModel):
+class CfnAlarm(UpdatableCfnResource, CloudFormationModel):
+    CFN_TYPE = "AWS::CloudWatch::Alarm"
+    NAME_PROPERTY = "AlarmName"
+    ATTRIBUTES = ("Arn",)
+
     def __init__(self, name: str, arn: str):
         self.name = name
         self.arn = arn
@@ -65,25 +70,11 @@ class CfnAlarm(CloudFormationModel):
     def physical_resource_id(self) -> str:
         return self.name
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "AlarmName"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::CloudWatch::Alarm"
+    def attribute(self, name: str) -> str:
+        return self.arn
 
     @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Arn"
-
-    def get_cfn_attribute(self, attribute_name: str):
-        if attribute_name == "Arn":
-            return self.arn
-        raise UnformattedGetAttTemplateException()
-
-    @classmethod
-    def _put(cls, name: str, properties: dict, account_id: str, region_name: str) -> CfnAlarm:
+    def create(cls, name: str, properties: dict, account_id: str, region_name: str) -> CfnAlarm:
         alarm = _backend(account_id, region_name).put_metric_alarm(
             name=name,
             namespace=properties.get("Namespace"),
@@ -108,22 +99,10 @@ class CfnAlarm(CloudFormationModel):
         )
         return cls(name, alarm.alarm_arn)
 
-    @classmethod
-    def create_from_cloudformation_json(
-        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
-    ):
-        return cls._put(resource_name, cloudformation_json.get("Properties", {}), account_id, region_name)
-
-    @classmethod
-    def update_from_cloudformation_json(
-        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
-    ):
-        replacement = cls._put(
-            new_resource_name, cloudformation_json.get("Properties", {}), account_id, region_name
-        )
-        if new_resource_name != original_resource.name:
-            original_resource.delete(account_id, region_name)
-        return replacement
+    def update(self, name: str, properties: dict, account_id: str, region_name: str) -> CfnAlarm:
+        if name != self.name:  # a new AlarmName: a new alarm, the old one deleted
+            return self.replace(name, properties, account_id, region_name)
+        return type(self).create(name, properties, account_id, region_name)  # PutMetricAlarm overwrites
 
     def delete(self, account_id: str, region_name: str) -> None:
         _backend(account_id, region_name).delete_alarms([self.name])

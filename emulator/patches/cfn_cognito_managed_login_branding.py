@@ -10,15 +10,20 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from moto.cloudformation.exceptions import UnformattedGetAttTemplateException, ValidationError
+from moto.cloudformation.exceptions import ValidationError
 from moto.cognitoidp.models import cognitoidp_backends
 from moto.core.common_models import CloudFormationModel
+
+from emulator.cfn_resource import UpdatableCfnResource
 
 # (account, region, user pool id, client id) -> branding id
 _BRANDINGS: dict[tuple[str, str, str, str], str] = {}
 
 
-class CfnManagedLoginBranding(CloudFormationModel):
+class CfnManagedLoginBranding(UpdatableCfnResource, CloudFormationModel):
+    CFN_TYPE = "AWS::Cognito::ManagedLoginBranding"
+    ATTRIBUTES = ("ManagedLoginBrandingId",)
+
     def __init__(self, key: tuple[str, str, str, str], branding_id: str):
         self.key = key
         self.branding_id = branding_id
@@ -27,28 +32,13 @@ class CfnManagedLoginBranding(CloudFormationModel):
     def physical_resource_id(self) -> str:
         return self.branding_id
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::Cognito::ManagedLoginBranding"
+    def attribute(self, name: str) -> Any:
+        return self.branding_id
 
     @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "ManagedLoginBrandingId"
-
-    def get_cfn_attribute(self, attribute_name: str) -> Any:
-        if attribute_name == "ManagedLoginBrandingId":
-            return self.branding_id
-        raise UnformattedGetAttTemplateException()
-
-    @classmethod
-    def create_from_cloudformation_json(
-        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
-    ):
-        properties = cloudformation_json.get("Properties", {})
+    def create(
+        cls, name: str, properties: dict, account_id: str, region_name: str
+    ) -> CfnManagedLoginBranding:
         pool_id, client_id = properties.get("UserPoolId"), properties.get("ClientId")
         if not pool_id or not client_id:
             raise ValidationError(message="ManagedLoginBranding needs UserPoolId and ClientId")
@@ -66,18 +56,14 @@ class CfnManagedLoginBranding(CloudFormationModel):
         _BRANDINGS[key] = str(uuid.uuid4())
         return cls(key, _BRANDINGS[key])
 
-    @classmethod
-    def update_from_cloudformation_json(
-        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
-    ):
-        properties = cloudformation_json.get("Properties", {})
+    def update(
+        self, name: str, properties: dict, account_id: str, region_name: str
+    ) -> CfnManagedLoginBranding:
         key = (account_id, region_name, properties.get("UserPoolId"), properties.get("ClientId"))
-        if key == original_resource.key:
-            return original_resource  # style settings only: nothing the emulator keeps
-        original_resource.delete(account_id, region_name)
-        return cls.create_from_cloudformation_json(
-            new_resource_name, cloudformation_json, account_id, region_name
-        )
+        if key == self.key:
+            return self  # style settings only: nothing the emulator keeps
+        # One style per app client: the old one goes before the new one is made.
+        return self.replace(name, properties, account_id, region_name, delete_first=True)
 
     @classmethod
     def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
