@@ -49,3 +49,14 @@ def test_the_table_of_contents_links_every_section_in_order():
     contents = README[README.index("**Contents**") : README.index("<!-- section:stacks -->")]
     links = re.findall(r"^- \[[^\]]+\]\(#([^)]+)\)$", contents, re.M)
     assert links == [github_anchor(h) for h in re.findall(r"^## (.+)$", README, re.M)]
+
+
+def test_the_test_layers_of_docs_developing_name_every_test_file():
+    developing = (PROJECT_ROOT / "docs" / "developing.md").read_text()
+    table = developing[developing.index("| layer |") :].split("\n\n")[0]
+    named = {
+        path.name
+        for pattern in re.findall(r"`(test_[^`]+\.py)`", table)
+        for path in (PROJECT_ROOT / "tests").glob(pattern)
+    }
+    assert named == {path.name for path in (PROJECT_ROOT / "tests").glob("test_*.py")}
