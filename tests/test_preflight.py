@@ -84,6 +84,24 @@ BROKEN = [
         "!acm_certificate_arn: no ISSUED certificate covers uncovered.example.com in region eu-west-1",
         id="uncovered domain",
     ),
+    pytest.param(
+        r"^image_tag:.*$",
+        "image_tag: local\nhosted_zone_id: Z0NOSUCHZONE",
+        "hosted_zone_id Z0NOSUCHZONE does not exist or cannot be read",
+        id="missing hosted zone",
+    ),
+    pytest.param(
+        r"^image_tag:.*$",
+        "image_tag: local\naccess_log_bucket: no-such-log-bucket",
+        "access_log_bucket no-such-log-bucket does not exist or cannot be read",
+        id="missing log bucket",
+    ),
+    pytest.param(
+        r"^image_tag:.*$",
+        "image_tag: local\napp_secrets:\n  DB_PASSWORD: arn:aws:secretsmanager:eu-west-1:123456789012:secret:no-such-AbCdEf",
+        "app_secrets arn:aws:secretsmanager:eu-west-1:123456789012:secret:no-such-AbCdEf does not exist or cannot be read",
+        id="missing app secret",
+    ),
 ]
 
 
