@@ -63,6 +63,7 @@ REFERENCES = {
 
 
 def main() -> int:
+    print("generating every environment's templates offline (the CDK synth takes 10-30 s)...", flush=True)
     rows = [(f"ours: {env}", ours(env)) for env in ENVIRONMENTS] + list(REFERENCES.items())
     print(f"{'template':28} {'per batch (healthy x interval + drain)':40} worst case to a failed deploy")
     for name, r in rows:
