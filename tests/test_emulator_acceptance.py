@@ -161,6 +161,7 @@ def test_the_three_real_stacks_launch_completely_with_real_outputs_and_delete_to
             "UserPoolDomain": cognito["UserPoolDomain"],
             "CertificateArn": certificate,
             "ImageUri": f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/webapp@{SHA}",
+            "InitImageUri": f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/webapp@{SHA}",
             "DomainName": "app.sceptre-local.test",
             "HostedZoneId": "",
             "ContainerPort": "8080",
