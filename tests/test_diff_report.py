@@ -250,21 +250,19 @@ def test_after_a_launch_every_stack_of_local_says_no_change(launched_local, tmp_
 def test_a_moved_image_tag_shows_exactly_as_a_new_image_digest_and_a_replaced_task_definition(
     launched_local, tmp_path
 ):
-    from sceptre_fargate_cognito.local_env.launch import image_manifest
+    from sceptre_fargate_cognito.local_env.launch import local_image_seed
+    from sceptre_fargate_cognito.local_env.seed import push_image_with_config
 
     ecr = launched_local.client("ecr")
     repository, tag = launched_local.settings["image_repository"], launched_local.settings["image_tag"]
     [before] = ecr.describe_images(repositoryName=repository, imageIds=[{"imageTag": tag}])["imageDetails"]
-    moved = ecr.put_image(
-        repositoryName=repository, imageTag=tag, imageManifest=image_manifest(repository, "a new build")
-    )
-    after = moved["image"]["imageId"]["imageDigest"]
+    after = push_image_with_config(repository, tag, "a new build", client=ecr)
     registry = f"123456789012.dkr.ecr.{launched_local.settings['region']}.amazonaws.com/{repository}"
     try:
         check_the_moved_tag_report(launched_local, tmp_path, registry, before["imageDigest"], after)
     finally:
         # Give the shared environment back as the fixture made it: the tag on its first image, launched.
-        ecr.put_image(repositoryName=repository, imageTag=tag, imageManifest=image_manifest(repository, tag))
+        push_image_with_config(repository, tag, local_image_seed(repository, tag), client=ecr)
         restored = launched_local.sceptre("launch", "local", "--yes")
         assert restored.returncode == 0, restored.stderr[-4000:]
 

@@ -18,6 +18,7 @@ from resolver_support import (
 )
 from sceptre.exceptions import InvalidResolverArgumentError
 
+from sceptre_fargate_cognito.local_env.seed import push_image_with_config
 from sceptre_fargate_cognito.resolvers.ecr_image import EcrImage
 from sceptre_fargate_cognito.resolvers.errors import ResolverError
 
@@ -176,28 +177,6 @@ def push_oci_index(repository: str, tag: str, architectures: list[str]) -> str:
     return digest_of(index)
 
 
-def push_image_with_config(repository: str, tag: str, architecture: str) -> str:
-    """A single-platform image whose config blob (architecture, os) is uploaded, as docker push does."""
-    ecr = boto3.client("ecr")
-    config = json.dumps({"architecture": architecture, "os": "linux", "rootfs": {"type": "layers"}}).encode()
-    upload = ecr.initiate_layer_upload(repositoryName=repository)["uploadId"]
-    ecr.upload_layer_part(
-        repositoryName=repository,
-        uploadId=upload,
-        partFirstByte=0,
-        partLastByte=len(config) - 1,
-        layerPartBlob=config,
-    )
-    config_digest = ecr.complete_layer_upload(
-        repositoryName=repository, uploadId=upload, layerDigests=[digest_of(config.decode())]
-    )["layerDigest"]
-    body = json.loads(manifest(architecture))
-    body["config"].update(digest=config_digest, size=len(config))
-    text = json.dumps(body)
-    ecr.put_image(repositoryName=repository, imageManifest=text, imageTag=tag)
-    return digest_of(text)
-
-
 def test_an_arm64_only_image_is_refused_for_x86_64_naming_the_platform_it_has(ecr):
     push_oci_index("chat-app", "1.4.2", ["arm64"])
 
@@ -231,13 +210,13 @@ def test_a_docker_manifest_list_is_read_like_an_oci_index(ecr):
 
 
 def test_a_single_image_whose_config_says_another_architecture_is_refused(ecr):
-    push_image_with_config("chat-app", "1.4.2", "arm64")
+    push_image_with_config("chat-app", "1.4.2", "arm64 build", architecture="arm64")
     message = failure({"repository": "chat-app", "tag": "1.4.2", "architecture": "X86_64"})
     assert "has no linux/amd64 image, which architecture X86_64 needs; it has linux/arm64." in message
 
 
 def test_a_single_image_whose_config_matches_resolves_to_its_digest(ecr):
-    digest = push_image_with_config("chat-app", "1.4.2", "amd64")
+    digest = push_image_with_config("chat-app", "1.4.2", "amd64 build", architecture="amd64")
     assert resolve({"repository": "chat-app", "tag": "1.4.2", "architecture": "X86_64"}).endswith(digest)
 
 

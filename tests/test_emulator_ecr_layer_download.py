@@ -1,6 +1,5 @@
 """emulator/patches/ecr_layer_download.py: an uploaded blob can be downloaded again, as from ECR."""
 
-import hashlib
 import json
 import urllib.request
 
@@ -8,20 +7,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-
-def upload_blob(ecr, repository: str, data: bytes) -> str:
-    upload = ecr.initiate_layer_upload(repositoryName=repository)["uploadId"]
-    ecr.upload_layer_part(
-        repositoryName=repository,
-        uploadId=upload,
-        partFirstByte=0,
-        partLastByte=len(data) - 1,
-        layerPartBlob=data,
-    )
-    digest = "sha256:" + hashlib.sha256(data).hexdigest()
-    return ecr.complete_layer_upload(repositoryName=repository, uploadId=upload, layerDigests=[digest])[
-        "layerDigest"
-    ]
+from sceptre_fargate_cognito.local_env.seed import upload_blob
 
 
 def test_an_uploaded_config_blob_is_served_at_its_download_url(aws):

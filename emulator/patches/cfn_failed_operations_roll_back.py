@@ -100,7 +100,9 @@ def update_stack(self: CloudFormationBackend, name: str, *args, **kwargs) -> Sta
         return _original_update_stack(self, name, *args, **kwargs)
     except Exception as error:
         reason = _reason(error)
-        logger.warning("update of stack %s failed: %s", name, reason)
+        logger.warning(
+            "update of stack %s failed: %s", name, reason, exc_info=True
+        )  # the log is for debugging
         stack.template, stack.template_dict, stack.parameters, _ = before
         stack._add_stack_event("UPDATE_ROLLBACK_IN_PROGRESS", resource_status_reason=reason)
         stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE")

@@ -52,7 +52,10 @@ def _references(node: Any) -> set[str]:
                 text = value[0] if isinstance(value, list) else value
                 found.update(m.split(".")[0] for m in re.findall(r"\$\{([^!}][^}]*)\}", str(text)))
                 found |= _references(value[1] if isinstance(value, list) else None)
-            elif key == "DependsOn":
+            elif key == "DependsOn" and (
+                isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+            ):
+                # A resource's DependsOn; an ECS container's DependsOn (a list of mappings) is a property.
                 found.update([value] if isinstance(value, str) else value)
             else:
                 found |= _references(value)

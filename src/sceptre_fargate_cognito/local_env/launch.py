@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import json
 import os
 import subprocess
@@ -28,10 +27,19 @@ from pathlib import Path
 import boto3
 
 from sceptre_fargate_cognito.config_schema import ConfigError, load_environment
-from sceptre_fargate_cognito.local_env import certificate_authority, emulator_process, processes, standin_alb
+from sceptre_fargate_cognito.local_env import (
+    certificate_authority,
+    emulator_process,
+    processes,
+    seed,
+    standin_alb,
+)
 from sceptre_fargate_cognito.project import project_root
+from sceptre_fargate_cognito.resolvers.ecr_image import ARCHITECTURES
 
 PROJECT_ROOT = project_root()
+# The image platform for each task architecture (X86_64 -> amd64): the local image matches the task.
+PLATFORM_ARCHITECTURES = {name: platform.split("/")[1] for name, platform in ARCHITECTURES.items()}
 SCEPTRE = Path(sys.executable).parent / "sceptre"
 ENVIRONMENT = "local"
 
@@ -131,31 +139,9 @@ def aws_env(endpoint: str, region: str) -> dict[str, str]:
     return env
 
 
-def image_manifest(repository: str, tag: str) -> str:
-    """A Docker v2 image manifest whose content (so digest) depends on the repository and tag."""
-
-    def digest(text: str) -> str:
-        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
-
-    return json.dumps(
-        {
-            "schemaVersion": 2,
-            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-            "config": {
-                "mediaType": "application/vnd.docker.container.image.v1+json",
-                "size": 1024,
-                "digest": digest(f"config {repository}:{tag}"),
-            },
-            "layers": [
-                {
-                    "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
-                    "size": 4096,
-                    "digest": digest(f"layer {repository}:{tag}"),
-                }
-            ],
-        },
-        separators=(",", ":"),
-    )
+def local_image_seed(repository: str, tag: str) -> str:
+    """What the local image's content (so its digest) is made from: one image per repository:tag."""
+    return f"{repository}:{tag}"
 
 
 def start(
@@ -212,13 +198,14 @@ def start(
         ecr = local.client("ecr")
         with contextlib.suppress(ecr.exceptions.RepositoryAlreadyExistsException):
             ecr.create_repository(repositoryName=repository)
-        try:
-            image = ecr.put_image(
-                repositoryName=repository, imageTag=tag, imageManifest=image_manifest(repository, tag)
+        with contextlib.suppress(ecr.exceptions.ImageAlreadyExistsException):
+            local.state.image_digest = seed.push_image_with_config(
+                repository,
+                tag,
+                local_image_seed(repository, tag),
+                architecture=PLATFORM_ARCHITECTURES[settings["cpu_architecture"]],
+                client=ecr,
             )
-            local.state.image_digest = image["image"]["imageId"]["imageDigest"]
-        except ecr.exceptions.ImageAlreadyExistsException:
-            pass
         log(f"[3/5] image {repository}:{tag} in ECR ({local.state.image_digest})")
 
         # 4. the stand-in for the ALB's data plane

@@ -115,3 +115,35 @@ def push_image(repository: str, tag: str | None, seed: str, client=None) -> str:
     kwargs = {"imageTag": tag} if tag else {}
     client.put_image(repositoryName=repository, imageManifest=body, **kwargs)
     return digest_of(body)
+
+
+def upload_blob(ecr, repository: str, data: bytes) -> str:
+    """Upload one blob (a layer or an image config) as `docker push` does; return its digest."""
+    upload = ecr.initiate_layer_upload(repositoryName=repository)["uploadId"]
+    ecr.upload_layer_part(
+        repositoryName=repository,
+        uploadId=upload,
+        partFirstByte=0,
+        partLastByte=len(data) - 1,
+        layerPartBlob=data,
+    )
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    return ecr.complete_layer_upload(repositoryName=repository, uploadId=upload, layerDigests=[digest])[
+        "layerDigest"
+    ]
+
+
+def push_image_with_config(
+    repository: str, tag: str | None, seed: str, architecture: str = "amd64", client=None
+) -> str:
+    """A single-platform image whose config blob (architecture, os) is in the registry, so
+    `!ecr_image` can verify its platform; the digest depends on the seed. Returns the digest."""
+    ecr = client or boto3.client("ecr")
+    config = json.dumps(
+        {"architecture": architecture, "os": "linux", "rootfs": {"type": "layers"}, "comment": seed}
+    ).encode()
+    body = json.loads(manifest(seed))
+    body["config"].update(digest=upload_blob(ecr, repository, config), size=len(config))
+    text = json.dumps(body, separators=(",", ":"))
+    ecr.put_image(repositoryName=repository, imageManifest=text, **({"imageTag": tag} if tag else {}))
+    return digest_of(text)
