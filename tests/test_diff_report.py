@@ -271,12 +271,14 @@ def check_the_moved_tag_report(launched_local, tmp_path, registry, before, after
     result, _ = run_report(launched_local, tmp_path)
 
     assert result.returncode == diff_report.CHANGES, result.stdout + result.stderr[-3000:]
+    # The init container runs the app's own image unless init_image names another: both move.
     assert f"| `ImageUri` | `{registry}@{before}` | `{registry}@{after}` |" in result.stdout
+    assert f"| `InitImageUri` | `{registry}@{before}` | `{registry}@{after}` |" in result.stdout
     assert (
-        "| modify | `TaskDefinition` | AWS::ECS::TaskDefinition | **replace** | parameter ImageUri |"
-        in result.stdout
+        "| modify | `TaskDefinition` | AWS::ECS::TaskDefinition | **replace** | "
+        "parameter ImageUri, parameter InitImageUri |" in result.stdout
     )
-    assert "| `local/alb-ecs.yaml` | 1 parameter; resources: " in result.stdout
+    assert "| `local/alb-ecs.yaml` | 2 parameters; resources: " in result.stdout
     assert "| `local/cognito.yaml` | no change |" in result.stdout
     assert "| `local/network.yaml` | no change |" in result.stdout
     assert "CAUTION" not in result.stdout
