@@ -561,6 +561,9 @@ OUTPUTS = {
     "ServiceName",
     "TargetGroupArn",
     "LogGroupName",
+    # The monitoring stack's alarm dimensions.
+    "LoadBalancerFullName",
+    "TargetGroupFullName",
 }
 
 
