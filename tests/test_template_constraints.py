@@ -6,33 +6,26 @@ from __future__ import annotations
 import re
 
 import pytest
-import yaml
 
 from sceptre_fargate_cognito.config_schema.keys import BY_NAME
-from templates import PROJECT_ROOT
+from templates import PROJECT_ROOT, template
 
 # Where the template checks only the form: the schema checks memory against the Fargate sizes for
 # cpu, which no single parameter constraint can say. The template must still admit the rule's range.
 FORM_ONLY_IN_TEMPLATE = {("alb-ecs", "Memory")}
 
 
-class _IgnoreTags(yaml.SafeLoader):
-    pass
-
-
-_IgnoreTags.add_multi_constructor("!", lambda loader, suffix, node: None)
-
-
 def _fed_parameters():
     """(stack, parameter, key) for every parameter a stack config sets to "{{ env.<key> }}"."""
     for stack in ("cognito", "edge", "alb-ecs", "monitoring"):
-        config = (PROJECT_ROOT / "config" / "dev" / f"{stack}.yaml").read_text()
+        config = (PROJECT_ROOT / "config" / "stacks" / f"{stack}.yaml.j2").read_text()
         for parameter, key in re.findall(r'^  (\w+): "\{\{ env\.(\w+) \}\}"$', config, flags=re.M):
             yield stack, parameter, key
 
 
 def _parameters(stack: str) -> dict:
-    return yaml.load((PROJECT_ROOT / "templates" / f"{stack}.yaml").read_text(), _IgnoreTags)["Parameters"]
+    # As generated: alb-ecs's template is Jinja before it is YAML.
+    return template("dev", stack)["Parameters"]
 
 
 def test_the_stack_configs_feed_the_templates_from_environment_keys():
