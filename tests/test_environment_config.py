@@ -107,7 +107,11 @@ def test_every_key_is_documented_in_the_readme():
         ("az_count", 1, "az_count is 1 (config/dev/config.yaml): expected a whole number from 2 to 6"),
         ("vpc_endpoints", "yes", "vpc_endpoints is 'yes' (config/dev/config.yaml): expected true or false"),
         ("log_retention_days", 10, "log_retention_days is 10 (config/dev/config.yaml): expected one of"),
-        ("waf_rate_limit", 9, "waf_rate_limit is 9 (config/dev/config.yaml): expected a whole number from 10 to"),
+        (
+            "waf_rate_limit",
+            9,
+            "waf_rate_limit is 9 (config/dev/config.yaml): expected a whole number from 10 to",
+        ),
         (
             "cognito_mfa",
             "MAYBE",
