@@ -101,6 +101,10 @@ def _leftovers() -> dict[str, list]:
             p["Id"] for p in boto3.client("cognito-idp").list_user_pools(MaxResults=60)["UserPools"]
         ],
         "buckets": [b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]],
+        "web_acls": [a["ARN"] for a in boto3.client("wafv2").list_web_acls(Scope="REGIONAL")["WebACLs"]],
+        "waf_logging": boto3.client("wafv2").list_logging_configurations(Scope="REGIONAL")[
+            "LoggingConfigurations"
+        ],
         "alarms": [a["AlarmName"] for a in boto3.client("cloudwatch").describe_alarms()["MetricAlarms"]],
         "dashboards": [
             d["DashboardName"] for d in boto3.client("cloudwatch").list_dashboards()["DashboardEntries"]
@@ -140,6 +144,10 @@ def test_the_three_real_stacks_launch_completely_with_real_outputs_and_delete_to
             "AccessLogs": "true",
             "AccessLogBucket": "",
             "AccessLogExpiryDays": "1",
+            # Off in local, on in prod: the same template, so local proves the WAF launches too.
+            "Waf": "true",
+            "WafRateLimit": "2000",
+            "LogRetentionDays": "1",
         },
     )
     certificate = boto3.client("acm").request_certificate(DomainName="app.sceptre-local.test")[
@@ -173,7 +181,7 @@ def test_the_three_real_stacks_launch_completely_with_real_outputs_and_delete_to
             "DeregistrationDelaySeconds": "0",
             "DeletionProtection": "false",
             "AccessLogBucket": edge["AccessLogBucketName"],
-            "WafWebAclArn": "",
+            "WafWebAclArn": edge["WebAclArn"],
             "LogRetentionDays": "1",
         },
     )
@@ -196,6 +204,12 @@ def test_the_three_real_stacks_launch_completely_with_real_outputs_and_delete_to
     assert cognito["UserPoolArn"].startswith("arn:aws:cognito-idp:eu-west-1:123456789012:userpool/")
     assert alb_ecs["AlbDnsName"].endswith(".eu-west-1.elb.amazonaws.com")
     assert alb_ecs["TargetGroupArn"].startswith("arn:aws:elasticloadbalancing:eu-west-1:")
+    waf = boto3.client("wafv2")
+    (alb,) = boto3.client("elbv2").describe_load_balancers()["LoadBalancers"]
+    assert (
+        waf.get_web_acl_for_resource(ResourceArn=alb["LoadBalancerArn"])["WebACL"]["ARN"] == edge["WebAclArn"]
+    )
+    assert waf.get_logging_configuration(ResourceArn=edge["WebAclArn"])["LoggingConfiguration"]
 
     assert monitoring["DashboardUrl"].endswith("#dashboards:name=webapp-local-service")
     names = (

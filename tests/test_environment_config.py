@@ -108,6 +108,11 @@ def test_every_key_is_documented_in_the_readme():
         ("vpc_endpoints", "yes", "vpc_endpoints is 'yes' (config/dev/config.yaml): expected true or false"),
         ("log_retention_days", 10, "log_retention_days is 10 (config/dev/config.yaml): expected one of"),
         (
+            "waf_rate_limit",
+            9,
+            "waf_rate_limit is 9 (config/dev/config.yaml): expected a whole number from 10 to",
+        ),
+        (
             "cognito_mfa",
             "MAYBE",
             "cognito_mfa is 'MAYBE' (config/dev/config.yaml): expected one of OFF, OPTIONAL, ON",
@@ -138,6 +143,10 @@ def test_all_problems_are_reported_at_once():
         ({"nat_gateways": 4}, "nat_gateways 4 is more than az_count 3"),
         ({"nat_gateways": 0, "vpc_endpoints": False}, "tasks could not pull images"),
         ({"cpu": 256, "memory": 4096}, "memory 4096 is not valid with cpu 256 on Fargate"),
+        (
+            {"waf": True, "waf_web_acl_arn": "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/app/0a1b"},
+            "waf is true and waf_web_acl_arn is set: the ALB takes one web ACL",
+        ),
     ],
 )
 def test_values_that_contradict_each_other_are_rejected(change, expected):

@@ -24,7 +24,7 @@ def _fed_parameters():
 
 
 def _parameters(stack: str) -> dict:
-    # As generated (a .j2 template is rendered first); the declarations are the same in every environment.
+    # As generated: alb-ecs's template is Jinja before it is YAML.
     return template("dev", stack)["Parameters"]
 
 

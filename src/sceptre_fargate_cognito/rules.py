@@ -204,6 +204,8 @@ DEREGISTRATION_DELAY = whole_number(0, 3600)
 HEALTH_CHECK_GRACE_PERIOD = whole_number(0, 3600)
 CPU_ARCHITECTURE = Rule("one of X86_64, ARM64", values=("X86_64", "ARM64"))  # ECS RuntimePlatform
 ACCESS_LOG_EXPIRY_DAYS = whole_number(1, 3650)
+# A WAFv2 rate-based rule's Limit (requests per IP per 5-minute window): AWS's bounds.
+WAF_RATE_LIMIT = whole_number(10, 2_000_000_000)
 ALARM_5XX_COUNT = whole_number(1, 100000)
 ALARM_P99_LATENCY_MS = whole_number(10, 120000)
 ALARM_UTILIZATION_PERCENT = whole_number(1, 100)

@@ -147,9 +147,22 @@ KEYS: tuple[Key, ...] = (
         rules.ACCESS_LOG_EXPIRY_DAYS,
     ),
     Key(
+        "waf",
+        bool,
+        "Have the edge stack create a WAF web ACL for the ALB (AWS managed rules, a per-IP rate limit); not with waf_web_acl_arn.",
+        False,
+    ),
+    Key(
+        "waf_rate_limit",
+        int,
+        "Requests one IP address may make in 5 minutes before the created WAF blocks it.",
+        2000,
+        rules.WAF_RATE_LIMIT,
+    ),
+    Key(
         "waf_web_acl_arn",
         str,
-        "WAFv2 web ACL (REGIONAL scope, it must exist) to associate with the ALB.",
+        "WAFv2 web ACL of yours (REGIONAL scope, it must exist) to associate with the ALB instead; not with waf.",
         default="",
         rule=rules.WAF_WEB_ACL_ARN,
         empty_is_off=True,

@@ -188,6 +188,11 @@ def _cross_checks(s: dict) -> list[str]:
             "alarm_email and alarm_topic_arn are both set: the alarms notify one topic; subscribe the"
             " address to alarm_topic_arn, or remove alarm_topic_arn to have a topic created for it"
         )
+    if s["waf"] and s["waf_web_acl_arn"]:
+        problems.append(
+            "waf is true and waf_web_acl_arn is set: the ALB takes one web ACL; remove waf to use"
+            " yours, or remove waf_web_acl_arn to have the edge stack create one"
+        )
     if s["access_log_bucket"] and not s["access_logs"]:
         problems.append("access_log_bucket is set but access_logs is false: remove one of them")
     return problems
