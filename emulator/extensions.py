@@ -35,6 +35,7 @@ EXTENSIONS = (
     "cfn_cloudwatch_alarm_resource",
     "cfn_security_group_rules",
     "cfn_s3_bucket_policy_resource",
+    "cfn_conditional_exports",
     "cfn_wafv2_resources",
     # Resources of stock moto types: attributes and deletes.
     "cfn_getatt_attributes",
