@@ -190,9 +190,9 @@ def test_a_missing_image_tag_stops_the_launch_in_the_preflight_with_the_resolver
         result = launched_local.sceptre("launch", "local", "--yes")
     assert result.returncode != 0
     output = " ".join((result.stdout + result.stderr).replace("\\n", " ").split())
-    # Whichever stack of the first level asks first (network or cognito) stops the launch.
+    # Whichever stack of the first level asks first (network, cognito or edge) stops the launch.
     assert re.search(
-        r"local/(network|cognito) - !preflight: stopped before any stack changed: "
+        r"local/(network|cognito|edge) - !preflight: stopped before any stack changed: "
         r"- !ecr_image: repository webapp \(registry \(this account\), region eu-west-1\) "
         r"has no image with tag not-pushed\. Most recently pushed tags: local\.",
         output,
