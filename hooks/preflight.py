@@ -110,6 +110,7 @@ class Preflight(Hook):
             self._attempt(problems, resolver.resolve)
         for key, service, command, kwargs in _existence_checks(settings):
             self._attempt(problems, self._exists(key, service, command, kwargs))
+        problems = list(dict.fromkeys(problems))  # the init image defaults to the app's: one message
         if problems:
             raise PreflightError(
                 f"{self.stack.name} - !{NAME}: stopped before any stack changed:\n  - "
