@@ -20,14 +20,28 @@ def emulator(tmp_path_factory):
         server.stop()
 
 
+def point_at(emulator, monkeypatch) -> None:
+    """Send boto3 and Sceptre to this emulator, with its dummy credentials."""
+    for name, value in emulator.aws_env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
 @pytest.fixture
 def aws(emulator, monkeypatch):
     """A clean emulator for one test, with boto3/Sceptre pointed at it through the environment."""
     emulator.reset()
-    for name, value in emulator.aws_env().items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    point_at(emulator, monkeypatch)
     return emulator
+
+
+@pytest.fixture(scope="module")
+def module_aws(emulator):
+    """A clean emulator for a whole module, whose tests share what one launch made."""
+    emulator.reset()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        point_at(emulator, monkeypatch)
+        yield emulator
 
 
 @pytest.fixture(scope="session")

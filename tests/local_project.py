@@ -3,13 +3,40 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import subprocess
 from pathlib import Path
 
+from sceptre_fargate_cognito.generated_templates import SCEPTRE
 from sceptre_fargate_cognito.local_env import launch
 from sceptre_fargate_cognito.local_env.project_copy import copy_project
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_sceptre(
+    project: Path, *args: str, input: str | None = None, env: dict | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    """The real `sceptre` CLI in `project`, with stdin closed unless `input` answers its question."""
+    return subprocess.run(
+        [str(SCEPTRE), *args],
+        cwd=project,
+        env=dict(os.environ) if env is None else env,
+        input=input,
+        stdin=subprocess.DEVNULL if input is None else None,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def small_project(root: Path, files: dict[str, str]) -> Path:
+    """A Sceptre project of a test's own (project t, region eu-west-1) holding `files` (path: text)."""
+    for path, text in {"config/config.yaml": "project_code: t\nregion: eu-west-1\n", **files}.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    return root
 
 
 @contextlib.contextmanager

@@ -5,17 +5,16 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import jinja2
+import local_project
 import pytest
 import yaml
 
 from sceptre_fargate_cognito.config_schema import KEYS, ConfigError, load_environment, validate
 from templates import ENVIRONMENTS, PROJECT_ROOT, STACKS, offline_env
 
-SCEPTRE = Path(sys.executable).parent / "sceptre"
 CONFIG = PROJECT_ROOT / "config"
 
 
@@ -170,9 +169,7 @@ def run_sceptre(project: Path, *args: str) -> subprocess.CompletedProcess:
     env = offline_env()
     # Any AWS call would go to a closed port and fail with a connection error, not our message.
     env["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9"
-    return subprocess.run(
-        [str(SCEPTRE), *args], cwd=project, env=env, capture_output=True, text=True, timeout=120
-    )
+    return local_project.run_sceptre(project, *args, env=env, timeout=120)
 
 
 def _edit(path: Path, pattern: str, replacement: str) -> None:

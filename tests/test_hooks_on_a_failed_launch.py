@@ -7,15 +7,13 @@ A real `sceptre launch` of a one-stack project on the emulator, whose template f
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import boto3
 import pytest
+from local_project import run_sceptre, small_project
 
-SCEPTRE = Path(sys.executable).parent / "sceptre"
 STACK_NAME = "t-env-broken"
 # The subnet's range lies outside the VPC's: the create fails after the VPC was made, and rolls back.
 BROKEN = {
@@ -42,33 +40,17 @@ hooks:
 
 
 @pytest.fixture(scope="module")
-def failed_launch(emulator, tmp_path_factory):
+def failed_launch(module_aws, tmp_path_factory):
     """`sceptre launch env --yes` of the broken stack, once for the module (a launch takes seconds):
     its result, with the environment still pointing at the emulator for the tests' own reads."""
-    tmp_path = tmp_path_factory.mktemp("failed-launch")
-    with pytest.MonkeyPatch.context() as env:
-        emulator.reset()
-        for name, value in emulator.aws_env().items():
-            env.setenv(name, value)
-        env.delenv("AWS_PROFILE", raising=False)
-        yield _launch(tmp_path)
+    return _launch(tmp_path_factory.mktemp("failed-launch"))
 
 
 def _launch(tmp_path: Path) -> subprocess.CompletedProcess:
-    (tmp_path / "config" / "env").mkdir(parents=True)
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "config" / "config.yaml").write_text("project_code: t\nregion: eu-west-1\n")
-    (tmp_path / "config" / "env" / "broken.yaml").write_text(STACK_CONFIG)
-    (tmp_path / "templates" / "broken.json").write_text(json.dumps(BROKEN))
-    return subprocess.run(
-        [str(SCEPTRE), "launch", "env", "--yes"],
-        cwd=tmp_path,
-        env=dict(os.environ),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    small_project(
+        tmp_path, {"config/env/broken.yaml": STACK_CONFIG, "templates/broken.json": json.dumps(BROKEN)}
     )
+    return run_sceptre(tmp_path, "launch", "env", "--yes")
 
 
 def test_a_failed_create_fails_the_launch_with_its_real_reason_and_no_hook_error(failed_launch):

@@ -7,13 +7,13 @@ from __future__ import annotations
 import json
 import logging
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import boto3
 import pytest
 from health_check_support import APP_HOST, AUTH_DOMAIN, free_port
+from local_project import run_sceptre
 from sceptre.exceptions import SceptreException
 from sceptre.stack import Stack
 
@@ -342,13 +342,7 @@ def sceptre_project(tmp_path, test_ca):
 
 
 def sceptre_launch(project: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "sceptre"), "--no-colour", "launch", "-y", "local/alb-ecs.yaml"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_sceptre(project, "--no-colour", "launch", "-y", "local/alb-ecs.yaml", timeout=120)
 
 
 def test_sceptre_launch_succeeds_when_the_service_is_healthy(aws, start_alb, sceptre_project):

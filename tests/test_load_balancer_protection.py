@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import boto3
 import pytest
+from local_project import run_sceptre, small_project
 from resolver_support import make_stack
 from sceptre.stack import Stack
 
@@ -28,7 +26,6 @@ from sceptre_fargate_cognito.hooks.protect_load_balancer import (
 from sceptre_fargate_cognito.resolvers.once_created import OnceCreated
 from templates import stack_config
 
-SCEPTRE = Path(sys.executable).parent / "sceptre"
 STACK_NAME = "resolvertest-dev-alb-ecs"  # make_stack()'s external name
 NETWORK = {
     "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
@@ -209,15 +206,15 @@ hooks:
 
 def _sceptre_launch(project: Path, template: str, idle_timeout: int) -> dict:
     """`sceptre launch env --yes` with these variables, and what it left: status, parameters, ALBs."""
-    result = subprocess.run(
-        [str(SCEPTRE), "--var", f"template={template}", "--var", f"idle_timeout={idle_timeout}"]
-        + ["launch", "env", "--yes"],
-        cwd=project,
-        env=dict(os.environ),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    result = run_sceptre(
+        project,
+        "--var",
+        f"template={template}",
+        "--var",
+        f"idle_timeout={idle_timeout}",
+        "launch",
+        "env",
+        "--yes",
     )
     [stack] = boto3.client("cloudformation").describe_stacks(StackName=E2E_STACK)["Stacks"]
     return {
@@ -230,25 +227,21 @@ def _sceptre_launch(project: Path, template: str, idle_timeout: int) -> dict:
 
 
 @pytest.fixture(scope="module")
-def launches(emulator, tmp_path_factory):
+def launches(module_aws, tmp_path_factory):
     """A failing first create, then a successful create, then an update, each by `sceptre launch`."""
-    project = tmp_path_factory.mktemp("protected-alb")
-    (project / "config" / "env").mkdir(parents=True)
-    (project / "templates").mkdir()
-    (project / "config" / "config.yaml").write_text("project_code: t\nregion: eu-west-1\n")
-    (project / "config" / "env" / "alb.yaml").write_text(E2E_CONFIG)
-    (project / "templates" / "alb.json").write_text(json.dumps(ALB))
-    (project / "templates" / "failing.json").write_text(json.dumps(FAILING))
-    with pytest.MonkeyPatch.context() as env:
-        emulator.reset()
-        for name, value in emulator.aws_env().items():
-            env.setenv(name, value)
-        env.delenv("AWS_PROFILE", raising=False)
-        yield {
-            "failed create": _sceptre_launch(project, "failing.json", 30),
-            "create": _sceptre_launch(project, "alb.json", 30),
-            "update": _sceptre_launch(project, "alb.json", 60),
-        }
+    project = small_project(
+        tmp_path_factory.mktemp("protected-alb"),
+        {
+            "config/env/alb.yaml": E2E_CONFIG,
+            "templates/alb.json": json.dumps(ALB),
+            "templates/failing.json": json.dumps(FAILING),
+        },
+    )
+    return {
+        "failed create": _sceptre_launch(project, "failing.json", 30),
+        "create": _sceptre_launch(project, "alb.json", 30),
+        "update": _sceptre_launch(project, "alb.json", 60),
+    }
 
 
 def test_a_failed_first_create_with_deletion_protection_rolls_back_cleanly_and_leaves_no_load_balancer(

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import boto3
 import pytest
+from local_project import run_sceptre
 from sceptre.stack import Stack
 
 from sceptre_fargate_cognito.hooks import stack_status
@@ -25,7 +23,6 @@ from sceptre_fargate_cognito.hooks.termination_protection import (
 from templates import stack_config, template
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SCEPTRE = Path(sys.executable).parent / "sceptre"
 STACK_NAME = "t-prod-cognito"  # Sceptre's external name for project t, stack prod/cognito
 TEMPLATE = json.dumps({"Resources": {"UserPool": {"Type": "AWS::SNS::Topic"}}})
 # The resource each stack's policy guards: what cannot be re-created without losing users or traffic.
@@ -243,16 +240,7 @@ def test_a_failed_creation_does_not_claim_a_previous_version():
 
 @pytest.mark.parametrize("answer", [None, "n\n"], ids=["stdin closed", "answer n"])
 def test_launch_prod_without_yes_asks_and_changes_nothing_when_not_confirmed(aws, answer):
-    result = subprocess.run(
-        [str(SCEPTRE), "launch", "prod"],
-        cwd=PROJECT_ROOT,
-        env=dict(os.environ),
-        input=answer,
-        stdin=subprocess.DEVNULL if answer is None else None,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_sceptre(PROJECT_ROOT, "launch", "prod", input=answer)
 
     assert result.returncode != 0
     assert "Do you want to launch 'prod' [y/N]" in result.stdout

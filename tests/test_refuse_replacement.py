@@ -7,19 +7,17 @@ run a small Sceptre project of the test's own on the emulator.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import boto3
 import pytest
+from local_project import run_sceptre, small_project
 from sceptre.stack import Stack
 
 from sceptre_fargate_cognito.hooks.refuse_replacement import RefuseReplacement, RefuseReplacementError
 from templates import stack_config
 
-SCEPTRE = Path(sys.executable).parent / "sceptre"
 STACK_NAME = "t-t-pool"  # Sceptre's external name for project t, stack t/pool
 
 TEMPLATE = """\
@@ -59,11 +57,7 @@ REFUSAL = (
 @pytest.fixture
 def launched_pool(aws, tmp_path):
     """A project with one user pool stack, launched on a clean emulator."""
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "pool.yaml").write_text(TEMPLATE)
-    (tmp_path / "config" / "t").mkdir(parents=True)
-    (tmp_path / "config" / "config.yaml").write_text("project_code: t\nregion: eu-west-1\n")
-    (tmp_path / "config" / "t" / "pool.yaml").write_text(STACK_CONFIG)
+    small_project(tmp_path, {"templates/pool.yaml": TEMPLATE, "config/t/pool.yaml": STACK_CONFIG})
     result = launch(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     return tmp_path
@@ -71,14 +65,7 @@ def launched_pool(aws, tmp_path):
 
 def launch(project: Path, *variables: str) -> subprocess.CompletedProcess:
     options = [arg for variable in variables for arg in ("--var", variable)]
-    return subprocess.run(
-        [str(SCEPTRE), *options, "launch", "t", "--yes"],
-        cwd=project,
-        env=os.environ.copy(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_sceptre(project, *options, "launch", "t", "--yes")
 
 
 def deployed() -> dict:
