@@ -17,14 +17,15 @@ Before a launch (no argument), it also makes the service-linked roles a new acco
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 from sceptre.exceptions import SceptreException
-from sceptre.hooks import Hook
 
 from sceptre_fargate_cognito.config_schema import app_platform, validate
 from sceptre_fargate_cognito.hooks import service_linked_roles
+from sceptre_fargate_cognito.hooks.base import ProjectHook
 from sceptre_fargate_cognito.resolvers.acm_certificate_arn import AcmCertificateArn
 from sceptre_fargate_cognito.resolvers.aws_lookup import AwsCaller, cached, target_for
 from sceptre_fargate_cognito.resolvers.ecr_image import EcrImage
@@ -91,8 +92,10 @@ def _existence_checks(settings: dict) -> list[tuple[str, str, str, dict]]:
     return checks
 
 
-class Preflight(Hook):
+class Preflight(ProjectHook):
     """Makes every lookup of the environment; raises PreflightError naming each one that failed."""
+
+    tag = f"!{NAME}"
 
     def setup(self) -> None:
         if self.argument not in (None, "", "review"):
@@ -105,16 +108,18 @@ class Preflight(Hook):
         problems: list[str] = []
         if self.argument != "review":
             self._attempt(problems, self._service_linked_roles)
-        for name, argument in resolver_arguments(settings).values():
+        # The init image defaults to the app's: one lookup, and one message if it fails.
+        lookups = {
+            json.dumps(lookup, sort_keys=True): lookup for lookup in resolver_arguments(settings).values()
+        }
+        for name, argument in lookups.values():
             resolver = RESOLVERS[name](argument).clone_for_stack(self.stack)
             self._attempt(problems, resolver.resolve)
         for key, service, command, kwargs in _existence_checks(settings):
             self._attempt(problems, self._exists(key, service, command, kwargs))
-        problems = list(dict.fromkeys(problems))  # the init image defaults to the app's: one message
         if problems:
             raise PreflightError(
-                f"{self.stack.name} - !{NAME}: stopped before any stack changed:\n  - "
-                + "\n  - ".join(problems)
+                f"{self.where}: stopped before any stack changed:\n  - " + "\n  - ".join(problems)
             )
 
     def environment_settings(self) -> dict:
@@ -130,7 +135,8 @@ class Preflight(Hook):
             problems.append(str(err).removeprefix(f"{self.stack.name} - "))
 
     def _service_linked_roles(self) -> None:
-        caller = AwsCaller(self.stack, target_for(self.stack, {}), NAME)
+        target = target_for(self.stack, {})
+        caller = AwsCaller(self.stack, target, NAME)
 
         def create() -> list[str]:
             made = service_linked_roles.create_missing(
@@ -141,7 +147,7 @@ class Preflight(Hook):
             return made
 
         # Once per run and account, whichever stack asks first.
-        cached((NAME, "service-linked-roles", *target_for(self.stack, {})), create)
+        cached((NAME, "service-linked-roles", *target), create)
 
     def _exists(self, key: str, service: str, command: str, kwargs: dict) -> Callable[[], Any]:
         target = target_for(self.stack, {})

@@ -14,17 +14,14 @@ stops the launch before the update starts, with what to do instead.
 
 from __future__ import annotations
 
-import re
-
 from sceptre.exceptions import SceptreException
-from sceptre.hooks import Hook
 from sceptre.plan.actions import StackActions
 
+from sceptre_fargate_cognito import rules
+from sceptre_fargate_cognito.hooks.base import ProjectHook
 from sceptre_fargate_cognito.review.resource_changes import ResourceChange
 from sceptre_fargate_cognito.review.stack_changes import ReportDiffer, stack_changes
 from sceptre_fargate_cognito.review.update_behaviour import REPLACE
-
-_LOGICAL_ID = re.compile(r"^[A-Za-z0-9]{1,255}$")  # CloudFormation's rule for logical ids
 
 # What a replacement costs, where it costs more than "a new one with a new id".
 _LOSSES = {
@@ -46,7 +43,7 @@ def parse(argument, where: str) -> list[str]:
     if not (
         isinstance(resources, list)
         and resources
-        and all(isinstance(i, str) and _LOGICAL_ID.match(i) for i in resources)
+        and all(isinstance(i, str) and rules.LOGICAL_ID.allows(i) for i in resources)
     ):
         raise RefuseReplacementError(
             f"{where}: resources must be a non-empty list of logical ids (letters and digits), not {resources!r}"
@@ -66,9 +63,11 @@ def refusal(change: ResourceChange) -> str:
     )
 
 
-class RefuseReplacement(Hook):
+class RefuseReplacement(ProjectHook):
+    tag = "!refuse_replacement"
+
     def setup(self):
-        self.resources = parse(self.argument, self._where())
+        self.resources = parse(self.argument, self.where)
 
     def run(self):
         diff = ReportDiffer().diff(StackActions(self.stack))
@@ -82,8 +81,8 @@ class RefuseReplacement(Hook):
             if c.logical_id in self.resources and c.action == "Modify" and c.destructive
         ]
         if refused:
-            raise RefuseReplacementError(f"{self._where()}: " + " ".join(refusal(c) for c in refused))
-        self.logger.info("%s: no update replaces %s", self._where(), ", ".join(self.resources))
+            raise RefuseReplacementError(f"{self.where}: " + " ".join(refusal(c) for c in refused))
+        self.logger.info("%s: no update replaces %s", self.tag, ", ".join(self.resources))
 
     def _check_named(self, templates: tuple[dict, dict]) -> None:
         """A misspelt logical id would guard nothing: say so."""
@@ -91,9 +90,5 @@ class RefuseReplacement(Hook):
         missing = [lid for lid in self.resources if lid not in known]
         if missing:
             raise RefuseReplacementError(
-                f"{self._where()}: {', '.join(missing)} is not a resource of the deployed or the new template"
+                f"{self.where}: {', '.join(missing)} is not a resource of the deployed or the new template"
             )
-
-    def _where(self) -> str:
-        name = self.stack.name if self.stack is not None else "?"
-        return f"{name} - !refuse_replacement"

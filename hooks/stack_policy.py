@@ -19,16 +19,14 @@ Sceptre's `set-policy` command does the same by hand; it has no config key.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from sceptre.exceptions import SceptreException
 
+from sceptre_fargate_cognito import rules
 from sceptre_fargate_cognito.hooks.base import ProjectHook, parse_flag
 
 ALLOW_ALL = {"Statement": [{"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"}]}
-_LOGICAL_ID = re.compile(r"^[A-Za-z0-9]{1,255}$")  # CloudFormation's rule for logical ids
-_RESOURCE_TYPE = re.compile(r"^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$")
 
 
 class StackPolicyError(SceptreException):
@@ -40,8 +38,8 @@ def policy(protect: list[str], enabled: bool) -> dict:
     if not enabled or not protect:
         return ALLOW_ALL
     deny: dict[str, Any] = {"Effect": "Deny", "Action": ["Update:Replace", "Update:Delete"], "Principal": "*"}
-    logical_ids = [item for item in protect if not _RESOURCE_TYPE.match(item)]
-    types = [item for item in protect if _RESOURCE_TYPE.match(item)]
+    logical_ids = [item for item in protect if not rules.RESOURCE_TYPE.allows(item)]
+    types = [item for item in protect if rules.RESOURCE_TYPE.allows(item)]
     statements: list[dict[str, Any]] = [*ALLOW_ALL["Statement"]]
     if logical_ids:
         statements.append(
@@ -64,7 +62,10 @@ def parse(argument, where: str) -> tuple[list[str], bool]:
     if (
         not isinstance(protect, list)
         or not protect
-        or not all(isinstance(i, str) and (_LOGICAL_ID.match(i) or _RESOURCE_TYPE.match(i)) for i in protect)
+        or not all(
+            isinstance(i, str) and (rules.LOGICAL_ID.allows(i) or rules.RESOURCE_TYPE.allows(i))
+            for i in protect
+        )
     ):
         raise StackPolicyError(
             f"{where}: protect must be a non-empty list of logical ids (letters and digits) or resource "

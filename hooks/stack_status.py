@@ -18,21 +18,21 @@ COMPLETED = frozenset(
     {"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "IMPORT_COMPLETE"}
 )
 
-# No version of the template is in place: the first create failed or has not finished, or the stack
-# is being deleted. A stack whose *update* rolled back is not here: its previous version serves.
-NOT_DEPLOYED = frozenset(
+# The stack's first create has not succeeded: it failed or has not finished (Sceptre deletes a
+# CREATE_FAILED, ROLLBACK_COMPLETE or REVIEW_IN_PROGRESS stack and creates it again).
+NOT_CREATED = frozenset(
     {
         "CREATE_IN_PROGRESS",
         "CREATE_FAILED",
         "ROLLBACK_IN_PROGRESS",
         "ROLLBACK_FAILED",
         "ROLLBACK_COMPLETE",
-        "DELETE_IN_PROGRESS",
-        "DELETE_FAILED",
-        "DELETE_COMPLETE",
         "REVIEW_IN_PROGRESS",
     }
 )
+# No version of the template is in place: not created yet, or being deleted. A stack whose
+# *update* rolled back is not here: its previous version serves.
+NOT_DEPLOYED = NOT_CREATED | {"DELETE_IN_PROGRESS", "DELETE_FAILED", "DELETE_COMPLETE"}
 
 # Stack-level events that open a new operation: failure reasons are collected back to the newest one.
 _OPERATION_STARTS = frozenset(
@@ -61,6 +61,11 @@ class StackState:
     @property
     def completed(self) -> bool:
         return self.status in COMPLETED
+
+    @property
+    def created(self) -> bool:
+        """Its first create succeeded (it may be updating, rolled back an update, or be deleting)."""
+        return self.exists and self.status not in NOT_CREATED
 
     @property
     def deployed(self) -> bool:

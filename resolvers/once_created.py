@@ -32,19 +32,6 @@ ACCEPTED_FORMS = (
 )
 KEYS = ("value", "before")
 
-# The stack's first create has not succeeded: the next launch creates it (Sceptre deletes a
-# CREATE_FAILED, ROLLBACK_COMPLETE or REVIEW_IN_PROGRESS stack first), or cannot launch it at all.
-NOT_CREATED = frozenset(
-    {
-        "CREATE_IN_PROGRESS",
-        "CREATE_FAILED",
-        "ROLLBACK_IN_PROGRESS",
-        "ROLLBACK_FAILED",
-        "ROLLBACK_COMPLETE",
-        "REVIEW_IN_PROGRESS",
-    }
-)
-
 
 def parse_argument(argument: Any) -> tuple[str, str]:
     """(value, before); both are CloudFormation parameter values, so text."""
@@ -80,5 +67,4 @@ class OnceCreated(ProjectResolver):
             )
         except ResolverError as err:
             raise ResolverError(f"{self.stack.name} - {err}", aws_code=err.aws_code) from None
-        created = state.exists and state.status not in NOT_CREATED
-        return value if created else before
+        return value if state.created else before

@@ -133,6 +133,8 @@ ECR_IMAGE_REFERENCE = Rule(
     "an ECR repository:tag such as busybox:1.36.1", pattern=f"{ECR_REPOSITORY.pattern}:{IMAGE_TAG.pattern}"
 )
 IMAGE_DIGEST = Rule("a digest like sha256:<64 lower-case hex digits>", pattern=r"sha256:[a-f0-9]{64}")
+LOGICAL_ID = Rule("a CloudFormation logical id (letters and digits)", pattern=r"[A-Za-z0-9]{1,255}")
+RESOURCE_TYPE = Rule("a resource type such as AWS::EC2::VPC", pattern=r"AWS::[A-Za-z0-9]+::[A-Za-z0-9]+")
 ACCOUNT_ID = Rule("a 12-digit AWS account id", pattern=r"\d{12}")
 IAM_ROLE_ARN = Rule(
     "an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
