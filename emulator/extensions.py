@@ -41,7 +41,7 @@ EXTENSIONS = (
     "cfn_getatt_attributes",
     "cfn_delete_leaves_nothing",
     # Stack operations.
-    # Before the two that read its rules (cfn_update_keeps_resources, cfn_failed_operations_roll_back).
+    # Its rules are read by cfn_update_keeps_resources and cfn_failed_operations_roll_back.
     "cfn_deletion_policy",
     "cfn_unsupported_types_fail",
     "cfn_stack_resources_listed_as_created",
@@ -68,15 +68,17 @@ def install() -> list[str]:
     if _installed is not None:
         return list(_installed)
     moto_version.check()
+    installed = []
     for name in EXTENSIONS:
         # Imported just before its install(), so an original a module captures at import is the
         # function as the extensions before it in the list left it.
         importlib.import_module(f"{PACKAGE}.{name}").install()
+        installed.append(name)  # what really ran, in order: the server reports it
     # moto caches its CloudFormation type map on first use: forget it, so the resource types the
     # extensions define are found even if something looked the map up while they loaded.
     from moto.cloudformation import parsing
 
     for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
         cached.cache_clear()
-    _installed = EXTENSIONS
-    return list(EXTENSIONS)
+    _installed = tuple(installed)
+    return installed

@@ -17,7 +17,6 @@ from sceptre_fargate_cognito import rules
 from sceptre_fargate_cognito.resolvers.errors import ResolverError
 
 # Who is asking which AWS: one lookup per argument per target, whatever the stack.
-TARGET_KEYS = ("region", "profile", "sceptre_role")
 
 
 class Target(NamedTuple):

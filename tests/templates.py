@@ -7,7 +7,6 @@ from sceptre_fargate_cognito.generated_templates import (  # noqa: F401 (re-expo
     STACKS,
     GenerationError,
     offline_env,
-    parse_generate_output,
     stack_config,
     stack_parameters,
     template,

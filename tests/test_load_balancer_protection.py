@@ -266,4 +266,5 @@ def test_an_update_passes_true_and_the_load_balancer_stays_protected(launches):
     updated = launches["update"]
     assert (updated["returncode"], updated["status"]) == (0, "UPDATE_COMPLETE"), updated["output"]
     assert updated["parameters"] == {"DeletionProtection": "true", "IdleTimeout": "60"}
-    assert updated["protected"] == launches["create"]["protected"]
+    assert list(updated["protected"].values()) == [True]
+    assert updated["protected"] == launches["create"]["protected"]  # the same ALB, not a new one

@@ -57,14 +57,11 @@ def test_a_deployer_who_may_not_create_them_is_told_the_exact_command(aws, monke
 @pytest.mark.e2e
 def test_launching_local_on_an_account_without_them_makes_them_first(launched_local):
     # launched_local's emulator refuses an ECS service until AWSServiceRoleForECS exists, as AWS does.
-    env = launched_local.env
-    iam = boto3.client(
-        "iam",
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-        region_name=env["AWS_DEFAULT_REGION"],
-    )
-    assert {role["RoleName"] for role in iam.list_roles(PathPrefix="/aws-service-role/")["Roles"]} >= set(
-        ROLE_NAMES
-    )
+    roles = {
+        role["RoleName"]: role["CreateDate"]
+        for role in launched_local.client("iam").list_roles(PathPrefix="/aws-service-role/")["Roles"]
+    }
+    assert set(ROLE_NAMES) <= set(roles)
+    stacks = launched_local.client("cloudformation").describe_stacks()["Stacks"]
+    first_create = min(stack["CreationTime"] for stack in stacks)
+    assert all(roles[name] <= first_create for name in ROLE_NAMES), (roles, first_create)

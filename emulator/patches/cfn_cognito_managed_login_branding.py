@@ -65,12 +65,6 @@ class CfnManagedLoginBranding(UpdatableCfnResource, CloudFormationModel):
         # One style per app client: the old one goes before the new one is made.
         return self.replace(name, properties, account_id, region_name, delete_first=True)
 
-    @classmethod
-    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-        for key, branding_id in list(_BRANDINGS.items()):
-            if branding_id == resource_name:
-                del _BRANDINGS[key]
-
     def delete(self, account_id: str, region_name: str) -> None:
         _BRANDINGS.pop(self.key, None)
 

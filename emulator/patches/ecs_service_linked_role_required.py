@@ -4,8 +4,8 @@ In a new AWS account the role `AWSServiceRoleForECS` is made on first use, and a
 create can fail with "Unable to assume the service linked role" while it is; moto 5.2.5 never
 needs it. With EMULATOR_REQUIRE_SERVICE_LINKED_ROLES=1 in the emulator's environment,
 CreateService (and so AWS::ECS::Service) fails with AWS's InvalidParameterException until the
-role exists (IAM CreateServiceLinkedRole for ecs.amazonaws.com). Off by default: nothing in the
-project creates the role yet, so the local launch would fail.
+role exists (IAM CreateServiceLinkedRole for ecs.amazonaws.com). Off by default, so a test can
+create ECS services directly; the local environment turns it on, and the preflight makes the role.
 """
 
 from __future__ import annotations
@@ -17,9 +17,12 @@ from moto.ecs.models import EC2ContainerServiceBackend
 from moto.iam.models import iam_backends
 from moto.utilities.utils import get_partition
 
+from emulator.patches.iam_service_linked_role_names import ROLE_NAMES
+
 SWITCH = "EMULATOR_REQUIRE_SERVICE_LINKED_ROLES"
-ROLE_NAME = "AWSServiceRoleForECS"
-ROLE_PATH = "/aws-service-role/ecs.amazonaws.com/"
+SERVICE = "ecs.amazonaws.com"
+ROLE_NAME = ROLE_NAMES[SERVICE]
+ROLE_PATH = f"/aws-service-role/{SERVICE}/"
 
 _original_create_service = EC2ContainerServiceBackend.create_service
 

@@ -1,7 +1,7 @@
 """Every stack of every environment, generated offline with the real `sceptre generate`, each once
 per process: what the policy tests and the benchmarks read.
 
-A CDK synth costs seconds, so all nine are started together on first use and each caller waits
+A CDK synth costs seconds, so all of them are started together on first use and each caller waits
 only for the template it reads.
 """
 
@@ -58,12 +58,9 @@ def _generate(environment: str, stack: str) -> dict:
     )
     if result.returncode != 0:
         raise GenerationError(f"sceptre generate {environment}/{stack}.yaml failed:\n{result.stderr[-4000:]}")
-    return parse_generate_output(result.stdout)
+    # `sceptre --output json generate` prints the template itself as JSON, for every handler.
+    return json.loads(result.stdout)
 
-
-def parse_generate_output(stdout: str) -> dict:
-    """`sceptre --output json generate` prints the template itself as JSON, for every handler."""
-    return json.loads(stdout)
 
 
 @cache

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import boto3
 
+from sceptre_fargate_cognito.generated_templates import SCEPTRE
 from sceptre_fargate_cognito.config_schema import ConfigError, load_environment
 from sceptre_fargate_cognito.local_env import (
     certificate_authority,
@@ -40,7 +41,6 @@ from sceptre_fargate_cognito.resolvers.ecr_image import ARCHITECTURES
 PROJECT_ROOT = project_root()
 # The image platform for each task architecture (X86_64 -> amd64): the local image matches the task.
 PLATFORM_ARCHITECTURES = {name: platform.split("/")[1] for name, platform in ARCHITECTURES.items()}
-SCEPTRE = Path(sys.executable).parent / "sceptre"
 ENVIRONMENT = "local"
 
 
