@@ -29,7 +29,7 @@ def make_stack(name="dev/alb-ecs", parameters=None) -> Stack:
         name=name,
         project_code="benchmark",
         region="eu-west-1",
-        template_handler_config={"type": "file", "path": "templates/alb-ecs.yaml"},
+        template_handler_config={"type": "file", "path": "templates/alb-ecs.yaml.j2"},
         parameters=parameters or {},
     )
 

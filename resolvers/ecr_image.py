@@ -68,8 +68,8 @@ SINGLE_MEDIA_TYPES = (
     "application/vnd.oci.image.manifest.v1+json",
     "application/vnd.docker.distribution.manifest.v2+json",
 )
-# ECS's cpuArchitecture -> the OCI platform an image must have for it.
-ARCHITECTURES = {"X86_64": "linux/amd64", "ARM64": "linux/arm64"}
+# ECS's cpuArchitecture (rules.CPU_ARCHITECTURE) -> the OCI platform an image must have for it.
+ARCHITECTURES = dict(zip(rules.CPU_ARCHITECTURE.values, ("linux/amd64", "linux/arm64"), strict=True))
 RECENT_TAGS = 5
 BLOB_TIMEOUT = 10  # seconds to read an image config from the registry's download URL
 
@@ -128,9 +128,9 @@ def parse_argument(argument: Any) -> dict:
     architecture = parsed["architecture"]
     if isinstance(architecture, str):
         parsed["architecture"] = architecture.upper()
-        if parsed["architecture"] not in ARCHITECTURES:
+        if not rules.CPU_ARCHITECTURE.allows(parsed["architecture"]):
             raise ArgumentProblem(
-                f"architecture {architecture!r} is not one of {', '.join(ARCHITECTURES)}"
+                f"architecture {architecture!r} is not one of {', '.join(rules.CPU_ARCHITECTURE.values)}"
                 " (the ECS task's cpuArchitecture)"
             )
 
