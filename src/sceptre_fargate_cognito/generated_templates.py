@@ -62,7 +62,6 @@ def _generate(environment: str, stack: str) -> dict:
     return json.loads(result.stdout)
 
 
-
 @cache
 def _futures() -> dict:
     """Starts generating every stack of every environment, three processes at a time.

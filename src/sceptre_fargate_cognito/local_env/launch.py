@@ -26,8 +26,8 @@ from pathlib import Path
 
 import boto3
 
-from sceptre_fargate_cognito.generated_templates import SCEPTRE
 from sceptre_fargate_cognito.config_schema import ConfigError, load_environment
+from sceptre_fargate_cognito.generated_templates import SCEPTRE
 from sceptre_fargate_cognito.local_env import (
     certificate_authority,
     emulator_process,
