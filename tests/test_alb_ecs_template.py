@@ -7,14 +7,20 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pytest
+import yaml
+from sceptre.cli.helpers import CfnYamlLoader
+from sceptre.template_handlers.helper import render_jinja_template
 from test_environment_config import merged
 
+from sceptre_fargate_cognito import rules
 from sceptre_fargate_cognito.cfn_values import Template
+from sceptre_fargate_cognito.config_schema import validate
 from sceptre_fargate_cognito.config_schema.keys import BY_NAME
 from sceptre_fargate_cognito.resolvers.once_created import OnceCreated, parse_argument
-from templates import ENVIRONMENTS, stack_config, stack_parameters, template
+from templates import ENVIRONMENTS, PROJECT_ROOT, stack_config, stack_parameters, template
 
 pytestmark = pytest.mark.parametrize("environment", ENVIRONMENTS)
 
@@ -23,6 +29,19 @@ TLS13_POLICIES = re.compile(r"ELBSecurityPolicy-TLS13-1-[23]-")
 
 def alb_ecs(environment: str, **overrides) -> Template:
     return Template(template(environment, "alb-ecs"), stack_parameters(environment, "alb-ecs") | overrides)
+
+
+def alb_ecs_with(environment: str, **settings) -> Template:
+    """The environment's alb-ecs template as Sceptre renders it, with some settings changed
+    (checked as config.yaml values are; the stack config passes each one as sceptre_user_data)."""
+    checked = validate(merged(environment) | settings, environment=environment)
+    user_data = dict(stack_config(environment, "alb-ecs").sceptre_user_data)
+    assert set(settings) <= set(user_data), "a setting the stack config does not pass"
+    user_data |= {name: checked[name] for name in settings}
+    body = render_jinja_template(
+        PROJECT_ROOT / "templates" / "alb-ecs.yaml.j2", {"sceptre_user_data": user_data}, {}
+    )
+    return Template(yaml.load(body, CfnYamlLoader), stack_parameters(environment, "alb-ecs"))
 
 
 def one(t: Template, type_: str) -> tuple[str, dict]:
@@ -298,13 +317,58 @@ def test_deletion_protection_follows_the_environment_once_the_stack_is_created(e
         assert expected is True
 
 
-def test_access_logs_go_to_the_configured_bucket_and_are_off_without_one(environment):
-    _, alb = one(alb_ecs(environment, AccessLogBucket="my-logs"), "AWS::ElasticLoadBalancingV2::LoadBalancer")
+def test_access_logs_are_on_in_the_template_itself_to_the_bucket_passed(environment):
+    # Literally "true", not switched on a parameter: scanners and reviewers read it as written.
+    assert merged(environment)["access_logs"] is True
+    t = alb_ecs(environment, AccessLogBucket="my-logs")
+    _, alb = one(t, "AWS::ElasticLoadBalancingV2::LoadBalancer")
     attributes = {a["Key"]: a["Value"] for a in alb["LoadBalancerAttributes"]}
-    assert attributes["access_logs.s3.enabled"] == "true" and attributes["access_logs.s3.bucket"] == "my-logs"
-    _, alb = one(alb_ecs(environment, AccessLogBucket=""), "AWS::ElasticLoadBalancingV2::LoadBalancer")
+    assert attributes["access_logs.s3.enabled"] == "true"
+    assert attributes["access_logs.s3.bucket"] == "my-logs"
+    assert attributes["access_logs.s3.prefix"] == stack_parameters(environment, "alb-ecs")["ExportPrefix"]
+    # No empty default that would switch logging off when a value is missing.
+    declared = t.raw["Parameters"]["AccessLogBucket"]
+    assert "Default" not in declared
+    assert declared["AllowedPattern"] == rules.S3_BUCKET.allowed_pattern(optional=False)
+
+
+def configured(environment: str, tmp_path, extra: str) -> tuple[dict, dict]:
+    """(the template's parameter declarations, the parameters its stack config passes) for a copy
+    of the project whose environment config ends with `extra`, as Sceptre reads and renders both."""
+    from sceptre.context import SceptreContext
+    from sceptre.plan.plan import SceptrePlan
+
+    for folder in ("config", "templates"):
+        shutil.copytree(PROJECT_ROOT / folder, tmp_path / folder)
+    config = tmp_path / "config" / environment / "config.yaml"
+    config.write_text(config.read_text() + extra)
+    context = SceptreContext(project_path=str(tmp_path), command_path=f"{environment}/alb-ecs.yaml")
+    (stack,) = SceptrePlan(context).command_stacks
+    body = render_jinja_template(
+        tmp_path / "templates" / "alb-ecs.yaml.j2", {"sceptre_user_data": stack.sceptre_user_data}, {}
+    )
+    return yaml.load(body, CfnYamlLoader), dict(stack._parameters)
+
+
+def test_access_logs_off_leaves_them_off_and_asks_for_no_bucket(environment, tmp_path):
+    t = Template(*configured(environment, tmp_path, "access_logs: false\n"))
+    _, alb = one(t, "AWS::ElasticLoadBalancingV2::LoadBalancer")
     attributes = {a["Key"]: a["Value"] for a in alb["LoadBalancerAttributes"]}
     assert attributes["access_logs.s3.enabled"] == "false" and "access_logs.s3.bucket" not in attributes
+    assert "AccessLogBucket" not in t.raw["Parameters"]
+
+
+@pytest.mark.parametrize("access_logs", [True, False])
+def test_the_stack_config_passes_exactly_the_parameters_the_template_declares(
+    environment, access_logs, tmp_path
+):
+    # CloudFormation refuses a parameter the template does not declare, and one it needs but lacks.
+    template_, parameters = configured(environment, tmp_path, f"access_logs: {str(access_logs).lower()}\n")
+    declared, passed = set(template_["Parameters"]), set(parameters)
+    assert passed <= declared, f"passed but not declared: {sorted(passed - declared)}"
+    required = {name for name, p in template_["Parameters"].items() if "Default" not in p}
+    assert required <= passed, f"declared without a default but not passed: {sorted(required - passed)}"
+    assert ("AccessLogBucket" in passed) is access_logs
 
 
 def test_a_waf_web_acl_is_associated_only_when_given(environment):

@@ -13,31 +13,15 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
-from sceptre.cli.helpers import CfnYamlLoader
-from sceptre.template_handlers.helper import render_jinja_template
-from test_alb_ecs_template import alb_ecs, one
+from test_alb_ecs_template import alb_ecs, alb_ecs_with, one
 from test_environment_config import merged
 
 from sceptre_fargate_cognito.cfn_values import Template
 from sceptre_fargate_cognito.config_schema import ConfigError, validate
 from sceptre_fargate_cognito.config_schema.app_platform import secret_references
-from templates import ENVIRONMENTS, PROJECT_ROOT, stack_config, stack_parameters
+from templates import ENVIRONMENTS
 
 each_environment = pytest.mark.parametrize("environment", ENVIRONMENTS)
-
-
-def alb_ecs_with(environment: str, **settings) -> Template:
-    """The environment's alb-ecs template as Sceptre renders it, with some settings changed
-    (checked as config.yaml values are; the stack config passes each one as sceptre_user_data)."""
-    checked = validate(merged(environment) | settings, environment=environment)
-    user_data = dict(stack_config(environment, "alb-ecs").sceptre_user_data)
-    assert set(settings) <= set(user_data), "a setting the stack config does not pass"
-    user_data |= {name: checked[name] for name in settings}
-    body = render_jinja_template(
-        PROJECT_ROOT / "templates" / "alb-ecs.yaml.j2", {"sceptre_user_data": user_data}, {}
-    )
-    return Template(yaml.load(body, CfnYamlLoader), stack_parameters(environment, "alb-ecs"))
 
 
 def container(t: Template) -> dict:
