@@ -8,13 +8,13 @@ only for the template it reads.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
+from sceptre_fargate_cognito.aws_environment import without_aws
 from sceptre_fargate_cognito.project import project_root
 
 PROJECT_ROOT = project_root()
@@ -25,15 +25,8 @@ SCEPTRE = Path(sys.executable).parent / "sceptre"
 
 def offline_env() -> dict[str, str]:
     """The environment with every way to reach AWS credentials removed."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-        AWS_EC2_METADATA_DISABLED="true",
-        # Prove the real CDK synth, not a cached copy of it (tests/test_cached_cdk.py tests the cache).
-        SCEPTRE_CDK_CACHE="off",
-    )
-    return env
+    # Prove the real CDK synth, not a cached copy of it (tests/test_cached_cdk.py tests the cache).
+    return without_aws() | {"SCEPTRE_CDK_CACHE": "off"}
 
 
 class GenerationError(RuntimeError):

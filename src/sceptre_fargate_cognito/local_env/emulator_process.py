@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from sceptre_fargate_cognito.aws_environment import emulator_credentials
 from sceptre_fargate_cognito.local_env import processes
 from sceptre_fargate_cognito.project import project_root
 
@@ -35,13 +36,7 @@ class Emulator:
 
     def aws_env(self, region: str = "eu-west-1") -> dict[str, str]:
         """Environment variables that point boto3/Sceptre at this emulator with dummy credentials."""
-        return {
-            "AWS_ENDPOINT_URL": self.endpoint,
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_SESSION_TOKEN": "testing",
-            "AWS_DEFAULT_REGION": region,
-        }
+        return emulator_credentials(self.endpoint, region)
 
     def stop(self) -> None:
         """Stop the server this object started (by its pid only)."""

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import boto3
 
+from sceptre_fargate_cognito.aws_environment import only_emulator
 from sceptre_fargate_cognito.config_schema import ConfigError, load_environment
 from sceptre_fargate_cognito.generated_templates import SCEPTRE
 from sceptre_fargate_cognito.local_env import (
@@ -124,21 +125,6 @@ def _alive(state: State) -> bool:
         return False
 
 
-def aws_env(endpoint: str, region: str) -> dict[str, str]:
-    """Environment variables that send every AWS call to the emulator, with dummy credentials."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(
-        AWS_ENDPOINT_URL=endpoint,
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_DEFAULT_REGION=region,
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-        AWS_EC2_METADATA_DISABLED="true",
-    )
-    return env
-
-
 def local_image_seed(repository: str, tag: str) -> str:
     """What the local image's content (so its digest) is made from: one image per repository:tag."""
     return f"{repository}:{tag}"
@@ -219,7 +205,7 @@ def start(
                 workdir / "server.pem",
                 workdir / "server.key",
                 cognito_stack=cognito_stack,
-                env=aws_env(local.state.endpoint, region),
+                env=only_emulator(local.state.endpoint, region),
             )
             local.state.standin_pid = local.standin.pid
             local.state.https_port, local.state.http_port = local.standin.https_port, local.standin.http_port
@@ -235,7 +221,7 @@ def start(
         raise StepFailed(f"preparing the emulator: {type(err).__name__}: {err}") from err
     state_file(workdir).write_text(json.dumps(asdict(local.state)))
 
-    local.env = aws_env(local.state.endpoint, region) | {
+    local.env = only_emulator(local.state.endpoint, region) | {
         "LOCAL_ALB_HTTPS_PORT": str(local.state.https_port),
         "LOCAL_ALB_HTTP_PORT": str(local.state.http_port),
         # The health check trusts the throwaway CA (and only it) in this environment.
