@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from sceptre_fargate_cognito.health_check.options import Target
 from sceptre_fargate_cognito.health_check.probe import (
+    DEFAULT_PORTS,
     ProbeError,
     Resolver,
     Response,
@@ -112,18 +113,15 @@ class Verdict:
         return lines
 
 
-_DEFAULT_PORTS = {"https": 443, "http": 80}
-
-
 def _same_origin(location: str, expected: str) -> bool:
     """Same scheme, host and port (an absent port is the scheme's default): the right host on the
     wrong port is a listener nobody configured."""
     try:
         got, want = urlsplit(location), urlsplit(expected)
-        return (got.scheme, got.hostname, got.port or _DEFAULT_PORTS.get(got.scheme)) == (
+        return (got.scheme, got.hostname, got.port or DEFAULT_PORTS.get(got.scheme)) == (
             want.scheme,
             want.hostname,
-            want.port or _DEFAULT_PORTS.get(want.scheme),
+            want.port or DEFAULT_PORTS.get(want.scheme),
         )
     except ValueError:  # a Location with a bad port
         return False

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import urlsplit
 
-from sceptre_fargate_cognito.health_check.probe import authority, split_host_port
+from sceptre_fargate_cognito.health_check.probe import DEFAULT_PORTS, authority, split_host_port
 from sceptre_fargate_cognito.rules import HOST_NAME
 
 
@@ -142,7 +142,7 @@ def _url(name: str, value: Any) -> str:
         raise InvalidOptions(
             f"{name} must be a base URL without a path or query (use health_path), not {value!r}"
         )
-    return f"https://{authority(parts.hostname, port or 443, 'https')}"
+    return f"https://{authority(parts.hostname, port or DEFAULT_PORTS['https'], 'https')}"
 
 
 def _connect_to(name: str, value: Any) -> str:

@@ -25,6 +25,8 @@ Resolver = Callable[[str], Sequence[str]]
 
 USER_AGENT = "https-health-check/1"
 MAX_HEAD_BYTES = 64 * 1024
+# The port a URL without one means.
+DEFAULT_PORTS = {"https": 443, "http": 80}
 
 # OpenSSL verify codes worth a plain-words message.
 _EXPIRED = 10
@@ -97,7 +99,7 @@ def _is_ip(host: str) -> bool:
 def authority(host: str, port: int, scheme: str) -> str:
     """host[:port] as a URL or a Host header writes it: IPv6 literals bracketed, the default port left out."""
     shown = f"[{host}]" if ":" in host else host
-    return shown if port == {"https": 443, "http": 80}[scheme] else f"{shown}:{port}"
+    return shown if port == DEFAULT_PORTS[scheme] else f"{shown}:{port}"
 
 
 def _certificate_error(err: ssl.SSLCertVerificationError, host: str) -> ProbeError:
@@ -161,7 +163,7 @@ def fetch(
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{url!r} is not an http(s) URL")
     host = parts.hostname
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    port = parts.port or DEFAULT_PORTS[parts.scheme]
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     dial_host, given_port = split_host_port(connect_to, port) if connect_to else (host, port)
     dial_port = given_port or port
