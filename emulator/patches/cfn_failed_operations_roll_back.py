@@ -20,6 +20,7 @@ import logging
 from moto.cloudformation.models import CloudFormationBackend, Stack
 
 from emulator.patches.cfn_deletion_policy import kept_on_create_rollback
+from emulator.resource_deletion import delete_in_passes
 
 logger = logging.getLogger("emulator")
 
@@ -44,19 +45,11 @@ def _delete_created_resources(stack: Stack) -> dict[str, Exception]:
     for name in [n for n in created if kept_on_create_rollback(resource_map._resource_json_map[n])]:
         created.pop(name)  # kept, and no longer the stack's
         resource_map._parsed_resources.pop(name, None)
-    failed: dict[str, Exception] = {}
-    for _ in range(5):  # passes, so dependents go before what they depend on
-        failed = {}
-        for name, resource in list(created.items()):
-            try:
-                resource_map._delete_resource(resource, resource_map._resource_json_map[name])
-            except Exception as error:
-                failed[name] = error
-                continue
-            created.pop(name)
-            resource_map._parsed_resources.pop(name, None)
-        if not created:
-            break
+    failed = delete_in_passes(
+        resource_map, {n: (r, resource_map._resource_json_map[n]) for n, r in created.items()}
+    )
+    for name in set(created) - set(failed):
+        resource_map._parsed_resources.pop(name, None)
     for name, error in failed.items():
         logger.warning("rollback of %s could not delete %s: %s", stack.name, name, _reason(error))
     # Only what could not be deleted stays listed (a later DeleteStack retries it); nothing is

@@ -29,6 +29,7 @@ from moto.ec2.models.core import TaggedEC2Resource
 from moto.logs.models import LogGroup, logs_backends
 
 from emulator.patches.cfn_deletion_policy import kept_on_delete
+from emulator.resource_deletion import delete_in_passes
 
 # Changing these types' properties creates a new one in CloudFormation (a task definition change is
 # a new revision); moto's own update for them loses properties.
@@ -199,23 +200,6 @@ def _update_one(
     self.resolved_json[logical_id] = resolved
 
 
-def _delete_all(self: ResourceMap, doomed: list) -> None:
-    """Delete (resource, template json) pairs, retrying in passes for dependency order."""
-    last_error = None
-    for _ in range(parsing.MAX_UPDATE_ATTEMPTS):
-        remaining = []
-        for resource, resource_json in doomed:
-            try:
-                self._delete_resource(resource, resource_json)
-            except Exception as error:  # a dependency not yet deleted: try again next pass
-                last_error = error
-                remaining.append((resource, resource_json))
-        doomed = remaining
-        if not doomed:
-            return
-    raise last_error
-
-
 def update(self: ResourceMap, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:
     self.__dict__.setdefault("resolved_json", {})
     self.__dict__.setdefault("physical_names", {})
@@ -257,7 +241,9 @@ def update(self: ResourceMap, template: dict[str, Any], parameters: dict[str, An
             pending_deletes.append((self._parsed_resources[name], self._previous_json[name]))
         self._parsed_resources.pop(name)
         self.resolved_json.pop(name, None)
-    _delete_all(self, pending_deletes)
+    failed = delete_in_passes(self, dict(enumerate(pending_deletes)))
+    if failed:
+        raise next(iter(failed.values()))
 
 
 def install() -> None:
