@@ -2,6 +2,7 @@
 pinned hosted-UI version of a domain."""
 
 import boto3
+from cfn_stacks import put_stack
 
 TEMPLATE = """
 Parameters:
@@ -30,12 +31,7 @@ Outputs:
 
 
 def _launch(cf, name, client_id=""):
-    cf.create_stack(
-        StackName=name,
-        TemplateBody=TEMPLATE,
-        Parameters=[{"ParameterKey": "ClientId", "ParameterValue": client_id}],
-    )
-    return cf.describe_stacks(StackName=name)["Stacks"][0]
+    return put_stack(cf, name, TEMPLATE, {"ClientId": client_id})
 
 
 def test_a_stack_creates_a_branding_style_for_its_app_client_and_deletes_it_with_the_stack(aws):
@@ -56,3 +52,23 @@ def test_a_branding_style_for_an_app_client_that_does_not_exist_fails_the_stack(
     cf = boto3.client("cloudformation")
     stack = _launch(cf, "no-client", client_id="1234567890abcdefghijklmnop")
     assert stack["StackStatus"] in ("CREATE_FAILED", "ROLLBACK_COMPLETE")
+
+
+def test_a_second_branding_style_for_the_same_app_client_fails_the_stack(aws):
+    # AWS allows one style per app client.
+    second = """
+  SecondBranding:
+    Type: AWS::Cognito::ManagedLoginBranding
+    DependsOn: ManagedLoginBranding
+    Properties: {UserPoolId: !Ref UserPool, ClientId: !Ref UserPoolClient, UseCognitoProvidedValues: true}
+"""
+    cf = boto3.client("cloudformation")
+    cf.create_stack(
+        StackName="twice", TemplateBody=TEMPLATE.replace("Outputs:", second.lstrip("\n") + "Outputs:")
+    )
+    stack = cf.describe_stacks(StackName="twice")["Stacks"][0]
+    assert stack["StackStatus"] == "ROLLBACK_COMPLETE"
+    reasons = [
+        e.get("ResourceStatusReason", "") for e in cf.describe_stack_events(StackName="twice")["StackEvents"]
+    ]
+    assert any("already has a managed login branding style" in reason for reason in reasons), reasons

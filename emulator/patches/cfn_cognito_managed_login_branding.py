@@ -1,7 +1,8 @@
 """CloudFormation support for AWS::Cognito::ManagedLoginBranding (managed login's page style).
 
-moto 5.2.5 has no managed-login API, so the branding styles live here, one per app client as in
-AWS, and only for a user pool and app client that exist. `ManagedLoginVersion` on
+moto 5.2.5 has no managed-login API, so the branding styles are kept here, on moto's user pool
+model (so a reset or a deleted pool forgets them), one per app client as in AWS, and only for a
+user pool and app client that exist. `ManagedLoginVersion` on
 AWS::Cognito::UserPoolDomain needs nothing: the domain model ignores properties it does not use.
 """
 
@@ -16,8 +17,11 @@ from moto.core.common_models import CloudFormationModel
 
 from emulator.cfn_resource import UpdatableCfnResource
 
-# (account, region, user pool id, client id) -> branding id
-_BRANDINGS: dict[tuple[str, str, str, str], str] = {}
+
+def _brandings(account_id: str, region_name: str, pool_id: str) -> dict[str, str]:
+    """App client id -> branding id, for a user pool that exists (ResourceNotFoundError if not)."""
+    pool = cognitoidp_backends[account_id][region_name].describe_user_pool(pool_id)
+    return pool.__dict__.setdefault("managed_login_brandings", {})
 
 
 class CfnManagedLoginBranding(UpdatableCfnResource, CloudFormationModel):
@@ -48,13 +52,13 @@ class CfnManagedLoginBranding(UpdatableCfnResource, CloudFormationModel):
             )
         # Raises ResourceNotFoundError, as AWS does, for a pool or client that does not exist.
         cognitoidp_backends[account_id][region_name].describe_user_pool_client(pool_id, client_id)
-        key = (account_id, region_name, pool_id, client_id)
-        if key in _BRANDINGS:
+        brandings = _brandings(account_id, region_name, pool_id)
+        if client_id in brandings:
             raise ValidationError(
                 message=f"app client {client_id} already has a managed login branding style"
             )
-        _BRANDINGS[key] = str(uuid.uuid4())
-        return cls(key, _BRANDINGS[key])
+        brandings[client_id] = str(uuid.uuid4())
+        return cls((account_id, region_name, pool_id, client_id), brandings[client_id])
 
     def update(
         self, name: str, properties: dict, account_id: str, region_name: str
@@ -66,7 +70,10 @@ class CfnManagedLoginBranding(UpdatableCfnResource, CloudFormationModel):
         return self.replace(name, properties, account_id, region_name, delete_first=True)
 
     def delete(self, account_id: str, region_name: str) -> None:
-        _BRANDINGS.pop(self.key, None)
+        account, region, pool_id, client_id = self.key
+        pools = cognitoidp_backends[account][region].user_pools
+        if pool_id in pools:  # a deleted pool took its styles with it
+            _brandings(account, region, pool_id).pop(client_id, None)
 
 
 def install() -> None:
