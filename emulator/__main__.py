@@ -18,16 +18,16 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     from emulator import extensions as emulator_extensions
-    from emulator.moto_version import MotoVersionError, check
-
-    try:
-        check()  # before importing moto: another version may not even import the same way
-    except MotoVersionError as error:
-        print(f"python -m emulator: {error}", file=sys.stderr)
-        return 1
+    from emulator.moto_version import MotoVersionError
 
     # Certificates requested through ACM are ISSUED at once, as imported ones are.
     os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "0")
+    try:
+        # Checks moto's version before anything imports moto: another version may not even import.
+        extensions = emulator_extensions.install()
+    except MotoVersionError as error:
+        print(f"python -m emulator: {error}", file=sys.stderr)
+        return 1
 
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
@@ -36,7 +36,6 @@ def main(argv=None) -> int:
     )
     from werkzeug.serving import make_server
 
-    extensions = emulator_extensions.install()
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
     host, port = server.server_address[:2]
