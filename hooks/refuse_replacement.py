@@ -74,7 +74,7 @@ class RefuseReplacement(ProjectHook):
         if not diff.is_deployed:
             return
         self._check_named(diff.template_diff)
-        changes = stack_changes(self.stack.name, diff, region=self.stack.region or "us-east-1")
+        changes = stack_changes(self.stack.name, diff, region=self.stack.region)
         refused = [
             c
             for c in changes.resources

@@ -76,10 +76,7 @@ def collect(command_path: str, project_path: str, user_variables: dict | None = 
     with use_resolver_placeholders_on_error():
         diffs = plan.diff(ReportDiffer(show_no_echo=False))
     return sorted(
-        (
-            stack_changes(f"{stack.name}.yaml", diff, region=stack.region or "us-east-1")
-            for stack, diff in diffs.items()
-        ),
+        (stack_changes(f"{stack.name}.yaml", diff, region=stack.region) for stack, diff in diffs.items()),
         key=lambda changes: changes.name,
     )
 

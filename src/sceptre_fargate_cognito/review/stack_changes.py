@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import cfn_flip
 from sceptre.diffing.stack_differ import StackConfiguration, StackDiff, StackDiffer
 
+from sceptre_fargate_cognito.review import update_behaviour
 from sceptre_fargate_cognito.review.resource_changes import ResourceChange, resource_changes
 
 PLACEHOLDER = re.compile(r"^\{ !(\w+)\((.*)\) \}$")  # sceptre.resolvers.placeholders' text form
@@ -60,7 +61,8 @@ class ReportDiffer(StackDiffer):
         return deployed, generated
 
 
-def stack_changes(name: str, diff: StackDiff, region: str = "us-east-1") -> StackChanges:
+def stack_changes(name: str, diff: StackDiff, region: str | None = None) -> StackChanges:
+    """What the diff changes; `region` (the stack's, if Sceptre knows it) picks the resource schemas."""
     deployed_template, generated_template = diff.template_diff
     deployed_config, generated_config = diff.config_diff
     changes = StackChanges(name=name, external_name=diff.stack_name, deployed=diff.is_deployed)
@@ -80,7 +82,10 @@ def stack_changes(name: str, diff: StackDiff, region: str = "us-east-1") -> Stac
     )
     changes.settings = _setting_changes(deployed_config, generated_config)
     changes.resources = resource_changes(
-        deployed_template, generated_template, {p.key for p in changes.parameters}, region
+        deployed_template,
+        generated_template,
+        {p.key for p in changes.parameters},
+        region or update_behaviour.SCHEMAS_REGION,
     )
     changes.sections = _section_changes(deployed_template, generated_template)
     return changes

@@ -47,11 +47,15 @@ def _schemas_dir() -> Path:
     return path
 
 
+# The region whose resource schemas stand in where a region has none, or none is known.
+SCHEMAS_REGION = "us-east-1"
+
+
 @cache
 def _schema(resource_type: str, region: str) -> dict | None:
     """The registry schema of the type in the region (us-east-1's where the region has none)."""
     root = _schemas_dir()
-    for name in (region, "us-east-1"):
+    for name in (region, SCHEMAS_REGION):
         index = root / "providers" / f"{name}.json"
         if index.is_file():
             digest = json.loads(index.read_text()).get(resource_type)
@@ -71,7 +75,7 @@ def _top_level(pointers: list[str] | None) -> tuple[set[str], set[str]]:
     return whole, nested
 
 
-def replacement(resource_type: str, changed_properties: set[str], region: str = "us-east-1") -> str:
+def replacement(resource_type: str, changed_properties: set[str], region: str = SCHEMAS_REGION) -> str:
     """True, Conditional or False: what CloudFormation does when these top-level properties change."""
     if not changed_properties:
         return NO_REPLACE
