@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from sceptre.exceptions import SceptreException
 
+from sceptre_fargate_cognito import pagination
 from sceptre_fargate_cognito.hooks.base import ProjectHook, parse_flag
 
 LOAD_BALANCER = "AWS::ElasticLoadBalancingV2::LoadBalancer"
@@ -59,15 +60,14 @@ class ProtectLoadBalancer(ProjectHook):
 
     def _load_balancers(self) -> list[str]:
         """The ARNs (physical ids) of the stack's load balancers."""
-        arns = []
-        kwargs: dict = {"StackName": self.stack.external_name}
-        while True:
-            page = self.call("cloudformation", "list_stack_resources", kwargs)
-            arns += [
-                r["PhysicalResourceId"]
-                for r in page.get("StackResourceSummaries", [])
-                if r.get("ResourceType") == LOAD_BALANCER and r.get("PhysicalResourceId")
-            ]
-            if not page.get("NextToken"):
-                return arns
-            kwargs["NextToken"] = page["NextToken"]
+        list_resources = pagination.pages(
+            lambda arguments: self.call("cloudformation", "list_stack_resources", arguments),
+            "NextToken",
+            {"StackName": self.stack.external_name},
+        )
+        return [
+            r["PhysicalResourceId"]
+            for page in list_resources
+            for r in page.get("StackResourceSummaries", [])
+            if r.get("ResourceType") == LOAD_BALANCER and r.get("PhysicalResourceId")
+        ]

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from botocore.exceptions import BotoCoreError, ClientError
 from sceptre.exceptions import InvalidAWSCredentialsError, RetryLimitExceededError
 
-from sceptre_fargate_cognito import rules
+from sceptre_fargate_cognito import pagination, rules
 from sceptre_fargate_cognito.resolvers.errors import ResolverError
 
 # Who is asking which AWS: one lookup per argument per target, whatever the stack.
@@ -95,13 +95,7 @@ class AwsCaller:
 
     def pages(self, service: str, command: str, token_key: str, **kwargs: Any) -> Iterator[dict]:
         """Every page of a paginated call: `token_key` is NextToken (ACM) or nextToken (ECR)."""
-        while True:
-            page = self.call(service, command, **kwargs)
-            yield page
-            token = page.get(token_key)
-            if not token:
-                return
-            kwargs[token_key] = token
+        return pagination.pages(lambda arguments: self.call(service, command, **arguments), token_key, kwargs)
 
     def account_id(self) -> str:
         """The account the target's credentials belong to, or a placeholder: only for messages."""
