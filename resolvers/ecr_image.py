@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from sceptre_fargate_cognito import rules
@@ -199,10 +201,12 @@ class EcrImage(ProjectResolver):
         detail = details[0]
         digest = detail["imageDigest"]
         registry_id = detail.get("registryId") or query["registry_id"]
+        # Read once, and only by a check that needs it.
+        manifest = cache(lambda: self._manifest(aws, repository, detail, registry))
         if query["architecture"]:
-            self._check_architecture(aws, query, detail, registry)
+            self._check_architecture(aws, query, detail, registry, manifest)
         if query["max_severity"]:
-            self._check_scans(aws, query, detail, registry)
+            self._check_scans(aws, query, detail, registry, manifest)
         return image_uri(registry_id, target.region, repository, digest)
 
     @staticmethod
@@ -229,12 +233,15 @@ class EcrImage(ProjectResolver):
         tags = [tag for _, tag in tagged[:RECENT_TAGS]]
         return f"Most recently pushed tags: {', '.join(tags)}."
 
-    def _check_scans(self, aws: AwsCaller, query: dict, detail: dict, registry: dict) -> None:
+    def _check_scans(
+        self, aws: AwsCaller, query: dict, detail: dict, registry: dict, manifest: Callable[[], dict]
+    ) -> None:
         repository = query["repository"]
         digests = [detail["imageDigest"]]
         if detail.get("imageManifestMediaType") in INDEX_MEDIA_TYPES:
             # Scans run per platform image, never on the index: gate every platform it lists.
-            digests = self._platform_digests(aws, repository, detail, registry)
+            listed = manifest().get("manifests", [])
+            digests = [entry["digest"] for entry in listed if not _is_attestation(entry)] or digests
         threshold = SEVERITIES.index(query["max_severity"])
         for digest in digests:
             label = f"{repository}@{digest}"
@@ -277,12 +284,6 @@ class EcrImage(ProjectResolver):
                     + ")."
                 )
 
-    @classmethod
-    def _platform_digests(cls, aws: AwsCaller, repository: str, detail: dict, registry: dict) -> list[str]:
-        manifest = cls._manifest(aws, repository, detail, registry)
-        digests = [entry["digest"] for entry in manifest.get("manifests", []) if not _is_attestation(entry)]
-        return digests or [detail["imageDigest"]]
-
     @staticmethod
     def _manifest(aws: AwsCaller, repository: str, detail: dict, registry: dict) -> dict:
         """The image's manifest (an index or a single image's) as the registry stores it."""
@@ -300,19 +301,20 @@ class EcrImage(ProjectResolver):
             )
         return json.loads(images[0]["imageManifest"])
 
-    def _check_architecture(self, aws: AwsCaller, query: dict, detail: dict, registry: dict) -> None:
+    def _check_architecture(
+        self, aws: AwsCaller, query: dict, detail: dict, registry: dict, manifest: Callable[[], dict]
+    ) -> None:
         repository, digest = query["repository"], detail["imageDigest"]
         wanted = ARCHITECTURES[query["architecture"]]
         label = f"{repository}:{query['tag']}" if query["tag"] else repository
-        manifest = self._manifest(aws, repository, detail, registry)
-        if "manifests" in manifest:  # an index / manifest list: its entries name their platforms
+        if "manifests" in manifest():  # an index / manifest list: its entries name their platforms
             platforms = [
                 _platform(entry.get("platform") or {})
-                for entry in manifest["manifests"]
+                for entry in manifest()["manifests"]
                 if not _is_attestation(entry)
             ]
         else:  # one image: its platform is in its config blob
-            config = self._config_blob(aws, repository, manifest, registry)
+            config = self._config_blob(aws, repository, manifest(), registry)
             if config is None:
                 return
             platforms = [_platform(config)]

@@ -297,6 +297,16 @@ def test_the_gate_checks_every_platform_of_a_multi_arch_image(aws, ecr):
     assert index not in message
 
 
+def test_the_architecture_check_and_the_gate_read_the_manifest_once(aws, ecr, aws_calls):
+    index = push_index("chat-app", "1.4.2", {"amd64": "amd", "arm64": "arm"})
+    for platform in ("amd", "arm"):
+        seed_scan(aws, digest_of(manifest(platform)), {"LOW": 1})
+    argument = {"repository": "chat-app", "tag": "1.4.2", "architecture": "ARM64", "max_severity": "HIGH"}
+    assert resolve(argument) == f"{REGISTRY}/chat-app@{index}"
+    assert aws_calls[("ecr", "batch_get_image")] == 1
+    assert aws_calls[("ecr", "describe_image_scan_findings")] == 2
+
+
 # Registry, region, role
 
 
