@@ -10,7 +10,7 @@ from collections import Counter
 import boto3
 import pytest
 from sceptre.connection_manager import ConnectionManager
-from sceptre.stack import Stack
+from sceptre_stack import REGION, make_stack  # noqa: F401 (re-exported for the tests)
 
 from sceptre_fargate_cognito.local_env.seed import (  # noqa: F401 (re-exported for the tests)
     digest_of,
@@ -23,7 +23,6 @@ from sceptre_fargate_cognito.local_env.seed import (  # noqa: F401 (re-exported 
 from sceptre_fargate_cognito.resolvers import aws_lookup
 
 ACCOUNT = "123456789012"
-REGION = "eu-west-1"
 
 
 def moto_api(emulator, path: str, body: dict) -> None:
@@ -49,18 +48,6 @@ def set_auth(emulator, after_actions: str) -> None:
 
 def set_certificate_status(emulator, arn: str, status: str) -> None:
     moto_api(emulator, "static/acm/certificate-status", {"certificate_arn": arn, "status": status})
-
-
-def make_stack(name="dev/alb-ecs", region=REGION, profile=None, sceptre_role=None, parameters=None) -> Stack:
-    return Stack(
-        name=name,
-        project_code="resolvertest",
-        region=region,
-        profile=profile,
-        sceptre_role=sceptre_role,
-        template_handler_config={"type": "file", "path": "templates/alb-ecs.yaml.j2"},
-        parameters=parameters or {},
-    )
 
 
 def clients_for_account(account_id: str, region: str = REGION) -> dict:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 
 import boto3
+import cfn_stacks
 import pytest
 
 from sceptre_fargate_cognito.cfn_values import Template
@@ -35,7 +36,7 @@ def _launch(cf, name: str, generated_template: dict, parameters: dict[str, str])
     cf.create_stack(
         StackName=name,
         TemplateBody=body,
-        Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
+        Parameters=cfn_stacks.parameters(parameters),
         Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
     )
     stack = cf.describe_stacks(StackName=name)["Stacks"][0]

@@ -1,6 +1,7 @@
 """The emulator registers an ECS service's scalable target and scaling policy from a stack."""
 
 import boto3
+from cfn_stacks import outputs, put_stack
 
 TEMPLATE = """
 Parameters:
@@ -39,13 +40,7 @@ Outputs:
 
 
 def _launch(cf, max_count, update=False):
-    (cf.update_stack if update else cf.create_stack)(
-        StackName="scaling",
-        TemplateBody=TEMPLATE,
-        Parameters=[{"ParameterKey": "MaxCount", "ParameterValue": str(max_count)}],
-    )
-    stack = cf.describe_stacks(StackName="scaling")["Stacks"][0]
-    return {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+    return outputs(put_stack(cf, "scaling", TEMPLATE, {"MaxCount": max_count}, update=update))
 
 
 def test_a_stack_registers_the_target_and_its_policy(aws):

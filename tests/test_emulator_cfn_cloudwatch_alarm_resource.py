@@ -1,6 +1,7 @@
 """The emulator creates, updates and deletes CloudWatch alarms declared in a stack."""
 
 import boto3
+from cfn_stacks import outputs, put_stack
 
 TEMPLATE = """
 Parameters:
@@ -45,14 +46,9 @@ Outputs:
 
 
 def _launch(cf, threshold, update=False):
-    (cf.update_stack if update else cf.create_stack)(
-        StackName="alarms",
-        TemplateBody=TEMPLATE,
-        Parameters=[{"ParameterKey": "Threshold", "ParameterValue": str(threshold)}],
-    )
-    (stack,) = cf.describe_stacks(StackName="alarms")["Stacks"]
+    stack = put_stack(cf, "alarms", TEMPLATE, {"Threshold": threshold}, update=update)
     assert stack["StackStatus"].endswith("_COMPLETE"), stack["StackStatus"]
-    return {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+    return outputs(stack)
 
 
 def test_a_stack_alarm_exists_in_cloudwatch_with_its_metric_math_and_is_deleted_with_the_stack(aws):

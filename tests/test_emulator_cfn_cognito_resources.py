@@ -3,6 +3,7 @@
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from cfn_stacks import outputs, put_stack
 
 TEMPLATE = """
 Parameters:
@@ -38,19 +39,9 @@ Outputs:
 """
 
 
-def _stack(cf, name):
-    stack = cf.describe_stacks(StackName=name)["Stacks"][0]
-    return stack["StackStatus"], {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-
-
 def _launch(cf, callback, update=False):
-    call = cf.update_stack if update else cf.create_stack
-    call(
-        StackName="cognito",
-        TemplateBody=TEMPLATE,
-        Parameters=[{"ParameterKey": "CallbackUrl", "ParameterValue": callback}],
-    )
-    return _stack(cf, "cognito")
+    stack = put_stack(cf, "cognito", TEMPLATE, {"CallbackUrl": callback}, update=update)
+    return stack["StackStatus"], outputs(stack)
 
 
 def test_a_stack_creates_the_user_pool_client_and_domain_in_cognito(aws):

@@ -1,6 +1,7 @@
 """Standalone security group ingress and egress rules exist, have ids, and go with their stack."""
 
 import boto3
+import cfn_stacks
 
 GROUPS = """
 Resources:
@@ -42,7 +43,7 @@ def test_rules_are_created_with_ids_and_revoked_when_their_stack_is_deleted(aws)
     cf.create_stack(
         StackName="rules",
         TemplateBody=RULES,
-        Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in groups.items()],
+        Parameters=cfn_stacks.parameters(groups),
     )
 
     ids = [

@@ -2,6 +2,7 @@
 updates the ACL in place, and deletes all three with the stack."""
 
 import boto3
+from cfn_stacks import outputs, put_stack
 
 TEMPLATE = """
 Parameters:
@@ -46,16 +47,9 @@ Outputs:
 
 
 def _launch(cf, limit, update=False, **parameters):
-    (cf.update_stack if update else cf.create_stack)(
-        StackName="waf",
-        TemplateBody=TEMPLATE,
-        Parameters=[
-            {"ParameterKey": k, "ParameterValue": str(v)} for k, v in ({"Limit": limit} | parameters).items()
-        ],
-    )
-    (stack,) = cf.describe_stacks(StackName="waf")["Stacks"]
+    stack = put_stack(cf, "waf", TEMPLATE, {"Limit": limit} | parameters, update=update)
     assert stack["StackStatus"].endswith("_COMPLETE"), stack["StackStatus"]
-    return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    return outputs(stack)
 
 
 def _limit(waf, arn):

@@ -1,6 +1,7 @@
 """YAML short forms on mappings and lists, and !Condition inside conditions, parse as in AWS."""
 
 import boto3
+from cfn_stacks import outputs, put_stack
 
 TEMPLATE = """
 Parameters:
@@ -20,16 +21,11 @@ Outputs:
 
 
 def _launch(cf, name, env):
-    cf.create_stack(
-        StackName=name, TemplateBody=TEMPLATE, Parameters=[{"ParameterKey": "Env", "ParameterValue": env}]
-    )
+    stack = put_stack(cf, name, TEMPLATE, {"Env": env})
     resources = {
         r["LogicalResourceId"] for r in cf.list_stack_resources(StackName=name)["StackResourceSummaries"]
     }
-    outputs = {
-        o["OutputKey"]: o["OutputValue"] for o in cf.describe_stacks(StackName=name)["Stacks"][0]["Outputs"]
-    }
-    return resources, outputs
+    return resources, outputs(stack)
 
 
 def test_short_forms_and_condition_references_resolve(aws):

@@ -3,6 +3,7 @@
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from cfn_stacks import put_stack
 
 NETWORK = """
   Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
@@ -40,13 +41,7 @@ Outputs:""",
 
 
 def _launch(cf, protection, body=TEMPLATE, update=False):
-    call = cf.update_stack if update else cf.create_stack
-    call(
-        StackName="alb",
-        TemplateBody=body,
-        Parameters=[{"ParameterKey": "DeletionProtection", "ParameterValue": protection}],
-    )
-    return cf.describe_stacks(StackName="alb")["Stacks"][0]
+    return put_stack(cf, "alb", body, {"DeletionProtection": protection}, update=update)
 
 
 def _attributes(elb, arn):

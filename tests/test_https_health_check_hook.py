@@ -12,16 +12,16 @@ from pathlib import Path
 
 import boto3
 import pytest
+import sceptre_stack
 from health_check_support import APP_HOST, AUTH_DOMAIN, free_port
 from local_project import run_sceptre
 from sceptre.exceptions import SceptreException
-from sceptre.stack import Stack
 
 from sceptre_fargate_cognito.hooks import stack_status
 from sceptre_fargate_cognito.hooks.https_health_check import HttpsHealthCheck, HttpsHealthCheckError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-STACK_NAME = "hc-local-alb-ecs"  # Sceptre's external name for project hc, stack local/alb-ecs
+STACK_NAME = "t-local-alb-ecs"  # Sceptre's external name for project t, stack local/alb-ecs
 
 
 def template(outputs: dict[str, str], broken: bool = False) -> str:
@@ -52,14 +52,7 @@ def create_stack(outputs: dict[str, str], broken: bool = False) -> str:
 
 
 def hook_for(argument) -> HttpsHealthCheck:
-    """The hook as Sceptre builds it: cloned for the stack, which runs setup()."""
-    stack = Stack(
-        name="local/alb-ecs",
-        project_code="hc",
-        region="eu-west-1",
-        template_handler_config={"type": "file", "path": "unused.yaml"},
-    )
-    return HttpsHealthCheck(argument).clone_for_stack(stack)
+    return sceptre_stack.hook_for(HttpsHealthCheck, argument, "local/alb-ecs")
 
 
 @pytest.fixture

@@ -16,8 +16,7 @@ from pathlib import Path
 import boto3
 import pytest
 from local_project import run_sceptre, small_project
-from resolver_support import make_stack
-from sceptre.stack import Stack
+from sceptre_stack import hook_for, make_stack
 
 from sceptre_fargate_cognito.hooks.protect_load_balancer import (
     ProtectLoadBalancer,
@@ -26,7 +25,7 @@ from sceptre_fargate_cognito.hooks.protect_load_balancer import (
 from sceptre_fargate_cognito.resolvers.once_created import OnceCreated
 from templates import stack_config
 
-STACK_NAME = "resolvertest-dev-alb-ecs"  # make_stack()'s external name
+STACK_NAME = "t-dev-alb-ecs"  # make_stack()'s external name
 NETWORK = {
     "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
     **{
@@ -96,13 +95,7 @@ def _balancers() -> list[str]:
 
 
 def _hook(argument) -> ProtectLoadBalancer:
-    stack = Stack(
-        name="dev/alb-ecs",
-        project_code="resolvertest",
-        region="eu-west-1",
-        template_handler_config={"type": "file", "path": "unused.yaml"},
-    )
-    return ProtectLoadBalancer(argument).clone_for_stack(stack)
+    return hook_for(ProtectLoadBalancer, argument)
 
 
 def _resolve(argument) -> str:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import boto3
 import pytest
+import sceptre_stack
 from local_project import run_sceptre
-from sceptre.stack import Stack
 
 from sceptre_fargate_cognito.hooks import stack_status
 from sceptre_fargate_cognito.hooks.stack_policy import ALLOW_ALL, StackPolicy, StackPolicyError, policy
@@ -24,6 +24,12 @@ from templates import stack_config, template
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STACK_NAME = "t-prod-cognito"  # Sceptre's external name for project t, stack prod/cognito
+
+
+def hook_for(hook_class, argument):
+    return sceptre_stack.hook_for(hook_class, argument, "prod/cognito")
+
+
 TEMPLATE = json.dumps({"Resources": {"UserPool": {"Type": "AWS::SNS::Topic"}}})
 # The resource each stack's policy guards: what cannot be re-created without losing users or traffic.
 GUARDED = {"network": "AWS::EC2::VPC", "cognito": "UserPool", "alb-ecs": "LoadBalancer"}
@@ -32,17 +38,6 @@ GUARDED_TYPES = {
     "cognito": "AWS::Cognito::UserPool",
     "alb-ecs": "AWS::ElasticLoadBalancingV2::LoadBalancer",
 }
-
-
-def hook_for(hook_class, argument):
-    """The hook as Sceptre builds it: cloned for the stack, which runs setup()."""
-    stack = Stack(
-        name="prod/cognito",
-        project_code="t",
-        region="eu-west-1",
-        template_handler_config={"type": "file", "path": "unused.yaml"},
-    )
-    return hook_class(argument).clone_for_stack(stack)
 
 
 def hooks_of(environment: str, stack: str, point: str, hook_class) -> list:

@@ -1,0 +1,26 @@
+"""Creating or updating a stack on the emulator in one call, as the emulator tests do."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def parameters(values: Mapping[str, Any]) -> list[dict[str, str]]:
+    """{"Name": value} as CloudFormation's Parameters list (values as strings)."""
+    return [{"ParameterKey": name, "ParameterValue": str(value)} for name, value in values.items()]
+
+
+def put_stack(
+    cf, name: str, template: str, values: Mapping[str, Any] | None = None, *, update=False, **more
+) -> dict:
+    """Create the stack (or update it) and return its description as it then stands."""
+    (cf.update_stack if update else cf.create_stack)(
+        StackName=name, TemplateBody=template, Parameters=parameters(values or {}), **more
+    )
+    (stack,) = cf.describe_stacks(StackName=name)["Stacks"]
+    return stack
+
+
+def outputs(stack: dict) -> dict[str, str]:
+    return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
