@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import time
@@ -60,29 +59,23 @@ def start(
     if not MOTO_PYTHON.exists():
         raise EmulatorError(f"{MOTO_PYTHON} is missing: run bin/setup --local first")
     stderr: IO[bytes] | int = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 (the child keeps it)
-    process = subprocess.Popen(
-        [str(MOTO_PYTHON), "-m", "emulator", "--port", str(port)],
-        cwd=PROJECT_ROOT,
-        env={
-            **os.environ,
-            "PYTHONPATH": str(PROJECT_ROOT),
-            **({"EMULATOR_REQUIRE_SERVICE_LINKED_ROLES": "1"} if require_service_linked_roles else {}),
-        },
-        stdout=subprocess.PIPE,
-        stderr=stderr,
-        text=True,
-    )
-    if not isinstance(stderr, int):
-        stderr.close()
-    assert process.stdout is not None  # stdout=PIPE
-    line = process.stdout.readline()
-    if not line:
-        process.wait(timeout=5)
-        raise EmulatorError(
-            f"the emulator exited with status {process.returncode} before it listened"
-            + (f"; see {log_path}" if log_path else "")
+    try:
+        process, info = processes.start_announced(
+            [str(MOTO_PYTHON), "-m", "emulator", "--port", str(port)],
+            what="the emulator",
+            error=EmulatorError,
+            cwd=PROJECT_ROOT,
+            env={
+                **os.environ,
+                "PYTHONPATH": str(PROJECT_ROOT),
+                **({"EMULATOR_REQUIRE_SERVICE_LINKED_ROLES": "1"} if require_service_linked_roles else {}),
+            },
+            stderr=stderr,
+            hint=f"; see {log_path}" if log_path else "",
         )
-    info = json.loads(line)
+    finally:
+        if not isinstance(stderr, int):
+            stderr.close()
     emulator = Emulator(endpoint=info["endpoint"], pid=info["pid"], process=process)
     deadline = time.monotonic() + timeout
     while True:

@@ -1,11 +1,46 @@
-"""Stopping the servers the local environment starts: only ours, by handle or pid, never by name."""
+"""Starting the servers the local environment runs, and stopping them: only ours, by handle or
+pid, never by name."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import IO
+
+
+def start_announced(
+    argv: Sequence[str],
+    *,
+    what: str,
+    error: type[Exception] = RuntimeError,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    stderr: IO[bytes] | int | None = None,
+    hint: str = "",
+) -> tuple[subprocess.Popen, dict]:
+    """Start a server that prints one JSON line on stdout once it listens (its port, its pid);
+    return the process and that line. `stderr` is as for Popen (None: ours); `hint` ends the
+    error raised when it exits first."""
+    process = subprocess.Popen(
+        list(argv),
+        cwd=cwd,
+        env=dict(os.environ if env is None else env),
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+    )
+    assert process.stdout is not None  # stdout=PIPE
+    line = process.stdout.readline()
+    if not line:
+        process.wait(timeout=5)
+        stop(process)
+        raise error(f"{what} exited with status {process.returncode} before it listened{hint}")
+    return process, json.loads(line)
 
 
 def stop(process: subprocess.Popen, timeout: float = 10) -> None:

@@ -266,7 +266,7 @@ def start_process(
     Give `auth_domain`, or `cognito_stack` to look the user pool up in that stack (through the
     AWS_ENDPOINT_URL in `env`) on each request."""
     where = ["--cognito-stack", cognito_stack] if cognito_stack else ["--auth-domain", str(auth_domain)]
-    process = subprocess.Popen(
+    process, info = processes.start_announced(
         [
             python,
             "-m",
@@ -285,16 +285,9 @@ def start_process(
             "--public-https-port",
             str(public_https_port),
         ],
-        env=os.environ if env is None else env,
-        stdout=subprocess.PIPE,
-        text=True,
+        what="the stand-in ALB",
+        env=env,
     )
-    assert process.stdout is not None  # stdout=PIPE
-    line = process.stdout.readline()
-    if not line:
-        process.wait(timeout=5)
-        raise RuntimeError(f"the stand-in ALB exited with status {process.returncode} before it listened")
-    info = json.loads(line)
     return StandinProcess(info["https_port"], info["http_port"], info["pid"], process)
 
 
