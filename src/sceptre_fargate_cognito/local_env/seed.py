@@ -10,24 +10,17 @@ import json
 import boto3
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
-_keys: dict[str, object] = {}
+from sceptre_fargate_cognito.local_env.certificate_authority import PrivateKey, key_pem, new_key
+
+_keys: dict[str, PrivateKey] = {}
 
 
-KEY_MAKERS = {
-    "rsa": lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048),
-    "rsa4096": lambda: rsa.generate_private_key(public_exponent=65537, key_size=4096),
-    "ec": lambda: ec.generate_private_key(ec.SECP256R1()),
-    "ec384": lambda: ec.generate_private_key(ec.SECP384R1()),
-}
-
-
-def _key(kind: str):
+def _key(kind: str) -> PrivateKey:
     # Key generation dominates the cost of a certificate: one key per kind is enough here.
     if kind not in _keys:
-        _keys[kind] = KEY_MAKERS[kind]()
+        _keys[kind] = new_key(kind)
     return _keys[kind]
 
 
@@ -54,9 +47,7 @@ def make_certificate(
     )
     return (
         certificate.public_bytes(serialization.Encoding.PEM),
-        private_key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        ),
+        key_pem(private_key),
     )
 
 
