@@ -23,7 +23,6 @@ from sceptre_cdk_handler import SceptreCdkStack
 # The project's shared rules (installed with it): the config schema checks the same values.
 from sceptre_fargate_cognito import rules
 
-MAX_AZS = 6  # the config schema's az_count bound
 HTTPS = 443
 HTTP = 80
 
@@ -69,13 +68,12 @@ class NetworkSettings:
                 )
             )
 
-        def integer(key: str, low: int, high: int) -> int:
+        def integer(key: str, rule: rules.Rule) -> int:
             value = data[key]
             # bool is an int in Python; `true` is never a count.
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            if isinstance(value, bool) or not isinstance(value, int) or not rule.allows(value):
                 raise NetworkConfigError(
-                    f"network stack: sceptre_user_data.{key} must be a whole number from {low} "
-                    f"to {high}, got {value!r}"
+                    f"network stack: sceptre_user_data.{key} must be {rule.expected}, got {value!r}"
                 )
             return value
 
@@ -103,8 +101,8 @@ class NetworkSettings:
                 ) from None
 
         vpc_cidr = by_rule("vpc_cidr", rules.VPC_CIDR)
-        az_count = integer("az_count", 2, MAX_AZS)
-        nat_gateways = integer("nat_gateways", 0, az_count)
+        az_count = integer("az_count", rules.AZ_COUNT)
+        nat_gateways = integer("nat_gateways", rules.whole_number(0, az_count))
 
         def boolean(key: str) -> bool:
             if not isinstance(data[key], bool):
@@ -126,7 +124,7 @@ class NetworkSettings:
             az_count=az_count,
             nat_gateways=nat_gateways,
             vpc_endpoints=vpc_endpoints,
-            container_port=integer("container_port", 1, 65535),
+            container_port=integer("container_port", rules.CONTAINER_PORT),
             flow_log_retention_days=retention,
             app_uses_dynamodb=boolean("app_uses_dynamodb"),
             app_uses_bedrock=boolean("app_uses_bedrock"),

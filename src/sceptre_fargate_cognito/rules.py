@@ -200,6 +200,7 @@ FARGATE_SIZES = {
 }
 FARGATE_CPU = Rule("Fargate task CPU units", values=tuple(FARGATE_SIZES))
 FARGATE_MEMORY = whole_number(512, 122880)
+AZ_COUNT = whole_number(2, 6)  # the ALB needs two; /22 subnets of a /16 fit six
 CONTAINER_PORT = whole_number(1024, 65535)  # unprivileged: the container runs as a non-root user
 TASK_COUNT = whole_number(1, 1000)
 DEREGISTRATION_DELAY = whole_number(0, 3600)

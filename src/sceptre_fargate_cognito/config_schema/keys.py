@@ -80,7 +80,7 @@ KEYS: tuple[Key, ...] = (
         int,
         "Availability zones the VPC spans (the ALB needs at least 2).",
         2,
-        rules.whole_number(2, 6),
+        rules.AZ_COUNT,
     ),
     Key(
         "nat_gateways",
