@@ -20,7 +20,7 @@ Resources:
     Properties: {RouteTableId: !Ref RouteTable, SubnetId: !Ref Subnet}
   Logs:
     Type: AWS::Logs::LogGroup
-    Properties: {RetentionInDays: !Ref Retention}
+    Properties: {RetentionInDays: !Ref Retention, Tags: [{Key: env, Value: !Ref Env}]}
   Cluster: {Type: AWS::ECS::Cluster}
 """
 
@@ -60,6 +60,7 @@ def test_changes_apply_in_place_or_by_replacement_and_nothing_is_dropped(aws):
     assert {"Key": "env", "Value": "prod"} in vpc["Tags"]
     [group] = logs.describe_log_groups(logGroupNamePrefix=after["Logs"])["logGroups"]
     assert group["retentionInDays"] == 30
+    assert logs.list_tags_log_group(logGroupName=after["Logs"])["tags"] == {"env": "prod"}
     assert boto3.client("ecs").list_clusters()["clusterArns"][0].endswith("/" + after["Cluster"])
     # Replaced: a new subnet with the new CIDR; the old one is gone.
     assert after["Subnet"] != before["Subnet"]
@@ -72,7 +73,9 @@ def test_a_resource_removed_from_the_template_is_deleted(aws):
     cf.create_stack(StackName="upd", TemplateBody=TEMPLATE, Parameters=_params(7, "10.0.1.0/24", "dev"))
     log_group = _resources(cf)["Logs"]
     smaller = TEMPLATE.replace(
-        "  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties: {RetentionInDays: !Ref Retention}\n", ""
+        "  Logs:\n    Type: AWS::Logs::LogGroup\n"
+        "    Properties: {RetentionInDays: !Ref Retention, Tags: [{Key: env, Value: !Ref Env}]}\n",
+        "",
     )
 
     cf.update_stack(StackName="upd", TemplateBody=smaller, Parameters=_params(7, "10.0.1.0/24", "dev"))

@@ -37,7 +37,13 @@ ALWAYS_REPLACED = {"AWS::ECS::TaskDefinition"}
 
 # Properties of a type moto cannot update that CloudFormation changes in place, and how to apply a
 # new value (None: removed from the template) to the moto object. Other extensions add to it.
-IN_PLACE_SETTINGS: dict[type, dict[str, Callable[[Any, Any], None]]] = {}
+IN_PLACE_SETTINGS: dict[type, dict[str, Callable[[Any, Any], None]]] = {
+    LogGroup: {
+        "RetentionInDays": lambda group, days: setattr(
+            group, "retention_in_days", None if days is None else int(days)
+        )
+    },
+}
 
 
 def _references(node: Any) -> set[str]:
@@ -118,24 +124,32 @@ def _properties(resolved: Any) -> dict[str, Any]:
     return dict((resolved or {}).get("Properties") or {})
 
 
+def _retag_log_group(group: LogGroup, before: list | None, after: list | None) -> None:
+    backend = logs_backends[group.account_id][group.region]
+    backend.untag_resource(group.arn, [t["Key"] for t in (before or [])])
+    backend.tag_resource(group.arn, {t["Key"]: t["Value"] for t in (after or [])})
+
+
+def _retag_ec2(resource: TaggedEC2Resource, before: list | None, after: list | None) -> None:
+    backend = resource.ec2_backend
+    old_keys = {t["Key"] for t in (before or [])} - {t["Key"] for t in (after or [])}
+    if old_keys:
+        backend.delete_tags([resource.physical_resource_id], {k: None for k in old_keys})
+    if after:
+        backend.create_tags([resource.physical_resource_id], {t["Key"]: t["Value"] for t in after})
+
+
+# How a changed Tags property reaches the moto object, by type (others keep their tags).
+RETAG: dict[type, Callable[[Any, list | None, list | None], None]] = {
+    LogGroup: _retag_log_group,
+    TaggedEC2Resource: _retag_ec2,
+}
+
+
 def _update_in_place(resource: Any, old: Any, new: Any) -> bool:
     """Apply a change to a type moto cannot update, when we know how. True if applied."""
     before, after = _properties(old), _properties(new)
     before_tags, after_tags = before.pop("Tags", None), after.pop("Tags", None)
-    if isinstance(resource, LogGroup):
-        for key in ("RetentionInDays",):
-            before.pop(key, None)
-            if key in after:
-                resource.retention_in_days = int(after.pop(key))
-            else:
-                resource.retention_in_days = None
-        if before != after:
-            return False
-        if after_tags != before_tags:
-            backend = logs_backends[resource.account_id][resource.region]
-            backend.untag_resource(resource.arn, [t["Key"] for t in (before_tags or [])])
-            backend.tag_resource(resource.arn, {t["Key"]: t["Value"] for t in (after_tags or [])})
-        return True
     settings = next((s for model, s in IN_PLACE_SETTINGS.items() if isinstance(resource, model)), {})
     changed = {}
     for key in settings:
@@ -146,13 +160,9 @@ def _update_in_place(resource: Any, old: Any, new: Any) -> bool:
         return False
     for key, value in changed.items():
         settings[key](resource, value)
-    if isinstance(resource, TaggedEC2Resource) and after_tags != before_tags:
-        backend = resource.ec2_backend
-        old_keys = {t["Key"] for t in (before_tags or [])} - {t["Key"] for t in (after_tags or [])}
-        if old_keys:
-            backend.delete_tags([resource.physical_resource_id], {k: None for k in old_keys})
-        if after_tags:
-            backend.create_tags([resource.physical_resource_id], {t["Key"]: t["Value"] for t in after_tags})
+    retag = next((r for model, r in RETAG.items() if isinstance(resource, model)), None)
+    if retag is not None and after_tags != before_tags:
+        retag(resource, before_tags, after_tags)
     return True
 
 
