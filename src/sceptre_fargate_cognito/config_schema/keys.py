@@ -31,7 +31,8 @@ class Key:
     description: str
     default: Any = REQUIRED
     rule: Rule | None = None
-    empty_is_off: bool = False  # '' switches the feature off
+    empty_is_off: bool = False  # '' is allowed, and leaves the value to the project
+    empty_means: str = "off"  # what '' does, for the README
     options: tuple[str, ...] = ()  # the keys a mapping may hold
 
     @property
@@ -50,7 +51,7 @@ class Key:
             text = f"{self.rule.minimum} to {self.rule.maximum}"
         else:
             text = self.rule.expected if self.rule else "any"
-        return text + ("; `''`: off" if self.empty_is_off else "")
+        return text + (f"; `''`: {self.empty_means}" if self.empty_is_off else "")
 
 
 KEYS: tuple[Key, ...] = (
@@ -132,6 +133,7 @@ KEYS: tuple[Key, ...] = (
         default="",
         rule=rules.S3_BUCKET,
         empty_is_off=True,
+        empty_means="the bucket the edge stack creates",
     ),
     Key(
         "access_logs",
@@ -166,6 +168,7 @@ KEYS: tuple[Key, ...] = (
         default="",
         rule=rules.WAF_WEB_ACL_ARN,
         empty_is_off=True,
+        empty_means="the web ACL the edge stack creates with waf, else none",
     ),
     Key(
         "log_retention_days",
@@ -219,6 +222,7 @@ KEYS: tuple[Key, ...] = (
         default="",
         rule=rules.SNS_TOPIC_ARN,
         empty_is_off=True,
+        empty_means="the topic the monitoring stack creates",
     ),
     Key(
         "alarm_5xx_count",
@@ -263,6 +267,7 @@ KEYS: tuple[Key, ...] = (
         default="",
         rule=rules.ECR_IMAGE_REFERENCE,
         empty_is_off=True,
+        empty_means="the application image",
     ),
     Key(
         "cognito_managed_login",
