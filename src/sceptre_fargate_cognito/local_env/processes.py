@@ -36,11 +36,13 @@ def start_announced(
     )
     assert process.stdout is not None  # stdout=PIPE
     line = process.stdout.readline()
-    if not line:
-        process.wait(timeout=5)
-        stop(process)
-        raise error(f"{what} exited with status {process.returncode} before it listened{hint}")
-    return process, json.loads(line)
+    try:
+        return process, json.loads(line)
+    except ValueError:
+        # Closed stdout (it exited, or is about to) or printed something else: stopped either way.
+        stop(process, timeout=5)
+        said = f"printed {line.strip()[:200]!r} instead of its address" if line else "stopped"
+        raise error(f"{what} {said} before it listened (exit status {process.returncode}){hint}") from None
 
 
 def stop(process: subprocess.Popen, timeout: float = 10) -> None:
