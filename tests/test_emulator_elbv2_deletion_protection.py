@@ -120,6 +120,23 @@ def test_deleting_a_stack_whose_alb_is_protected_fails_and_keeps_the_alb(aws):
     assert cf.describe_stacks()["Stacks"] == []
 
 
+def test_an_update_that_removes_a_protected_alb_rolls_back_naming_it_and_keeps_it(aws):
+    cf, elb = boto3.client("cloudformation"), boto3.client("elbv2")
+    arn = _launch(cf, "true")["Outputs"][0]["OutputValue"]
+    without_alb = TEMPLATE[: TEMPLATE.index("  Alb:")] + "  Kept: {Type: AWS::ECS::Cluster}\n"
+
+    stack = _launch(cf, "true", body=without_alb, update=True)
+
+    assert stack["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
+    reasons = [
+        e.get("ResourceStatusReason") or "" for e in cf.describe_stack_events(StackName="alb")["StackEvents"]
+    ]
+    assert any("failed to delete: [Alb]" in r and "deletion protection is enabled" in r for r in reasons), (
+        reasons
+    )
+    assert _balancers(elb) == [arn]
+
+
 def test_a_failed_first_create_with_a_protected_alb_ends_rollback_failed_with_the_alb_left(aws):
     cf, elb = boto3.client("cloudformation"), boto3.client("elbv2")
 

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from moto.cloudformation import parsing
+from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.parsing import ResourceMap
 from moto.ec2.models.core import TaggedEC2Resource
 from moto.logs.models import LogGroup, logs_backends
@@ -167,7 +168,7 @@ def _update_in_place(resource: Any, old: Any, new: Any) -> bool:
 
 
 def _update_one(
-    self: ResourceMap, logical_id: str, resource_json: dict[str, Any], resolved: Any, pending_deletes: list
+    self: ResourceMap, logical_id: str, resource_json: dict[str, Any], resolved: Any, pending_deletes: dict
 ):
     original = self._parsed_resources[logical_id]
     old_resolved = self.resolved_json.get(logical_id)
@@ -206,7 +207,7 @@ def _update_one(
             logical_id, resource_json, self, self._account_id, self._region_name
         )
         self._parsed_resources[logical_id] = replacement
-        pending_deletes.append((original, self._previous_json[logical_id]))
+        pending_deletes[logical_id] = (original, self._previous_json[logical_id])
     self.resolved_json[logical_id] = resolved
 
 
@@ -224,7 +225,8 @@ def update(self: ResourceMap, template: dict[str, Any], parameters: dict[str, An
     new_resources = template["Resources"]
     self._resource_json_map = new_resources
 
-    pending_deletes: list = []
+    # logical id -> (the resource it named until now, its old template JSON): replaced or removed
+    pending_deletes: dict[str, tuple[Any, dict[str, Any]]] = {}
     kept: set[str] = set()
     for logical_id in dependency_order(new_resources):
         resource_json = new_resources[logical_id]
@@ -248,12 +250,16 @@ def update(self: ResourceMap, template: dict[str, Any], parameters: dict[str, An
     ]
     for name in removed:
         if not kept_on_delete(self._previous_json[name]):
-            pending_deletes.append((self._parsed_resources[name], self._previous_json[name]))
+            pending_deletes[name] = (self._parsed_resources[name], self._previous_json[name])
         self._parsed_resources.pop(name)
         self.resolved_json.pop(name, None)
-    failed = delete_in_passes(self, dict(enumerate(pending_deletes)))
+    failed = delete_in_passes(self, pending_deletes)
     if failed:
-        raise next(iter(failed.values()))
+        # The update fails (and rolls back) naming each resource that could not be deleted, and why.
+        reasons = "; ".join(
+            f"{name}: {getattr(error, 'message', None) or error}" for name, error in failed.items()
+        )
+        raise ValidationError(message=f"failed to delete: [{', '.join(failed)}]: {reasons}")
 
 
 def install() -> None:
