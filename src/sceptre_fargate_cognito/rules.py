@@ -200,7 +200,9 @@ FARGATE_SIZES = {
 }
 FARGATE_CPU = Rule("Fargate task CPU units", values=tuple(FARGATE_SIZES))
 FARGATE_MEMORY = whole_number(512, 122880)
-AZ_COUNT = whole_number(2, 6)  # the ALB needs two; /22 subnets of a /16 fit six
+# The ALB needs two; each AZ's private subnet takes an eighth of the VPC, and six are free
+# (templates/network.py subnet_cidrs).
+AZ_COUNT = whole_number(2, 6)
 CONTAINER_PORT = whole_number(1024, 65535)  # unprivileged: the container runs as a non-root user
 TASK_COUNT = whole_number(1, 1000)
 DEREGISTRATION_DELAY = whole_number(0, 3600)
