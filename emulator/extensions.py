@@ -68,17 +68,15 @@ def install() -> list[str]:
     if _installed is not None:
         return list(_installed)
     moto_version.check()
-    installed = []
     for name in EXTENSIONS:
         # Imported just before its install(), so an original a module captures at import is the
-        # function as the extensions before it in the list left it.
+        # function as the extensions before it in the list left it. One that fails raises.
         importlib.import_module(f"{PACKAGE}.{name}").install()
-        installed.append(name)  # what really ran, in order: the server reports it
     # moto caches its CloudFormation type map on first use: forget it, so the resource types the
     # extensions define are found even if something looked the map up while they loaded.
     from moto.cloudformation import parsing
 
     for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
         cached.cache_clear()
-    _installed = tuple(installed)
-    return installed
+    _installed = EXTENSIONS
+    return list(EXTENSIONS)

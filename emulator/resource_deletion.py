@@ -33,3 +33,15 @@ def delete_in_passes(
         if not remaining:
             break
     return failed
+
+
+def event_reason(error: Exception) -> str:
+    """An error as a stack event's reason: its type, then its message."""
+    message = getattr(error, "message", None) or str(error) or type(error).__name__
+    return f"{type(error).__name__}: {message}"
+
+
+def failed_to_delete(failed: dict[Any, Exception]) -> str:
+    """CloudFormation's wording for resources left behind, then why each one could not go."""
+    why = "; ".join(event_reason(error) for error in failed.values())
+    return f"The following resource(s) failed to delete: [{', '.join(map(str, failed))}]. {why}"

@@ -28,8 +28,8 @@ class CfnManagedLoginBranding(UpdatableCfnResource, CloudFormationModel):
     CFN_TYPE = "AWS::Cognito::ManagedLoginBranding"
     ATTRIBUTES = ("ManagedLoginBrandingId",)
 
-    def __init__(self, key: tuple[str, str, str, str], branding_id: str):
-        self.key = key
+    def __init__(self, pool_id: str, client_id: str, branding_id: str):
+        self.pool_id, self.client_id = pool_id, client_id
         self.branding_id = branding_id
 
     @property
@@ -58,22 +58,20 @@ class CfnManagedLoginBranding(UpdatableCfnResource, CloudFormationModel):
                 message=f"app client {client_id} already has a managed login branding style"
             )
         brandings[client_id] = str(uuid.uuid4())
-        return cls((account_id, region_name, pool_id, client_id), brandings[client_id])
+        return cls(pool_id, client_id, brandings[client_id])
 
     def update(
         self, name: str, properties: dict, account_id: str, region_name: str
     ) -> CfnManagedLoginBranding:
-        key = (account_id, region_name, properties.get("UserPoolId"), properties.get("ClientId"))
-        if key == self.key:
+        if (properties.get("UserPoolId"), properties.get("ClientId")) == (self.pool_id, self.client_id):
             return self  # style settings only: nothing the emulator keeps
         # One style per app client: the old one goes before the new one is made.
         return self.replace(name, properties, account_id, region_name, delete_first=True)
 
     def delete(self, account_id: str, region_name: str) -> None:
-        account, region, pool_id, client_id = self.key
-        pools = cognitoidp_backends[account][region].user_pools
-        if pool_id in pools:  # a deleted pool took its styles with it
-            _brandings(account, region, pool_id).pop(client_id, None)
+        pool = cognitoidp_backends[account_id][region_name].user_pools.get(self.pool_id)
+        if pool is not None:  # a deleted pool took its styles with it
+            pool.__dict__.get("managed_login_brandings", {}).pop(self.client_id, None)
 
 
 def install() -> None:

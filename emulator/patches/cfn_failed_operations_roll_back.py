@@ -20,18 +20,13 @@ import logging
 from moto.cloudformation.models import CloudFormationBackend, Stack
 
 from emulator.patches.cfn_deletion_policy import kept_on_create_rollback
-from emulator.resource_deletion import delete_in_passes
+from emulator.resource_deletion import delete_in_passes, event_reason, failed_to_delete
 
 logger = logging.getLogger("emulator")
 
 _original_create_stack = CloudFormationBackend.create_stack
 _original_update_stack = CloudFormationBackend.update_stack
 _original_delete_stack = CloudFormationBackend.delete_stack
-
-
-def _reason(error: Exception) -> str:
-    message = getattr(error, "message", None) or str(error) or type(error).__name__
-    return f"{type(error).__name__}: {message}"
 
 
 def _delete_created_resources(stack: Stack) -> dict[str, Exception]:
@@ -51,7 +46,7 @@ def _delete_created_resources(stack: Stack) -> dict[str, Exception]:
     for name in set(created) - set(failed):
         resource_map._parsed_resources.pop(name, None)
     for name, error in failed.items():
-        logger.warning("rollback of %s could not delete %s: %s", stack.name, name, _reason(error))
+        logger.warning("rollback of %s could not delete %s: %s", stack.name, name, event_reason(error))
     # Only what could not be deleted stays listed (a later DeleteStack retries it); nothing is
     # left to resolve outputs from, and nothing gets created lazily again.
     resource_map._resource_json_map = {name: resource_map._resource_json_map[name] for name in failed}
@@ -67,7 +62,7 @@ def create_stack(self: CloudFormationBackend, name: str, *args, **kwargs) -> Sta
         stack = next((s for sid, s in self.stacks.items() if sid not in existing and s.name == name), None)
         if stack is None:
             raise  # rejected before the stack existed (template or parameter error): say so
-        reason = _reason(error)
+        reason = event_reason(error)
         logger.warning("create of stack %s failed, rolling back: %s", name, reason)
         stack._add_stack_event("CREATE_FAILED", resource_status_reason=reason)
         stack._add_stack_event("ROLLBACK_IN_PROGRESS", resource_status_reason=reason)
@@ -76,8 +71,7 @@ def create_stack(self: CloudFormationBackend, name: str, *args, **kwargs) -> Sta
             del self.exports[export_name]
         if failed:
             # AWS's wording, then why (e.g. an ALB with deletion protection on).
-            why = "; ".join(_reason(error) for error in failed.values())
-            reason = f"The following resource(s) failed to delete: [{', '.join(failed)}]. {why}"
+            reason = failed_to_delete(failed)
             stack._add_stack_event("ROLLBACK_FAILED", resource_status_reason=reason)
             stack.status = "ROLLBACK_FAILED"
             return stack
@@ -92,7 +86,7 @@ def update_stack(self: CloudFormationBackend, name: str, *args, **kwargs) -> Sta
     try:
         return _original_update_stack(self, name, *args, **kwargs)
     except Exception as error:
-        reason = _reason(error)
+        reason = event_reason(error)
         logger.warning(
             "update of stack %s failed: %s", name, reason, exc_info=True
         )  # the log is for debugging
@@ -108,7 +102,7 @@ def delete_stack(self: CloudFormationBackend, name_or_stack_id: str) -> None:
     try:
         _original_delete_stack(self, name_or_stack_id)
     except Exception as error:
-        reason = _reason(error)
+        reason = event_reason(error)
         for stack in stacks:
             logger.warning("delete of stack %s failed: %s", stack.name, reason)
             self.deleted_stacks.pop(stack.stack_id, None)

@@ -30,7 +30,7 @@ from moto.ec2.models.core import TaggedEC2Resource
 from moto.logs.models import LogGroup, logs_backends
 
 from emulator.patches.cfn_deletion_policy import kept_on_delete
-from emulator.resource_deletion import delete_in_passes
+from emulator.resource_deletion import delete_in_passes, failed_to_delete
 
 # Changing these types' properties creates a new one in CloudFormation (a task definition change is
 # a new revision); moto's own update for them loses properties.
@@ -48,7 +48,7 @@ IN_PLACE_SETTINGS: dict[type, dict[str, Callable[[Any, Any], None]]] = {
 
 
 def _references(node: Any) -> set[str]:
-    """Logical names a template fragment refers to (Ref, GetAtt, Sub, DependsOn)."""
+    """Logical names a template fragment refers to (Ref, GetAtt, Sub)."""
     found: set[str] = set()
     if isinstance(node, dict):
         for key, value in node.items():
@@ -60,17 +60,20 @@ def _references(node: Any) -> set[str]:
                 text = value[0] if isinstance(value, list) else value
                 found.update(m.split(".")[0] for m in re.findall(r"\$\{([^!}][^}]*)\}", str(text)))
                 found |= _references(value[1] if isinstance(value, list) else None)
-            elif key == "DependsOn" and (
-                isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
-            ):
-                # A resource's DependsOn; an ECS container's DependsOn (a list of mappings) is a property.
-                found.update([value] if isinstance(value, str) else value)
             else:
                 found |= _references(value)
     elif isinstance(node, list):
         for item in node:
             found |= _references(item)
     return found
+
+
+def _depends_on(resource: dict[str, Any]) -> set[str]:
+    """What a resource needs first: what it refers to, and its own DependsOn (an ECS container's
+    DependsOn, inside Properties, is a setting, not a resource)."""
+    depends_on = resource.get("DependsOn") or []
+    rest = {key: value for key, value in resource.items() if key != "DependsOn"}
+    return _references(rest) | set([depends_on] if isinstance(depends_on, str) else depends_on)
 
 
 def dependency_order(resources: dict[str, Any]) -> list[str]:
@@ -83,7 +86,7 @@ def dependency_order(resources: dict[str, Any]) -> list[str]:
         if state.get(name) == "visiting":
             return  # a cycle is the template's error; CloudFormation would reject it
         state[name] = "visiting"
-        for dependency in sorted(_references(resources[name])):
+        for dependency in sorted(_depends_on(resources[name])):
             visit(dependency)
         state[name] = "done"
         order.append(name)
@@ -256,10 +259,7 @@ def update(self: ResourceMap, template: dict[str, Any], parameters: dict[str, An
     failed = delete_in_passes(self, pending_deletes)
     if failed:
         # The update fails (and rolls back) naming each resource that could not be deleted, and why.
-        reasons = "; ".join(
-            f"{name}: {getattr(error, 'message', None) or error}" for name, error in failed.items()
-        )
-        raise ValidationError(message=f"failed to delete: [{', '.join(failed)}]: {reasons}")
+        raise ValidationError(message=failed_to_delete(failed))
 
 
 def install() -> None:
