@@ -3,13 +3,14 @@ does not depend on another stack's outputs is made and checked; any failure stop
 
     hooks:
       before_launch: [!preflight]         # on EVERY stack: Sceptre runs a stack's hooks when its
-      before_diff: [!preflight review]    # turn comes, and network and cognito go first, in parallel
+      before_diff: [!preflight review]    # turn comes, and the first stacks (network, cognito, edge) go in parallel
 
 Checked, from the environment's validated config.yaml values: the certificate for domain_name and
 the image repository:tag (through the resolvers themselves, so the alb-ecs stack's later
 `!acm_certificate_arn`/`!ecr_image` is a cache hit), and what the environment names that must
 already exist: hosted_zone_id (route53 GetHostedZone), waf_web_acl_arn (wafv2 GetWebACL),
-access_log_bucket (s3 HeadBucket). Each lookup is made once per run, whichever stack asks first.
+access_log_bucket (s3 HeadBucket), and each app_secrets secret (secretsmanager DescribeSecret) or
+parameter (ssm GetParameter). Each lookup is made once per run, whichever stack asks first.
 
 Before a launch (no argument), it also makes the service-linked roles a new account lacks
 (hooks/service_linked_roles.py). `!preflight review` (before a diff) changes nothing: it only looks up.
@@ -41,7 +42,7 @@ class PreflightError(SceptreException):
 def resolver_arguments(settings: dict) -> dict[str, tuple[str, Any]]:
     """Per alb-ecs parameter, the resolver and its argument, from the environment's settings.
 
-    They must be exactly what config/<env>/alb-ecs.yaml passes (tests/test_preflight.py checks it),
+    They must be exactly what config/stacks/alb-ecs.yaml.j2 passes (tests/test_preflight.py checks it),
     so the resolver's later lookup has the same cache key.
     """
 
@@ -100,7 +101,7 @@ class Preflight(ProjectHook):
     def setup(self) -> None:
         if self.argument not in (None, "", "review"):
             raise PreflightError(
-                f"!{NAME} takes no argument (before a launch) or `review` (before a diff), not {self.argument!r}"
+                f"{self.where} takes no argument (before a launch) or `review` (before a diff), not {self.argument!r}"
             )
 
     def run(self) -> None:
@@ -143,7 +144,7 @@ class Preflight(ProjectHook):
                 lambda service, command, **kw: caller.call(service, command, **kw)
             )
             if made:
-                self.logger.info("!%s: made the service-linked roles %s", NAME, ", ".join(made))
+                self.logger.info("%s: made the service-linked roles %s", self.tag, ", ".join(made))
             return made
 
         # Once per run and account, whichever stack asks first.

@@ -16,11 +16,10 @@ from sceptre.exceptions import InvalidAWSCredentialsError, RetryLimitExceededErr
 from sceptre_fargate_cognito import pagination, rules
 from sceptre_fargate_cognito.resolvers.errors import ResolverError
 
-# Who is asking which AWS: one lookup per argument per target, whatever the stack.
-
 
 class Target(NamedTuple):
-    """Where a lookup happens: the stack's settings with the argument's overrides applied."""
+    """Where a lookup happens: the stack's settings with the argument's overrides applied (one
+    lookup per argument per target, whatever the stack)."""
 
     region: str
     profile: str | None

@@ -151,6 +151,10 @@ SNS_TOPIC_ARN = Rule(
     pattern=r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}",
 )
 EMAIL = Rule("an email address such as ops@example.com", pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", max_length=254)
+KMS_KEY_ARN = Rule(
+    "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
+    pattern=r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f-]{36})",
+)
 DYNAMODB_TABLE_ARN = Rule(
     "a DynamoDB table ARN", pattern=r"arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table/[\w.-]+"
 )

@@ -177,16 +177,6 @@ def app_secrets(value):
     return secrets
 
 
-def kms_key_arn(value):
-    if value in ("", None):
-        return ""
-    if not isinstance(value, str) or not re.fullmatch(
-        r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f-]{36})", value
-    ):
-        raise ValueError("expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), or empty")
-    return value
-
-
 def cross_checks(s: dict) -> list[str]:
     """Contradictions between the keys above."""
     problems = []
@@ -206,11 +196,6 @@ class SecretReference:
 
     service: str  # "secretsmanager" or "ssm"
     identifier: str  # secret ARN; parameter ARN or name (as GetParameters takes it)
-
-    def arn(self, partition: str, region: str, account: str) -> str:
-        if self.identifier.startswith("arn:"):
-            return self.identifier
-        return f"arn:{partition}:ssm:{region}:{account}:parameter/{self.identifier.lstrip('/')}"
 
 
 def secret_references(settings: dict) -> list[SecretReference]:

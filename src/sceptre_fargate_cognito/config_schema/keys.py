@@ -320,7 +320,7 @@ KEYS: tuple[Key, ...] = (
         str,
         "Customer-managed KMS key that encrypts the app_secrets; the execution role may decrypt with it through Secrets Manager and SSM.",
         default="",
-        rule=Rule("a KMS key ARN", extra=app_platform.kms_key_arn),
+        rule=rules.KMS_KEY_ARN,
         empty_is_off=True,
     ),
 )
