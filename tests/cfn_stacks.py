@@ -24,3 +24,10 @@ def put_stack(
 
 def outputs(stack: dict) -> dict[str, str]:
     return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+
+
+def event_reasons(cf, name: str) -> list[str]:
+    """The reason of every event of the stack, newest first ('' where an event has none)."""
+    return [
+        e.get("ResourceStatusReason") or "" for e in cf.describe_stack_events(StackName=name)["StackEvents"]
+    ]

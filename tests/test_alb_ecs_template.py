@@ -326,6 +326,9 @@ def test_access_logs_are_on_in_the_template_itself_to_the_bucket_passed(environm
     assert attributes["access_logs.s3.enabled"] == "true"
     assert attributes["access_logs.s3.bucket"] == "my-logs"
     assert attributes["access_logs.s3.prefix"] == stack_parameters(environment, "alb-ecs")["ExportPrefix"]
+    # As written in the template, before any condition is evaluated: the plain string.
+    written = t.raw["Resources"]["LoadBalancer"]["Properties"]["LoadBalancerAttributes"]
+    assert {"Key": "access_logs.s3.enabled", "Value": "true"} in written
     # No empty default that would switch logging off when a value is missing.
     declared = t.raw["Parameters"]["AccessLogBucket"]
     assert "Default" not in declared

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from sceptre.resolvers.stack_output import StackOutput
+from test_alb_ecs_template import alb_ecs
 from test_environment_config import merged
 
 from sceptre_fargate_cognito import rules
@@ -149,7 +150,7 @@ def test_the_alb_is_associated_with_the_created_web_acl_and_with_none_without_a_
         assert passed.argument == f"{environment}/edge.yaml::WebAclArn"
     else:
         assert passed == merged(environment)["waf_web_acl_arn"] == ""
-    alb = Template(template(environment, "alb-ecs"), stack_parameters(environment, "alb-ecs"))
+    alb = alb_ecs(environment)
     associations = [alb.properties(k) for k in alb.resources("AWS::WAFv2::WebACLAssociation")]
     assert [a["WebACLArn"] for a in associations] == ([passed] if merged(environment)["waf"] else [])
 

@@ -2,7 +2,7 @@
 pinned hosted-UI version of a domain."""
 
 import boto3
-from cfn_stacks import put_stack
+from cfn_stacks import event_reasons, put_stack
 
 TEMPLATE = """
 Parameters:
@@ -63,12 +63,7 @@ def test_a_second_branding_style_for_the_same_app_client_fails_the_stack(aws):
     Properties: {UserPoolId: !Ref UserPool, ClientId: !Ref UserPoolClient, UseCognitoProvidedValues: true}
 """
     cf = boto3.client("cloudformation")
-    cf.create_stack(
-        StackName="twice", TemplateBody=TEMPLATE.replace("Outputs:", second.lstrip("\n") + "Outputs:")
-    )
-    stack = cf.describe_stacks(StackName="twice")["Stacks"][0]
+    stack = put_stack(cf, "twice", TEMPLATE.replace("Outputs:", second.lstrip("\n") + "Outputs:"))
     assert stack["StackStatus"] == "ROLLBACK_COMPLETE"
-    reasons = [
-        e.get("ResourceStatusReason", "") for e in cf.describe_stack_events(StackName="twice")["StackEvents"]
-    ]
+    reasons = event_reasons(cf, "twice")
     assert any("already has a managed login branding style" in reason for reason in reasons), reasons

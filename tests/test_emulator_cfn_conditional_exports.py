@@ -4,6 +4,7 @@ and does not fail the stack."""
 import json
 
 import boto3
+from cfn_stacks import put_stack
 
 TEMPLATE = {
     "Parameters": {"Create": {"Type": "String", "AllowedValues": ["true", "false"]}},
@@ -25,12 +26,7 @@ TEMPLATE = {
 
 def launch(name: str, create: str) -> str:
     cf = boto3.client("cloudformation")
-    cf.create_stack(
-        StackName=name,
-        TemplateBody=json.dumps(TEMPLATE),
-        Parameters=[{"ParameterKey": "Create", "ParameterValue": create}],
-    )
-    return cf.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
+    return put_stack(cf, name, json.dumps(TEMPLATE), {"Create": create})["StackStatus"]
 
 
 def test_an_output_whose_condition_is_false_is_neither_shown_nor_exported(aws):

@@ -1,6 +1,7 @@
 """A create that fails part-way rolls back to ROLLBACK_COMPLETE and the server keeps answering."""
 
 import boto3
+from cfn_stacks import event_reasons
 
 # The target registers against an ECS cluster that does not exist: it fails after the VPC and
 # log group were created.
@@ -27,11 +28,7 @@ def test_a_failed_create_ends_rolled_back_with_nothing_left_and_can_be_deleted(a
 
     stack = cf.describe_stacks(StackName="broken")["Stacks"][0]
     assert stack["StackStatus"] == "ROLLBACK_COMPLETE"
-    reasons = [
-        e.get("ResourceStatusReason") or ""
-        for e in cf.describe_stack_events(StackName="broken")["StackEvents"]
-    ]
-    assert any("Cluster not found" in r for r in reasons)
+    assert any("Cluster not found" in r for r in event_reasons(cf, "broken"))
     assert cf.list_stack_resources(StackName="broken")["StackResourceSummaries"] == []
     assert [v for v in ec2.describe_vpcs()["Vpcs"] if not v["IsDefault"]] == []
     assert logs.describe_log_groups()["logGroups"] == []

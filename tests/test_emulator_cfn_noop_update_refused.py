@@ -3,6 +3,7 @@
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from cfn_stacks import parameters, put_stack
 
 TEMPLATE = """
 Parameters:
@@ -11,10 +12,7 @@ Parameters:
 Resources:
   Logs: {Type: AWS::Logs::LogGroup, Properties: {RetentionInDays: !Ref Retention}}
 """
-PARAMS = [
-    {"ParameterKey": "Subnets", "ParameterValue": "a,b"},
-    {"ParameterKey": "Retention", "ParameterValue": "7"},
-]
+PARAMS = parameters({"Subnets": "a,b", "Retention": 7})
 
 
 def test_an_unchanged_update_is_refused_and_a_changed_one_is_applied(aws):
@@ -29,9 +27,5 @@ def test_an_unchanged_update_is_refused_and_a_changed_one_is_applied(aws):
         )
     assert cf.describe_stacks(StackName="noop")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
 
-    cf.update_stack(
-        StackName="noop",
-        TemplateBody=TEMPLATE,
-        Parameters=[PARAMS[0], {"ParameterKey": "Retention", "ParameterValue": "14"}],
-    )
-    assert cf.describe_stacks(StackName="noop")["Stacks"][0]["StackStatus"] == "UPDATE_COMPLETE"
+    changed = put_stack(cf, "noop", TEMPLATE, {"Subnets": "a,b", "Retention": 14}, update=True)
+    assert changed["StackStatus"] == "UPDATE_COMPLETE"

@@ -1,6 +1,7 @@
 """DescribeStacks returns parameters as given (lists as comma-separated text), NoEcho as ****."""
 
 import boto3
+from cfn_stacks import outputs, put_stack
 
 TEMPLATE = """
 Parameters:
@@ -18,17 +19,8 @@ Outputs:
 
 def test_list_number_and_noecho_parameters_come_back_as_aws_returns_them(aws):
     cf = boto3.client("cloudformation")
-    cf.create_stack(
-        StackName="params",
-        TemplateBody=TEMPLATE,
-        Parameters=[
-            {"ParameterKey": "Subnets", "ParameterValue": "subnet-1,subnet-2"},
-            {"ParameterKey": "Password", "ParameterValue": "s3cret"},
-        ],
-    )
-    stack = cf.describe_stacks(StackName="params")["Stacks"][0]
+    stack = put_stack(cf, "params", TEMPLATE, {"Subnets": "subnet-1,subnet-2", "Password": "s3cret"})
 
     params = {p["ParameterKey"]: p["ParameterValue"] for p in stack["Parameters"]}
     assert params == {"Subnets": "subnet-1,subnet-2", "Names": "a,b,c", "Count": "2", "Password": "****"}
-    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
-    assert outputs == {"JoinedSubnets": "subnet-1+subnet-2", "JoinedNames": "a+b+c"}
+    assert outputs(stack) == {"JoinedSubnets": "subnet-1+subnet-2", "JoinedNames": "a+b+c"}

@@ -3,6 +3,7 @@
 import json
 
 import boto3
+from cfn_stacks import outputs, put_stack
 
 TEMPLATE = """
 Parameters:
@@ -35,16 +36,10 @@ def sids(s3, bucket):
 
 def test_a_stack_bucket_policy_is_put_on_its_bucket_updated_and_removed_with_the_stack(aws):
     cf, s3 = boto3.client("cloudformation"), boto3.client("s3")
-    cf.create_stack(StackName="logs", TemplateBody=TEMPLATE)
-    [output] = cf.describe_stacks(StackName="logs")["Stacks"][0]["Outputs"]
-    bucket = output["OutputValue"]
+    bucket = outputs(put_stack(cf, "logs", TEMPLATE))["BucketName"]
     assert sids(s3, bucket) == ["DenyInsecureTransport"]
 
-    cf.update_stack(
-        StackName="logs",
-        TemplateBody=TEMPLATE,
-        Parameters=[{"ParameterKey": "Sid", "ParameterValue": "Changed"}],
-    )
+    put_stack(cf, "logs", TEMPLATE, {"Sid": "Changed"}, update=True)
     assert sids(s3, bucket) == ["Changed"]
 
     cf.delete_stack(StackName="logs")

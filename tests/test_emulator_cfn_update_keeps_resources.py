@@ -1,6 +1,7 @@
 """A stack update changes what changed and keeps every resource the template still declares."""
 
 import boto3
+from cfn_stacks import parameters
 
 TEMPLATE = """
 Parameters:
@@ -26,11 +27,7 @@ Resources:
 
 
 def _params(retention, cidr, env):
-    return [
-        {"ParameterKey": "Retention", "ParameterValue": str(retention)},
-        {"ParameterKey": "SubnetCidr", "ParameterValue": cidr},
-        {"ParameterKey": "Env", "ParameterValue": env},
-    ]
+    return parameters({"Retention": retention, "SubnetCidr": cidr, "Env": env})
 
 
 def _resources(cf):

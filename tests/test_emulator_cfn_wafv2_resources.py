@@ -2,7 +2,7 @@
 updates the ACL in place, and deletes all three with the stack."""
 
 import boto3
-from cfn_stacks import outputs, put_stack
+from cfn_stacks import event_reasons, outputs, put_stack
 
 TEMPLATE = """
 Parameters:
@@ -82,18 +82,8 @@ def test_a_stack_web_acl_logs_and_guards_its_alb_and_is_gone_with_the_stack(aws)
 
 def test_waf_logging_to_a_log_group_without_the_aws_waf_logs_prefix_fails_the_stack(aws):
     cf, waf = boto3.client("cloudformation"), boto3.client("wafv2")
-    cf.create_stack(
-        StackName="waf",
-        TemplateBody=TEMPLATE,
-        Parameters=[
-            {"ParameterKey": "Limit", "ParameterValue": "2000"},
-            {"ParameterKey": "LogGroupName", "ParameterValue": "waf-logs"},
-        ],
-    )
-    (stack,) = cf.describe_stacks(StackName="waf")["Stacks"]
+    stack = put_stack(cf, "waf", TEMPLATE, {"Limit": 2000, "LogGroupName": "waf-logs"})
     assert stack["StackStatus"] == "ROLLBACK_COMPLETE"
-    reasons = [
-        e.get("ResourceStatusReason") or "" for e in cf.describe_stack_events(StackName="waf")["StackEvents"]
-    ]
+    reasons = event_reasons(cf, "waf")
     assert any("must start with aws-waf-logs-" in r for r in reasons)
     assert waf.list_web_acls(Scope="REGIONAL")["WebACLs"] == []

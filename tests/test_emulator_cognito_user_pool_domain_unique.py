@@ -3,6 +3,7 @@
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from cfn_stacks import event_reasons
 
 TEMPLATE = """
 Resources:
@@ -33,11 +34,7 @@ def test_a_stack_whose_domain_prefix_is_taken_fails_and_rolls_back(aws):
     cf.create_stack(StackName="cognito", TemplateBody=TEMPLATE)
 
     assert cf.describe_stacks(StackName="cognito")["Stacks"][0]["StackStatus"] == "ROLLBACK_COMPLETE"
-    events = cf.describe_stack_events(StackName="cognito")["StackEvents"]
-    assert any(
-        "Domain already associated with another user pool." in (e.get("ResourceStatusReason") or "")
-        for e in events
-    )
+    assert any("Domain already associated with another user pool." in r for r in event_reasons(cf, "cognito"))
     assert [p["Id"] for p in idp.list_user_pools(MaxResults=10)["UserPools"]] == [first]
     assert idp.describe_user_pool_domain(Domain="app-auth")["DomainDescription"]["UserPoolId"] == first
 

@@ -3,6 +3,7 @@
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from cfn_stacks import event_reasons
 
 from sceptre_fargate_cognito.local_env import emulator_process
 
@@ -60,8 +61,7 @@ def test_a_stack_with_a_service_fails_and_rolls_back_while_the_role_is_missing(s
     cf.create_stack(StackName="app", TemplateBody=TEMPLATE)
 
     assert cf.describe_stacks(StackName="app")["Stacks"][0]["StackStatus"] == "ROLLBACK_COMPLETE"
-    events = cf.describe_stack_events(StackName="app")["StackEvents"]
-    assert any(MESSAGE in (e.get("ResourceStatusReason") or "") for e in events)
+    assert any(MESSAGE in r for r in event_reasons(cf, "app"))
 
 
 def test_once_the_role_is_created_services_and_stacks_with_services_are_created(strict):

@@ -3,7 +3,7 @@
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from cfn_stacks import put_stack
+from cfn_stacks import event_reasons, outputs, put_stack
 
 NETWORK = """
   Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
@@ -85,29 +85,27 @@ def test_delete_load_balancer_is_refused_while_protection_is_on_and_works_once_i
 
 def test_a_stack_sets_the_alb_attributes_and_changes_them_in_place_on_update(aws):
     cf, elb = boto3.client("cloudformation"), boto3.client("elbv2")
-    arn = _launch(cf, "true")["Outputs"][0]["OutputValue"]
+    arn = outputs(_launch(cf, "true"))["AlbArn"]
     assert _attributes(elb, arn)["deletion_protection.enabled"] == "true"
     assert _attributes(elb, arn)["idle_timeout.timeout_seconds"] == "30"
 
     stack = _launch(cf, "false", update=True)
 
     assert stack["StackStatus"] == "UPDATE_COMPLETE"
-    assert stack["Outputs"][0]["OutputValue"] == arn  # the same ALB, not a replacement
+    assert outputs(stack)["AlbArn"] == arn  # the same ALB, not a replacement
     assert _attributes(elb, arn)["deletion_protection.enabled"] == "false"
     assert _balancers(elb) == [arn]
 
 
 def test_deleting_a_stack_whose_alb_is_protected_fails_and_keeps_the_alb(aws):
     cf, elb = boto3.client("cloudformation"), boto3.client("elbv2")
-    arn = _launch(cf, "true")["Outputs"][0]["OutputValue"]
+    arn = outputs(_launch(cf, "true"))["AlbArn"]
 
     cf.delete_stack(StackName="alb")
 
     stack = cf.describe_stacks(StackName="alb")["Stacks"][0]
     assert stack["StackStatus"] == "DELETE_FAILED"
-    reasons = [
-        e.get("ResourceStatusReason") or "" for e in cf.describe_stack_events(StackName="alb")["StackEvents"]
-    ]
+    reasons = event_reasons(cf, "alb")
     assert any("deletion protection is enabled" in r for r in reasons)
     assert _balancers(elb) == [arn]
 
@@ -122,15 +120,13 @@ def test_deleting_a_stack_whose_alb_is_protected_fails_and_keeps_the_alb(aws):
 
 def test_an_update_that_removes_a_protected_alb_rolls_back_naming_it_and_keeps_it(aws):
     cf, elb = boto3.client("cloudformation"), boto3.client("elbv2")
-    arn = _launch(cf, "true")["Outputs"][0]["OutputValue"]
+    arn = outputs(_launch(cf, "true"))["AlbArn"]
     without_alb = TEMPLATE[: TEMPLATE.index("  Alb:")] + "  Kept: {Type: AWS::ECS::Cluster}\n"
 
     stack = _launch(cf, "true", body=without_alb, update=True)
 
     assert stack["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
-    reasons = [
-        e.get("ResourceStatusReason") or "" for e in cf.describe_stack_events(StackName="alb")["StackEvents"]
-    ]
+    reasons = event_reasons(cf, "alb")
     assert any("failed to delete: [Alb]" in r and "deletion protection is enabled" in r for r in reasons), (
         reasons
     )
@@ -144,9 +140,7 @@ def test_a_failed_first_create_with_a_protected_alb_ends_rollback_failed_with_th
 
     assert stack["StackStatus"] == "ROLLBACK_FAILED"
     [arn] = _balancers(elb)
-    reasons = [
-        e.get("ResourceStatusReason") or "" for e in cf.describe_stack_events(StackName="alb")["StackEvents"]
-    ]
+    reasons = event_reasons(cf, "alb")
     assert any("failed to delete: [Alb]" in r and "deletion protection is enabled" in r for r in reasons)
     listed = cf.list_stack_resources(StackName="alb")["StackResourceSummaries"]
     assert [(r["LogicalResourceId"], r["PhysicalResourceId"]) for r in listed] == [("Alb", arn)]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+from cfn_stacks import parameters
 from local_project import run_sceptre, small_project
 from sceptre_stack import hook_for, make_stack
 
@@ -80,7 +81,7 @@ def _create(template: dict, protection: str) -> str:
         cf.create_stack(
             StackName=STACK_NAME,
             TemplateBody=json.dumps(template),
-            Parameters=[{"ParameterKey": "DeletionProtection", "ParameterValue": protection}],
+            Parameters=parameters({"DeletionProtection": protection}),
         )
     return cf.describe_stacks(StackName=STACK_NAME)["Stacks"][0]["StackStatus"]
 

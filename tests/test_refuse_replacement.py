@@ -13,7 +13,7 @@ from pathlib import Path
 import boto3
 import pytest
 from local_project import run_sceptre, small_project
-from sceptre.stack import Stack
+from sceptre_stack import hook_for
 
 from sceptre_fargate_cognito.hooks.refuse_replacement import RefuseReplacement, RefuseReplacementError
 from templates import stack_config
@@ -99,13 +99,7 @@ def test_an_update_that_keeps_the_user_pool_still_launches(launched_pool):
 
 
 def hook(argument) -> RefuseReplacement:
-    stack = Stack(
-        name="t/pool",
-        project_code="t",
-        region="eu-west-1",
-        template_handler_config={"type": "file", "path": "unused.yaml"},
-    )
-    return RefuseReplacement(argument).clone_for_stack(stack)
+    return hook_for(RefuseReplacement, argument, "t/pool")
 
 
 @pytest.mark.parametrize(
