@@ -555,8 +555,8 @@ def exposure_changes(
     old, new = {o.path for o in before}, {o.path for o in after}
     opened = [o for o in after if o.path not in old]
     closed = [o for o in before if o.path not in new]
-    result = [ExposureChange("opens", f"{o.path.text} ({o.resource})") for o in _first_per_path(opened)]
-    result += [ExposureChange("closes", f"{o.path.text} ({o.resource})") for o in _first_per_path(closed)]
+    result = [ExposureChange("opens", f"{o.path.text} — {o.resource}") for o in _first_per_path(opened)]
+    result += [ExposureChange("closes", f"{o.path.text} — {o.resource}") for o in _first_per_path(closed)]
     named = {o.logical_id for o in opened + closed}
     result += [
         ExposureChange("changes", why)
