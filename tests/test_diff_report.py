@@ -271,9 +271,9 @@ def test_a_new_ingress_rule_is_called_out_at_the_top_as_a_change_in_exposure_and
 def test_a_moved_port_in_the_network_stack_opens_the_new_path_and_closes_the_old_one():
     old, new = generated("network"), generated("network")
     for resource in new["Resources"].values():
-        if resource["Type"] in ("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"):
-            if resource["Properties"]["FromPort"] == 8080:
-                resource["Properties"].update(FromPort=8081, ToPort=8081)
+        rule = resource["Type"] in ("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress")
+        if rule and resource["Properties"]["FromPort"] == 8080:
+            resource["Properties"].update(FromPort=8081, ToPort=8081)
     stack = changes(old, new, {}, {}, name="dev/network.yaml")
     lines = [
         line for line in render("dev", [stack]).splitlines() if "**opens**" in line or "**closes**" in line
