@@ -437,3 +437,28 @@ def check_the_moved_tag_report(launched_local, tmp_path, registry, before, after
     assert launch.returncode == 0, launch.stderr[-4000:]
     again, _ = run_report(launched_local, tmp_path)
     assert again.returncode == 0, again.stdout
+
+
+@pytest.mark.e2e
+def test_a_new_container_port_is_called_out_as_a_change_in_exposure(launched_local, tmp_path):
+    from local_project import edited
+
+    config = launched_local.project / "config" / "local" / "config.yaml"
+    with edited(config, r"^desired_count: 1$", "desired_count: 1\ncontainer_port: 8081"):
+        result, _ = run_report(launched_local, tmp_path)
+
+    assert result.returncode == diff_report.DESTRUCTIVE, result.stdout + result.stderr[-3000:]
+    exposure = result.stdout[
+        result.stdout.index(EXPOSURE_HEADING) : result.stdout.index("| stack | result |")
+    ]
+    for verb, port in (("opens", 8081), ("closes", 8080)):
+        for direction in ("egress", "ingress"):
+            assert (
+                f"> - `local/network.yaml` **{verb}** {direction}: network:AlbSecurityGroup → "
+                f"network:ServiceSecurityGroup, tcp {port} — "
+            ) in exposure
+    # The target group is replaced (its port is create-only), so the listener forwards to a new one.
+    assert [line for line in exposure.splitlines() if "local/alb-ecs.yaml" in line] == [
+        "> - `local/alb-ecs.yaml` **changes** `HttpsListener` (AWS::ElasticLoadBalancingV2::Listener) "
+        "modified — because of new TargetGroup"
+    ]
