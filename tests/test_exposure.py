@@ -13,6 +13,7 @@ import copy
 
 import pytest
 from test_environment_config import merged
+from test_network_template import synthesize
 
 from sceptre_fargate_cognito.review import exposure
 from sceptre_fargate_cognito.review.exposure import Path, StackOutput
@@ -124,8 +125,6 @@ def test_only_the_network_stack_declares_security_groups_and_rules(environment):
 def test_the_design_covers_a_network_with_every_endpoint_and_no_nat_gateway():
     # No environment uses these settings yet: synthesise the network stack for them, as the
     # network template's own tests do, and hold its rows to the same table.
-    from test_network_template import synthesize
-
     raw = synthesize(nat_gateways=0, vpc_endpoints=True, app_uses_dynamodb=True, app_uses_bedrock=True)
     settings = {
         "container_port": 8080,
