@@ -6,7 +6,7 @@ import pytest
 
 from sceptre_fargate_cognito.local_env import emulator_process
 
-pytest_plugins = ("health_check_support", "resolver_support")
+pytest_plugins = ("health_check_support", "resolver_support", "alb_token_support")
 
 
 @pytest.fixture(scope="session")
