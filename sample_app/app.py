@@ -180,16 +180,18 @@ class Handler(BaseHTTPRequestHandler):
         for name, value in headers:
             self.send_header(name, value)
         self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        # Logged before the body is written: the client cannot see the answer (and send its next
+        # request) before the line is out, so lines come in the order of the requests.
         elapsed = (time.monotonic() - self._started) * 1000
-        reason = self._reason
         # Path without its query (a query may carry codes); no header, cookie or token.
         print(
             f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} {self.command} {urlsplit(self.path).path} "
-            f"{int(status)} {elapsed:.1f}ms user={self._user}" + (f" refused: {reason}" if reason else ""),
+            f"{int(status)} {elapsed:.1f}ms user={self._user}"
+            + (f" refused: {self._reason}" if self._reason else ""),
             flush=True,
         )
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def log_message(self, format, *args):
         pass  # one line per request is written by _send; http.server's own would go to stderr
