@@ -286,12 +286,12 @@ KEYS: tuple[Key, ...] = (
     Key(
         "auth_public_keys_url",
         str,
-        "Where the application fetches the ALB's public keys (AUTH_PUBLIC_KEYS_URL; the key for kid K at <url>/K). "
-        "Empty: AWS's, https://public-keys.auth.elb.<region>.amazonaws.com.",
+        "Where the application fetches the ALB's public keys: `AUTH_PUBLIC_KEYS_URL`, the PEM key for kid K at "
+        "`<url>/K` (local: the local data plane's key server).",
         default="",
         rule=rules.AUTH_PUBLIC_KEYS_URL,
         empty_is_off=True,
-        empty_means="AWS's regional key server",
+        empty_means="AWS's, `https://public-keys.auth.elb.<region>.amazonaws.com`",
     ),
     Key(
         "cpu_architecture",
