@@ -53,11 +53,14 @@ class Settings:
                 f"sample app: {', '.join(missing)} not set. The platform sets them (the alb-ecs template on AWS, "
                 "the task runner on local); see docs/application-contract.md."
             )
-        self.port = int(environ.get("PORT", "8080"))
+        try:
+            self.port = int(environ.get("PORT", "8080"))
+            self.verifier = AlbIdentityVerifier.from_environment(environ)
+        except ValueError as error:
+            raise SystemExit(f"sample app: {error}") from None
         self.health_path = environ.get("HEALTH_PATH", "/healthz")
         self.sign_out_url = environ["AUTH_SIGN_OUT_URL"]
         self.greeting = environ.get("GREETING", "Hello")
-        self.verifier = AlbIdentityVerifier.from_environment(environ)
         # The signed-out page is where Cognito's /logout returns: the path of its logout_uri.
         logout_uri = parse_qs(urlsplit(self.sign_out_url).query).get("logout_uri", [""])[0]
         self.signed_out_path = urlsplit(logout_uri).path

@@ -213,6 +213,25 @@ def test_the_app_refuses_to_start_without_the_platforms_auth_variables(app_copy)
     assert "AUTH_SIGN_OUT_URL, AUTH_SIGNER_ARN, AUTH_PUBLIC_KEYS_URL not set" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ({"AUTH_PUBLIC_KEYS_URL": "https://keys.example.com/"}, "without a trailing /"),
+        ({"PORT": "eighty"}, "sample app: invalid literal for int()"),
+        ({"AUTH_SIGN_OUT_URL": "https://auth.example.com/logout?client_id=x"}, "no logout_uri with a path"),
+    ],
+)
+def test_the_app_refuses_to_start_with_a_malformed_contract(app_copy, test_ca, change, expected):
+    result = subprocess.run(
+        [sys.executable, str(app_copy / "app.py")],
+        env=contract_environment("https://127.0.0.1:9/keys", test_ca.cert_path) | change,
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
+    assert result.returncode != 0 and expected in result.stderr, result.stderr
+
+
 def test_the_app_writes_nothing_beside_its_code(app, app_copy, alb_key):
     before = sorted(p.relative_to(app_copy) for p in app_copy.rglob("*"))
     app.request("GET", "/", {"x-amzn-oidc-data": alb_key.token()})
