@@ -54,6 +54,8 @@ EXTENSIONS = (
     # After cfn_update_keeps_resources: registers the ALB's attributes as updated in place there.
     "elbv2_deletion_protection",
     "cognito_user_pool_domain_unique",
+    # What runs: targets health-checked for real.
+    "elbv2_target_health",
     # Only with EMULATOR_REQUIRE_SERVICE_LINKED_ROLES=1; looks roles up by the names
     # iam_service_linked_role_names gives them.
     "ecs_service_linked_role_required",
