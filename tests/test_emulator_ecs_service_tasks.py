@@ -146,6 +146,7 @@ def test_list_tasks_lists_the_services_running_tasks_and_describe_tasks_describe
         "web",
         [
             _task("t1", first, "RUNNING"),
+            _task("t3", first, "DEACTIVATING"),
             _task(
                 "t2",
                 first,
@@ -157,9 +158,11 @@ def test_list_tasks_lists_the_services_running_tasks_and_describe_tasks_describe
         ],
     )
     running = ecs.list_tasks(cluster="c", serviceName="web")["taskArns"]
-    assert [arn.split("/")[-1] for arn in running] == ["t1"]
+    assert [arn.split("/")[-1] for arn in running] == ["t1"], "a task being stopped wants to be STOPPED"
     stopped = ecs.list_tasks(cluster="c", serviceName="web", desiredStatus="STOPPED")["taskArns"]
-    (task,) = ecs.describe_tasks(cluster="c", tasks=stopped)["tasks"]
+    (task,) = [
+        t for t in ecs.describe_tasks(cluster="c", tasks=stopped)["tasks"] if t["lastStatus"] == "STOPPED"
+    ]
     assert (task["lastStatus"], task["stopCode"], task["stoppedReason"], task["group"]) == (
         "STOPPED",
         "EssentialContainerExited",

@@ -50,7 +50,10 @@ class App:
     def relaunch(self, **environment: str) -> None:
         text = self.original
         for name, value in environment.items():
-            text = text.replace("app_environment:\n", f"app_environment:\n  {name}: {json.dumps(value)}\n")
+            lines = [line for line in text.splitlines(keepends=True) if not line.startswith(f"  {name}:")]
+            text = "".join(lines).replace(
+                "app_environment:\n", f"app_environment:\n  {name}: {json.dumps(value)}\n"
+            )
         self.config.write_text(text)
         result = self.local.sceptre("launch", "local", "--yes")
         assert result.returncode == 0, result.stdout + result.stderr

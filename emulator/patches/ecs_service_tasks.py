@@ -64,7 +64,8 @@ class ReportedTask:
         self.task_arn = f"arn:aws:ecs:{backend.region_name}:{backend.account_id}:task/{service.cluster_name}/{self.task_id}"
         self.task_definition_arn = str(report["taskDefinitionArn"])
         self.last_status = str(report.get("lastStatus") or "PENDING")
-        self.desired_status = "STOPPED" if self.last_status == "STOPPED" else "RUNNING"
+        # As ECS: a task being stopped (DEACTIVATING, STOPPING...) already wants to be STOPPED.
+        self.desired_status = "RUNNING" if self.last_status in STARTING | {"RUNNING"} else "STOPPED"
         self.group = f"service:{service.name}"
         self.started_by = str(report.get("startedBy") or "")
         self.launch_type = "FARGATE"

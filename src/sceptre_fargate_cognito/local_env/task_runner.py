@@ -121,6 +121,11 @@ class Task:
         }
 
 
+def say(message: str) -> None:
+    """One line of the runner's own log (its stderr): what it did to which task, never a value."""
+    print(f"{time.strftime('%H:%M:%S')} task runner: {message}", file=sys.stderr, flush=True)
+
+
 def _die_with_parent() -> None:
     """In the task's process: the kernel kills it if the runner dies without stopping it (Linux)."""
     with contextlib.suppress(Exception):
@@ -367,6 +372,9 @@ class TaskRunner:
                 task, f"CannotStartContainerError: {self.command[0]}: {err.strerror} (local_app_command)"
             )
         task.started_at = time.time()
+        say(
+            f"task {task_id} started on {HOST}:{task.port} (pid {task.process.pid}), {task.task_definition_arn}"
+        )
         if group not in self.shippers:
             self.shippers[group] = LogShipper(self.logs, group)
         if stream:
@@ -411,6 +419,7 @@ class TaskRunner:
         view = self.view
         self._deregister(task, view.target_group_arn if view else None)
         task.stop_code, task.stopped_reason, task.failed = stop_code, reason, failed
+        say(f"task {task.task_id} stopping: {reason}")
         task.status = "DEACTIVATING"
         task.stop_after = time.monotonic() + (view.deregistration_delay if view else 0)
         if failed:
@@ -420,6 +429,7 @@ class TaskRunner:
         process = task.process
         if task.status == "DEACTIVATING" and now >= task.stop_after:
             if process is not None and process.poll() is None:
+                say(f"task {task.task_id}: SIGTERM")
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGTERM)
             task.status, task.kill_after = "STOPPING", now + task.stop_timeout
@@ -437,6 +447,7 @@ class TaskRunner:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(task.process.pid, signal.SIGKILL)
         task.status, task.stopped_at = "STOPPED", time.time()
+        say(f"task {task.task_id} stopped (exit status {task.exit_code})")
 
     # ------------------------------------------------------------------ one look at the world
     def _health(self, view: ServiceView) -> dict[int, dict]:
@@ -483,6 +494,7 @@ class TaskRunner:
             state = health.get(task.port, {}).get("State")
             if state == "healthy":
                 if task.status == "PENDING":
+                    say(f"task {task.task_id} is healthy: RUNNING")
                     task.status = "RUNNING"
                     self.failures_in_a_row = 0
                 task.was_healthy = True
