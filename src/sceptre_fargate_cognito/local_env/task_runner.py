@@ -184,6 +184,8 @@ class LogShipper:
         if not self.group:
             return
         for stream, events in batches.items():
+            # stdout and stderr are read by two threads: PutLogEvents wants them in time order.
+            events.sort(key=lambda event: event["timestamp"])
             try:
                 if stream not in self.streams:
                     with contextlib.suppress(self.logs.exceptions.ResourceAlreadyExistsException):
