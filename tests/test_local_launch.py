@@ -328,33 +328,39 @@ def _alive(pid: int) -> bool:
 
 def test_keep_prints_the_app_url_and_stop_stops_the_task_runner_and_every_task_it_started(tmp_path):
     def launch_local(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "sceptre_fargate_cognito.local_env.launch",
-                "--state-dir",
-                str(tmp_path),
-                *args,
-            ],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        # Output to a file, not a pipe: what --keep leaves running may hold the pipe open.
+        output = tmp_path / f"launch-local{'-'.join(args)}.txt"
+        with output.open("w") as out:
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "sceptre_fargate_cognito.local_env.launch",
+                    "--state-dir",
+                    str(tmp_path),
+                    *args,
+                ],
+                cwd=PROJECT_ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                text=True,
+                timeout=600,
+            )
+        result.stdout = output.read_text()
+        return result
 
     kept = launch_local("--keep")
     try:
-        assert kept.returncode == 0, kept.stdout + kept.stderr
+        assert kept.returncode == 0, kept.stdout
         state = json.loads((tmp_path / "state.json").read_text())
         domain = re.escape(load_environment(PROJECT_ROOT, "local")["domain_name"])
-        assert re.search(rf"LOCAL_APP_URL=https://{domain}:{state['https_port']}/( |$)", kept.stdout, re.M), (
-            kept.stdout
-        )
+        assert re.search(
+            rf"LOCAL_APP_URL=https://{domain}:{state['https_port']}/?( |$)", kept.stdout, re.M
+        ), kept.stdout
         assert _alive(state["runner_pid"]), "the task runner is kept running"
     finally:
         stopped = launch_local("--stop")
-    assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+    assert stopped.returncode == 0, stopped.stdout
     assert not _alive(state["runner_pid"])
     started = re.findall(
         r"started on 127\.0\.0\.1:\d+ \(pid (\d+)\)", (tmp_path / "task-runner.log").read_text()
