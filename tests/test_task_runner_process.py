@@ -199,3 +199,13 @@ def test_a_changed_task_definition_replaces_the_tasks_new_ones_healthy_before_ol
     # Never fewer healthy tasks than desired: each old task stopped after a new one ran.
     for task in stopped:
         assert task["stoppedAt"] >= min(t["startedAt"] for t in new)
+
+
+def test_a_changed_desired_count_starts_and_stops_tasks(stack):
+    stack(Desired=1)
+    wait_for("one task running", lambda: len(tasks()) == 1)
+    stack(update=True, Desired=3)
+    wait_for("three tasks running", lambda: len(tasks()) == 3)
+    stack(update=True, Desired=1)
+    wait_for("one task left", lambda: len(tasks()) == 1)
+    wait_for("one process left", lambda: len([r for r in recorded(stack.records) if alive(r["pid"])]) == 1)
