@@ -24,6 +24,7 @@ Parameters:
   Secret: {Type: String, Default: ""}
   Desired: {Type: Number, Default: 1}
   Greeting: {Type: String, Default: hello}
+  HealthStatus: {Type: String, Default: "200"}
 Conditions:
   HasSecret: !Not [!Equals [!Ref Secret, ""]]
 Resources:
@@ -55,6 +56,7 @@ Resources:
             - {Name: TASK_APP_DIR, Value: !Ref Records}
             - {Name: TASK_APP_RECORD, Value: "PORT,SECRET,GREETING"}
             - {Name: GREETING, Value: !Ref Greeting}
+            - {Name: TASK_APP_HEALTH_STATUS, Value: !Ref HealthStatus}
           Secrets: !If [HasSecret, [{Name: SECRET, ValueFrom: !Ref Secret}], !Ref AWS::NoValue]
           LogConfiguration:
             LogDriver: awslogs
@@ -209,3 +211,27 @@ def test_a_changed_desired_count_starts_and_stops_tasks(stack):
     stack(update=True, Desired=1)
     wait_for("one task left", lambda: len(tasks()) == 1)
     wait_for("one process left", lambda: len([r for r in recorded(stack.records) if alive(r["pid"])]) == 1)
+
+
+def test_a_task_that_fails_its_health_checks_after_the_grace_period_is_stopped_and_replaced(stack):
+    stack(HealthStatus="500")  # the service has no grace period
+    stopped = wait_for("a task stopped for its health", lambda: tasks("STOPPED"))
+    (arn,) = {
+        t
+        for t in boto3.client("elbv2").describe_target_groups()["TargetGroups"]
+        for t in [t["TargetGroupArn"]]
+    }
+    assert (stopped[0]["stopCode"], stopped[0]["stoppedReason"]) == (
+        "ServiceSchedulerInitiated",
+        f"Task failed ELB health checks in (target-group {arn})",
+    )
+    wait_for("a replacement started", lambda: len(recorded(stack.records)) >= 2)
+
+
+def test_a_command_that_does_not_exist_fails_the_task_to_start_naming_it(stack, tmp_path):
+    stack(command=[str(tmp_path / "no-such-app")])
+    (task, *_) = wait_for("a task that failed to start", lambda: tasks("STOPPED"))
+    assert task["stopCode"] == "TaskFailedToStart"
+    assert task["stoppedReason"] == (
+        f"CannotStartContainerError: {tmp_path / 'no-such-app'}: No such file or directory (local_app_command)"
+    )
