@@ -216,11 +216,8 @@ def test_a_changed_desired_count_starts_and_stops_tasks(stack):
 def test_a_task_that_fails_its_health_checks_after_the_grace_period_is_stopped_and_replaced(stack):
     stack(HealthStatus="500")  # the service has no grace period
     stopped = wait_for("a task stopped for its health", lambda: tasks("STOPPED"))
-    (arn,) = {
-        t
-        for t in boto3.client("elbv2").describe_target_groups()["TargetGroups"]
-        for t in [t["TargetGroupArn"]]
-    }
+    (group,) = boto3.client("elbv2").describe_target_groups()["TargetGroups"]
+    arn = group["TargetGroupArn"]
     assert (stopped[0]["stopCode"], stopped[0]["stoppedReason"]) == (
         "ServiceSchedulerInitiated",
         f"Task failed ELB health checks in (target-group {arn})",
