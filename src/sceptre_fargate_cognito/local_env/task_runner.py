@@ -196,9 +196,7 @@ class LogShipper:
                         logGroupName=self.group, logStreamName=stream, logEvents=events[start : start + 1000]
                     )
             except (ClientError, EndpointConnectionError) as err:
-                print(
-                    f"task runner: could not send {len(events)} log lines to {stream}: {err}", file=sys.stderr
-                )
+                say(f"could not send {len(events)} log lines to {stream}: {err}")
 
     def stop(self) -> None:
         self._stop.set()
@@ -301,6 +299,8 @@ class TaskRunner:
                 if not json_key:
                     return value
                 document = json.loads(value)
+                if not isinstance(document, dict):
+                    raise ValueError("not a JSON object")
                 if json_key not in document:
                     raise SecretError(f"secret {name}: the secret {arn} has no JSON key {json_key!r}")
                 field_value = document[json_key]
@@ -389,14 +389,14 @@ class TaskRunner:
             )
             task.registered = True
         except ClientError as err:
-            print(f"task runner: could not register task {task_id}: {err}", file=sys.stderr)
+            say(f"could not register task {task_id}: {err}")
         return task
 
     def _failed_to_start(self, task: Task, reason: str) -> Task:
         task.status, task.stopped_at = "STOPPED", time.time()
         task.stop_code, task.stopped_reason, task.failed = "TaskFailedToStart", reason, True
         self._count_failure()
-        print(f"task runner: task {task.task_id} failed to start: {reason}", file=sys.stderr)
+        say(f"task {task.task_id} failed to start: {reason}")
         return task
 
     def _count_failure(self) -> None:
@@ -575,10 +575,10 @@ class TaskRunner:
                 except EndpointConnectionError:
                     self.unreachable_since = self.unreachable_since or time.monotonic()
                     if time.monotonic() - self.unreachable_since > GIVE_UP_AFTER:
-                        print("task runner: the emulator is gone; stopping every task", file=sys.stderr)
+                        say("the emulator is gone; stopping every task")
                         break
                 except Exception as err:  # one bad look must not orphan the tasks
-                    print(f"task runner: {type(err).__name__}: {err}", file=sys.stderr)
+                    say(f"{type(err).__name__}: {err}")
                 self.stopping.wait(self.interval)
         finally:
             self.shutdown()
