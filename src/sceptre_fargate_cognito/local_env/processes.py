@@ -72,7 +72,7 @@ def wait_gone(pid: int, timeout: float) -> bool:
     while time.monotonic() < deadline:
         try:
             os.kill(pid, 0)
-        except ProcessLookupError:
+        except (ProcessLookupError, PermissionError):  # gone (or the pid is someone else's now)
             return True
         time.sleep(0.1)
     return False
