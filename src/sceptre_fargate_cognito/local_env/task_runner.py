@@ -65,6 +65,10 @@ GIVE_UP_AFTER = 30  # seconds without the emulator before the runner stops every
 KEPT_VARIABLES = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "SSL_CERT_FILE")
 
 
+class NotNow(RuntimeError):
+    """What the service wants cannot be told right now (a stack operation is half-way): wait."""
+
+
 class SecretError(RuntimeError):
     """A secret of the task definition could not be read; the message names it, never its value."""
 
@@ -227,12 +231,19 @@ class TaskRunner:
 
     # ------------------------------------------------------------------ what the stack launched
     def read_service(self) -> ServiceView | None:
+        """What the launched stack's service wants; None when there is no such service (not
+        launched, or deleted). Raises NotNow while it cannot be told (a stack operation half-way)."""
         try:
             (stack,) = self.cloudformation.describe_stacks(StackName=self.stack)["Stacks"]
-        except ClientError:
+        except ClientError as err:
+            if "does not exist" in str(err):
+                return None
+            raise NotNow(str(err)) from None
+        status = stack["StackStatus"]
+        if status.startswith("DELETE") or status == "ROLLBACK_COMPLETE":
             return None
-        if stack["StackStatus"].startswith("DELETE") or stack["StackStatus"] in ("ROLLBACK_COMPLETE",):
-            return None
+        if status.endswith("_IN_PROGRESS"):
+            raise NotNow(status)
         outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
         parameters = {p["ParameterKey"]: p.get("ParameterValue", "") for p in stack.get("Parameters", [])}
         if not {"ClusterName", "ServiceName", "TargetGroupArn"} <= set(outputs):
@@ -241,9 +252,14 @@ class TaskRunner:
             services = self.ecs.describe_services(
                 cluster=outputs["ClusterName"], services=[outputs["ServiceName"]]
             )
-            (service,) = services["services"] or [None]
-            if service is None or service["status"] != "ACTIVE":
-                return None
+        except self.ecs.exceptions.ClusterNotFoundException:
+            return None
+        (service,) = services["services"] or [None]
+        if service is None or service["status"] != "ACTIVE":
+            return None
+        # A stack update replaces the task definition before it updates the service: a reference
+        # that does not resolve now is not a deleted service.
+        try:
             task_definition = self.ecs.describe_task_definition(taskDefinition=service["taskDefinition"])[
                 "taskDefinition"
             ]
@@ -251,8 +267,8 @@ class TaskRunner:
                 "TargetGroups"
             ]
             attributes = self.elbv2.describe_target_group_attributes(TargetGroupArn=outputs["TargetGroupArn"])
-        except (ClientError, ValueError):
-            return None
+        except (ClientError, ValueError) as err:
+            raise NotNow(str(err)) from None
         delay = next(
             (
                 a["Value"]
@@ -465,11 +481,16 @@ class TaskRunner:
 
     def step(self) -> None:
         now = time.monotonic()
-        view = self.read_service()
-        if view is None:
+        try:
+            view, known = self.read_service(), True
+        except NotNow as err:
+            # Half-way through a stack operation: schedule nothing on a half-read, look again.
+            say(f"waiting for the stack: {err}")
+            view, known = self.view, False
+        if view is None and known:
             for task in self.live():
                 self.stop_task(task, "Service deleted" if self.view else "Service not launched")
-        else:
+        elif view is not None:
             self.view = view
         for task in self.live():
             process = task.process
@@ -482,7 +503,8 @@ class TaskRunner:
                 self._count_failure()
         if view is not None:
             self._follow_health(view, now)
-            self._schedule(view, now)
+            if known:
+                self._schedule(view, now)
         for task in self.tasks:
             self._advance_stopping(task, now)
         self._forget_old()
