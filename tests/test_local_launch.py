@@ -7,7 +7,9 @@ import os
 import re
 import subprocess
 import sys
+import time
 
+import boto3
 import pytest
 from local_project import edited, start_local
 
@@ -358,6 +360,23 @@ def test_keep_prints_the_app_url_and_stop_stops_the_task_runner_and_every_task_i
             rf"LOCAL_APP_URL=https://{domain}:{state['https_port']}/?( |$)", kept.stdout, re.M
         ), kept.stdout
         assert _alive(state["runner_pid"]), "the task runner is kept running"
+        # The default local_app_command, the sample application, runs and passes its health checks.
+        ecs = boto3.client(
+            "ecs",
+            endpoint_url=state["endpoint"],
+            region_name=load_environment(PROJECT_ROOT, "local")["region"],
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        (cluster,) = ecs.list_clusters()["clusterArns"]
+        (service_arn,) = ecs.list_services(cluster=cluster)["serviceArns"]
+        deadline = time.monotonic() + 90
+        while True:
+            (service,) = ecs.describe_services(cluster=cluster, services=[service_arn])["services"]
+            if service["runningCount"] == service["desiredCount"] or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+        assert service["runningCount"] == service["desiredCount"], (tmp_path / "task-runner.log").read_text()
     finally:
         stopped = launch_local("--stop")
     assert stopped.returncode == 0, stopped.stdout
