@@ -23,6 +23,7 @@ from moto.cognitoidp.models import CognitoIdpUserPoolDomain
 from moto.core.responses import BaseResponse
 from moto.ec2.models.nat_gateways import NatGateway
 from moto.ecr.models import ECRBackend, Image, Repository
+from moto.ecs.models import Cluster, EC2ContainerServiceBackend, Service
 from moto.elbv2.models import FakeListener
 from moto.iam.access_control import IAMRequest
 from moto.moto_api._internal import urls as moto_api_urls
@@ -216,6 +217,17 @@ def ecr_repository(backend: ECRBackend, name: str, registry_id: str | None) -> R
 
 def set_ecr_image_digest(image: Image, digest: str) -> None:
     image._image_digest = digest
+
+
+def ecs_cluster(backend: EC2ContainerServiceBackend, name_or_arn: str) -> Cluster:
+    """The cluster an ECS call names (raising moto's ClusterNotFoundException)."""
+    return backend._get_cluster(name_or_arn)
+
+
+def ecs_service(backend: EC2ContainerServiceBackend, cluster: str, service: str) -> Service:
+    """A cluster's service by name or ARN (raising moto's ClusterNotFoundException or
+    ServiceNotFoundException)."""
+    return backend._get_service(cluster, service)
 
 
 def nat_gateway_interface(gateway: NatGateway) -> Any:
