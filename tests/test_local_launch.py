@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 import subprocess
 import sys
+import threading
 
+import boto3
 import pytest
+from echo_target import EchoTarget, as_the_services_task
 from local_project import edited, start_local
 
 from sceptre_fargate_cognito.local_env.launch import PROJECT_ROOT
@@ -229,7 +234,7 @@ def test_a_missing_certificate_fails_the_launch_and_leaves_no_stack_half_made(fr
     result = fresh_local.sceptre("launch", "local", "--yes")
     assert result.returncode != 0
     output = result.stdout + result.stderr
-    assert "app.sceptre-local.test" in output and "eu-west-1" in output and "123456789012" in output
+    assert "app.sceptre.localhost" in output and "eu-west-1" in output and "123456789012" in output
     assert "Traceback" not in output
     statuses = {
         s["StackName"]: s["StackStatus"]
@@ -293,14 +298,49 @@ def test_delete_removes_every_stack_and_leaves_only_the_retained_user_pool_and_l
 
 def test_bin_launch_local_runs_every_step_and_stops_what_it_started(tmp_path):
     # The README's first command, as a user runs it (setup is already done by bin/test).
-    result = subprocess.run(
-        [sys.executable, "-m", "sceptre_fargate_cognito.local_env.launch", "--state-dir", str(tmp_path)],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    with EchoTarget("app") as app, as_the_services_task_of(tmp_path, app):
+        result = subprocess.run(
+            [sys.executable, "-m", "sceptre_fargate_cognito.local_env.launch", "--state-dir", str(tmp_path)],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
     assert result.returncode == 0, result.stdout + result.stderr
     for step in ("[1/5]", "[2/5]", "[3/5]", "[4/5]", "[5/5]", "HEALTHY", "stopped the emulator"):
         assert step in result.stdout + result.stderr
     assert not (tmp_path / "state.json").exists()
+
+
+@contextlib.contextmanager
+def as_the_services_task_of(state_dir, app):
+    """`app` as the service's task of the environment bin/launch-local records in `state_dir`."""
+    stop = threading.Event()
+
+    def wait_then_register() -> None:
+        while not stop.wait(0.2):
+            with contextlib.suppress(OSError, ValueError):
+                endpoint = json.loads((state_dir / "state.json").read_text())["endpoint"]
+                break
+        else:
+            return
+        clients = [
+            boto3.client(
+                service,
+                endpoint_url=endpoint,
+                region_name="eu-west-1",
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+            )
+            for service in ("cloudformation", "elbv2")
+        ]
+        with as_the_services_task(*clients, "webapp-local-alb-ecs", app):
+            stop.wait()
+
+    thread = threading.Thread(target=wait_then_register, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
