@@ -1,10 +1,9 @@
 """A real HTTP target on loopback for the data plane's tests: it answers the health path and echoes
 every other request (method, path, headers) as JSON, so a test sees exactly what the load balancer
-forwarded. `as_the_services_task` registers it as the service's task once the stack is launched."""
+forwarded."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -63,30 +62,3 @@ class EchoTarget:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-
-@contextlib.contextmanager
-def as_the_services_task(cloudformation, elbv2, stack_name: str, target: EchoTarget, interval: float = 0.2):
-    """While the block runs, register `target` in the target group the stack `stack_name` outputs
-    (TargetGroupArn) whenever that group has no target: what the task runner does for the
-    application's task, so a launch's health check finds a live target."""
-    stop = threading.Event()
-
-    def register() -> None:
-        while not stop.wait(interval):
-            with contextlib.suppress(Exception):
-                (stack,) = cloudformation.describe_stacks(StackName=stack_name)["Stacks"]
-                outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-                arn = outputs["TargetGroupArn"]
-                if not elbv2.describe_target_health(TargetGroupArn=arn)["TargetHealthDescriptions"]:
-                    elbv2.register_targets(
-                        TargetGroupArn=arn, Targets=[{"Id": "127.0.0.1", "Port": target.port}]
-                    )
-
-    thread = threading.Thread(target=register, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=5)

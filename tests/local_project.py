@@ -8,11 +8,9 @@ import re
 import subprocess
 from pathlib import Path
 
-from echo_target import EchoTarget, as_the_services_task
-
-from sceptre_fargate_cognito.generated_templates import SCEPTRE
 from sceptre_fargate_cognito.local_env import launch
 from sceptre_fargate_cognito.local_env.project_copy import copy_project
+from sceptre_fargate_cognito.sceptre_command import SCEPTRE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,21 +53,6 @@ def edited(path: Path, pattern: str, replacement: str):
 
 
 def start_local(tmp: Path, log=lambda message: None) -> launch.LocalEnvironment:
-    """A fresh emulator, certificate, image and data plane for a copy of the project (nothing
-    launched), and an echo server that becomes the service's task once alb-ecs is launched."""
+    """A fresh emulator, certificate, image and stand-in for a copy of the project (nothing launched)."""
     project = copy_project(tmp / "project", source=PROJECT_ROOT)
-    local = launch.start(tmp / "state", project=project, log=log)
-    running = contextlib.ExitStack()
-    app = running.enter_context(EchoTarget("app"))
-    stack_name = f"{local.settings['project_code']}-{launch.ENVIRONMENT}-alb-ecs"
-    running.enter_context(
-        as_the_services_task(local.client("cloudformation"), local.client("elbv2"), stack_name, app)
-    )
-    stop_environment = local.stop
-
-    def stop() -> None:
-        running.close()
-        stop_environment()
-
-    local.stop = stop  # type: ignore[method-assign]
-    return local
+    return launch.start(tmp / "state", project=project, log=log)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
+import os
 import re
 import subprocess
 import sys
-import threading
+import time
 
 import boto3
 import pytest
-from echo_target import EchoTarget, as_the_services_task
 from local_project import edited, start_local
 
+from sceptre_fargate_cognito.config_schema import load_environment
 from sceptre_fargate_cognito.local_env.launch import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
@@ -299,49 +299,91 @@ def test_delete_removes_every_stack_and_leaves_only_the_retained_user_pool_and_l
 
 def test_bin_launch_local_runs_every_step_and_stops_what_it_started(tmp_path):
     # The README's first command, as a user runs it (setup is already done by bin/test).
-    with EchoTarget("app") as app, as_the_services_task_of(tmp_path, app):
-        result = subprocess.run(
-            [sys.executable, "-m", "sceptre_fargate_cognito.local_env.launch", "--state-dir", str(tmp_path)],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+    result = subprocess.run(
+        [sys.executable, "-m", "sceptre_fargate_cognito.local_env.launch", "--state-dir", str(tmp_path)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
-    for step in ("[1/5]", "[2/5]", "[3/5]", "[4/5]", "[5/5]", "HEALTHY", "stopped the emulator"):
+    for step in (
+        "[1/5]",
+        "[2/5]",
+        "[3/5]",
+        "[4/5]",
+        "task runner",
+        "[5/5]",
+        "HEALTHY",
+        "stopped the task runner",
+    ):
         assert step in result.stdout + result.stderr
     assert not (tmp_path / "state.json").exists()
 
 
-@contextlib.contextmanager
-def as_the_services_task_of(state_dir, app):
-    """`app` as the service's task of the environment bin/launch-local records in `state_dir`."""
-    stop = threading.Event()
-
-    def wait_then_register() -> None:
-        while not stop.wait(0.2):
-            with contextlib.suppress(OSError, ValueError):
-                endpoint = json.loads((state_dir / "state.json").read_text())["endpoint"]
-                break
-        else:
-            return
-        clients = [
-            boto3.client(
-                service,
-                endpoint_url=endpoint,
-                region_name="eu-west-1",
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",
-            )
-            for service in ("cloudformation", "elbv2")
-        ]
-        with as_the_services_task(*clients, "webapp-local-alb-ecs", app):
-            stop.wait()
-
-    thread = threading.Thread(target=wait_then_register, daemon=True)
-    thread.start()
+def _alive(pid: int) -> bool:
     try:
-        yield
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_keep_prints_the_app_url_and_stop_stops_the_task_runner_and_every_task_it_started(tmp_path):
+    def launch_local(*args: str) -> subprocess.CompletedProcess:
+        # Output to a file, not a pipe: what --keep leaves running may hold the pipe open.
+        output = tmp_path / f"launch-local{'-'.join(args)}.txt"
+        with output.open("w") as out:
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "sceptre_fargate_cognito.local_env.launch",
+                    "--state-dir",
+                    str(tmp_path),
+                    *args,
+                ],
+                cwd=PROJECT_ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                text=True,
+                timeout=600,
+            )
+        result.stdout = output.read_text()
+        return result
+
+    kept = launch_local("--keep")
+    try:
+        assert kept.returncode == 0, kept.stdout
+        state = json.loads((tmp_path / "state.json").read_text())
+        domain = re.escape(load_environment(PROJECT_ROOT, "local")["domain_name"])
+        assert re.search(
+            rf"LOCAL_APP_URL=https://{domain}:{state['https_port']}/?( |$)", kept.stdout, re.M
+        ), kept.stdout
+        assert _alive(state["runner_pid"]), "the task runner is kept running"
+        # The default local_app_command, the sample application, runs and passes its health checks.
+        ecs = boto3.client(
+            "ecs",
+            endpoint_url=state["endpoint"],
+            region_name=load_environment(PROJECT_ROOT, "local")["region"],
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        (cluster,) = ecs.list_clusters()["clusterArns"]
+        (service_arn,) = ecs.list_services(cluster=cluster)["serviceArns"]
+        deadline = time.monotonic() + 90
+        while True:
+            (service,) = ecs.describe_services(cluster=cluster, services=[service_arn])["services"]
+            if service["runningCount"] == service["desiredCount"] or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+        assert service["runningCount"] == service["desiredCount"], (tmp_path / "task-runner.log").read_text()
     finally:
-        stop.set()
-        thread.join(timeout=10)
+        stopped = launch_local("--stop")
+    assert stopped.returncode == 0, stopped.stdout
+    assert not _alive(state["runner_pid"])
+    started = re.findall(
+        r"started on 127\.0\.0\.1:\d+ \(pid (\d+)\)", (tmp_path / "task-runner.log").read_text()
+    )
+    assert started, "the runner started the service's task"
+    assert not [pid for pid in map(int, started) if _alive(pid)], "no task outlives the runner"

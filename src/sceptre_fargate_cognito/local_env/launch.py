@@ -4,7 +4,8 @@
 2. make a throwaway CA and a certificate for the environment's domain; import it into ACM;
 3. create the ECR repository and put an image manifest under the configured tag;
 4. start the data plane on loopback (the ALB's listeners as launched, the Cognito hosted UI, the
-   ALB's public keys), serving that certificate;
+   ALB's public keys), serving that certificate, and the task runner, which runs
+   `local_app_command` for each task the launched service wants;
 5. `sceptre launch local --yes`, then show the outputs (the health hook prints its verdict);
 6. stop what it started, unless asked to keep it running.
 
@@ -27,22 +28,25 @@ from pathlib import Path
 
 import boto3
 
+from sceptre_fargate_cognito import rules
 from sceptre_fargate_cognito.aws_environment import only_emulator
 from sceptre_fargate_cognito.config_schema import ConfigError, load_environment
-from sceptre_fargate_cognito.generated_templates import SCEPTRE
 from sceptre_fargate_cognito.local_env import (
     certificate_authority,
     emulator_process,
     processes,
     seed,
+    task_runner,
 )
 from sceptre_fargate_cognito.local_env.data_plane import server as data_plane
 from sceptre_fargate_cognito.project import project_root
-from sceptre_fargate_cognito.resolvers.ecr_image import ARCHITECTURES
+from sceptre_fargate_cognito.sceptre_command import SCEPTRE
 
 PROJECT_ROOT = project_root()
 # The image platform for each task architecture (X86_64 -> amd64): the local image matches the task.
-PLATFORM_ARCHITECTURES = {name: platform.split("/")[1] for name, platform in ARCHITECTURES.items()}
+PLATFORM_ARCHITECTURES = {
+    name: platform.split("/")[1] for name, platform in rules.CPU_ARCHITECTURE_PLATFORMS.items()
+}
 ENVIRONMENT = "local"
 
 
@@ -57,6 +61,7 @@ class State:
     endpoint: str = ""
     emulator_pid: int = 0
     data_plane_pid: int = 0
+    runner_pid: int = 0
     https_port: int = 0
     http_port: int = 0
     keys_port: int = 0
@@ -74,6 +79,7 @@ class LocalEnvironment:
     state: State
     emulator: emulator_process.Emulator | None = None
     data_plane: data_plane.DataPlaneProcess | None = None
+    runner: task_runner.RunnerProcess | None = None
     log: Callable[[str], object] = print
     env: dict = field(default_factory=dict)
     project: Path = PROJECT_ROOT
@@ -101,8 +107,19 @@ class LocalEnvironment:
             aws_secret_access_key="testing",
         )
 
+    @property
+    def app_url(self) -> str:
+        """The application's URL through the local data plane."""
+        return f"https://{self.settings['domain_name']}:{self.state.https_port}/"
+
     def stop(self) -> None:
-        """Stop the data plane and the emulator this environment started or reused (by pid)."""
+        """Stop the task runner (and so its tasks), the data plane and the emulator this environment
+        started or reused (by pid). The runner goes first, while the emulator still answers it."""
+        if self.runner is not None:
+            self.runner.stop()
+        elif self.state.runner_pid:
+            processes.terminate(self.state.runner_pid)
+            processes.wait_gone(self.state.runner_pid, timeout=40)
         if self.data_plane is not None:
             self.data_plane.stop()
         elif self.state.data_plane_pid:
@@ -223,6 +240,23 @@ def start(
                 f"https://*.auth.{region}.localhost:{local.state.https_port}, the ALB's public keys on "
                 f"http://127.0.0.1:{local.state.keys_port} (pid {local.state.data_plane_pid}, log {workdir / 'data-plane.log'})"
             )
+        # The task runner: ECS's scheduler and agent on loopback (it waits for the service).
+        if local.state.runner_pid:
+            log(f"[4/5] reusing the task runner (pid {local.state.runner_pid})")
+        else:
+            stack = f"{settings['project_code']}-{ENVIRONMENT}-alb-ecs"
+            local.runner = task_runner.start_process(
+                stack,
+                settings["local_app_command"],
+                project,
+                env=only_emulator(local.state.endpoint, region),
+                log_path=workdir / "task-runner.log",
+            )
+            local.state.runner_pid = local.runner.pid
+            log(
+                f"[4/5] task runner (pid {local.state.runner_pid}, log {workdir / 'task-runner.log'}) runs "
+                f"{' '.join(settings['local_app_command'])} for each task of {stack}'s service"
+            )
     except StepFailed:
         local.stop()
         raise
@@ -282,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep",
         action="store_true",
-        help="leave the emulator and the data plane running, to explore them with sceptre and a browser",
+        help="leave the emulator, the data plane and the task runner (the app) running, to explore them with sceptre and a browser",
     )
     parser.add_argument("--stop", action="store_true", help="stop what an earlier --keep left running")
     parser.add_argument("--port", type=int, default=0, help="emulator port (default: a free one)")
@@ -321,10 +355,10 @@ def main(argv: list[str] | None = None) -> int:
                     "AWS_ACCESS_KEY_ID",
                     "AWS_SECRET_ACCESS_KEY",
                     "AWS_DEFAULT_REGION",
+                    "LOCAL_APP_URL",
                     "LOCAL_ALB_HTTPS_PORT",
                     "LOCAL_ALB_HTTP_PORT",
                     "LOCAL_AUTH_PUBLIC_KEYS_URL",
-                    "LOCAL_APP_URL",
                     "SSL_CERT_FILE",
                 )
             )
@@ -336,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         else:
             local.stop()
-            log("stopped the emulator and the data plane")
+            log("stopped the task runner and its tasks, the data plane and the emulator")
     log(f"done in {time.monotonic() - started:.1f} s")
     return 0
 
