@@ -33,7 +33,8 @@ def without_health_rule(template: str) -> str:
 @pytest.mark.parametrize(
     ("change", "verdict"),
     [
-        (without_sign_in, "auth FAILED (authentication not enforced: / answered 200 without sign-in)"),
+        # The sample app refuses a request without the ALB's identity headers (401), and says so.
+        (without_sign_in, "auth FAILED (sign-in not enforced by the load balancer: / answered 401"),
         (without_health_rule, "health FAILED (302 redirect to https://"),
     ],
     ids=["authenticate-cognito removed", "health-path rule removed"],
