@@ -450,7 +450,7 @@ def render(report: dict) -> str:
                     (
                         f"{t['id']}:{t['port']}",
                         t["state"],
-                        " ".join(filter(None, (t["reason"], t["description"]))),
+                        ": ".join(filter(None, (t["reason"], t["description"]))),
                     )
                     for t in report["targets"]
                 ],
