@@ -108,7 +108,6 @@ def follow(
     start_ms: int,
     emit: Callable[[dict], object],
     *,
-    sleep: Callable[[float], object] = time.sleep,
     polls: int | None = None,
 ) -> None:
     """Print what `poll(start_ms)` returns, then poll again and again (at most `polls` times; for
@@ -118,7 +117,7 @@ def follow(
     count = 0
     while polls is None or count < polls:
         if count:
-            sleep(POLL_SECONDS)
+            time.sleep(POLL_SECONDS)
         window = max(start_ms, newest - OVERLAP_MS)
         for event in poll(window):
             if event["eventId"] in seen:

@@ -52,10 +52,22 @@ def _iso(value: Any) -> str | None:
 # ------------------------------------------------------------------ stacks
 
 
+def launch_order(environment: Environment) -> list[str]:
+    """The stacks' short names in the order `sceptre launch` takes them (by dependency level)."""
+    levels: dict[str, int] = {}
+
+    def level(stack) -> int:
+        if stack.name not in levels:
+            levels[stack.name] = 1 + max((level(d) for d in stack.dependencies), default=0)
+        return levels[stack.name]
+
+    return sorted(environment.stack_names(), key=lambda name: (level(environment.stack(name)), name))
+
+
 def stacks(environment: Environment) -> list[dict]:
     """Each stack's status and last change; an error naming every stack that is not launched."""
     found, missing = [], []
-    for name in environment.stack_names():
+    for name in launch_order(environment):
         try:
             description = environment.describe(name)
         except WebctlError as err:
