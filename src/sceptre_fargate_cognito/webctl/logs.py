@@ -132,13 +132,16 @@ def follow(
 
 
 def run(args: argparse.Namespace, environment: Environment) -> int:
-    group = environment.output(STACK, "LogGroupName")
+    from botocore.exceptions import BotoCoreError, ClientError
+
     start_ms = int((time.time() - args.since.total_seconds()) * 1000)
 
     def emit(event: dict) -> None:
         print(line(event), flush=True)
 
+    group = "the service's log group"
     try:
+        group = environment.output(STACK, "LogGroupName")
         follow(
             lambda start: read(environment, group, start, args.filter),
             start_ms,
@@ -147,6 +150,8 @@ def run(args: argparse.Namespace, environment: Environment) -> int:
         )
     except KeyboardInterrupt:
         return OK
+    except (ClientError, BotoCoreError) as err:
+        raise WebctlError(f"reading {group}: {err}") from err
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly, and keep Python from complaining at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

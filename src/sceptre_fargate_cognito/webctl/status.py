@@ -116,7 +116,7 @@ def _image(environment: Environment, uri: str, configured_tag: str | None) -> di
     tag the stack was launched with (the config's image_tag) when its parameter is this image."""
     match = _IMAGE.match(uri)
     if not match:
-        return {"uri": uri, "repository": uri, "tags": [], "digest": None, "tagSource": None}
+        return {"uri": uri, "repository": None, "tags": [], "digest": None, "tagSource": None}
     image: dict[str, Any] = {
         "uri": uri,
         "repository": match["repository"],
@@ -177,6 +177,19 @@ def capacity_mix(strategy: list[dict]) -> str:
     return ", ".join(parts)
 
 
+def _task_definition(environment: Environment, arn: str) -> dict:
+    """The task definition of a deployment; empty when it can no longer be described (a revision
+    deleted since), so the deployment still shows, with its image unknown."""
+    from botocore.exceptions import ClientError
+
+    try:
+        return environment.call(SERVICE_STACK, "ecs", "describe_task_definition", {"taskDefinition": arn})[
+            "taskDefinition"
+        ]
+    except ClientError:
+        return {}
+
+
 def service(environment: Environment, alb_ecs: dict) -> dict:
     outputs = {o["OutputKey"]: o["OutputValue"] for o in alb_ecs.get("Outputs", [])}
     parameters = _parameters(alb_ecs)
@@ -198,14 +211,12 @@ def service(environment: Environment, alb_ecs: dict) -> dict:
     for deployment in ecs_service.get("deployments", []):
         arn = deployment["taskDefinition"]
         if arn not in task_definitions:
-            task_definitions[arn] = environment.call(
-                SERVICE_STACK, "ecs", "describe_task_definition", {"taskDefinition": arn}
-            )["taskDefinition"]
+            task_definitions[arn] = _task_definition(environment, arn)
         containers = task_definitions[arn].get("containerDefinitions", [])
         container = next(
             (c for c in containers if c["name"] == APP_CONTAINER), containers[0] if containers else {}
         )
-        image = container.get("image", "")
+        image = container.get("image", "(task definition not found)")
         deployments.append(
             {
                 "id": deployment.get("id"),
@@ -415,6 +426,8 @@ def collect(environment: Environment) -> dict:
 
 
 def _image_text(image: dict) -> str:
+    if image["repository"] is None:
+        return image["uri"]
     tags = ",".join(image["tags"]) if image["tags"] else "(tag unknown)"
     digest = image["digest"] or "(no digest)"
     return f"{image['repository']}:{tags} {digest}"
@@ -493,7 +506,13 @@ def render(report: dict) -> str:
 
 
 def run(args: argparse.Namespace, environment: Environment) -> int:
-    report = collect(environment)
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        report = collect(environment)
+    except (ClientError, BotoCoreError) as err:
+        # Exit 1 means "needs attention": an AWS error must not look like one (nor be a traceback).
+        raise WebctlError(f"cannot tell: {err}") from err
     status = ATTENTION if report["attention"] else OK
     if args.json:
         print(json.dumps(report | {"exitStatus": status}, indent=2))
