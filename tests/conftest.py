@@ -17,7 +17,7 @@ import tiers
 
 from sceptre_fargate_cognito.local_env import emulator_process
 
-pytest_plugins = ("health_check_support", "resolver_support")
+pytest_plugins = ("health_check_support", "resolver_support", "alb_token_support")
 
 BIN = Path(sys.executable).parent
 

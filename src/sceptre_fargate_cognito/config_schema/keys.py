@@ -276,6 +276,24 @@ KEYS: tuple[Key, ...] = (
         False,
     ),
     Key(
+        "signed_out_path",
+        str,
+        "Page Cognito sends a user to after sign-out; the ALB serves it (GET and HEAD) without sign-in. "
+        "Registered as the app client's sign-out URL; not / nor the health path.",
+        "/signed-out",
+        rules.SIGNED_OUT_PATH,
+    ),
+    Key(
+        "auth_public_keys_url",
+        str,
+        "Where the application fetches the ALB's public keys: `AUTH_PUBLIC_KEYS_URL`, the PEM key for kid K at "
+        "`<url>/K` (local: the local data plane's key server).",
+        default="",
+        rule=rules.AUTH_PUBLIC_KEYS_URL,
+        empty_is_off=True,
+        empty_means="AWS's, `https://public-keys.auth.elb.<region>.amazonaws.com`",
+    ),
+    Key(
         "cpu_architecture",
         str,
         "CPU architecture of the tasks: X86_64 or ARM64 (Graviton, about 20 % cheaper); the image must "
@@ -304,7 +322,7 @@ KEYS: tuple[Key, ...] = (
     Key(
         "app_environment",
         dict,
-        "Plain configuration for the container, NAME: value (PORT, AWS_* and ECS_* are the platform's; secrets go in app_secrets).",
+        "Plain configuration for the container, NAME: value (PORT, AUTH_*, AWS_* and ECS_* are the platform's; secrets go in app_secrets).",
         {},
         Rule("a mapping of NAME: value", extra=app_platform.app_environment),
     ),
