@@ -184,6 +184,13 @@ def app_secrets(value):
     return secrets
 
 
+def command(value):
+    """A program and its arguments, run without a shell: a non-empty list of non-empty strings."""
+    if not value or not all(isinstance(part, str) and part for part in value):
+        raise ValueError("expected a list of strings, the program first, such as [.venv/bin/python, app.py]")
+    return list(value)
+
+
 def cross_checks(s: dict) -> list[str]:
     """Contradictions between the keys above."""
     problems = []

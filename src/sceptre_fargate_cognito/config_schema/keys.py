@@ -27,7 +27,7 @@ REQUIRED = object()
 @dataclass(frozen=True)
 class Key:
     name: str
-    type: type  # str, int, bool or dict
+    type: type  # str, int, bool, dict or list
     description: str
     default: Any = REQUIRED
     rule: Rule | None = None
@@ -45,6 +45,8 @@ class Key:
             text = "true, false"
         elif self.type is dict:
             text = "a mapping of " + ", ".join(f"`{o}`" for o in self.options)
+        elif self.type is list and self.rule:
+            text = self.rule.expected
         elif self.rule and self.rule.values:
             text = ", ".join(map(str, self.rule.values))
         elif self.rule and self.rule.minimum is not None:
@@ -334,6 +336,17 @@ KEYS: tuple[Key, ...] = (
         Rule("a mapping of NAME: secret or parameter", extra=app_platform.app_secrets),
     ),
     Key(
+        "local_app_command",
+        list,
+        "local only: the command the local task runner runs for each task (a list, no shell, from the project "
+        "root), instead of the image; it gets PORT, app_environment, app_secrets and AUTH_* as ECS gives them.",
+        [".venv/bin/python", "sample_app/app.py"],
+        Rule(
+            "a list of strings, the program first, such as [.venv/bin/python, app.py]",
+            extra=app_platform.command,
+        ),
+    ),
+    Key(
         "app_secrets_kms_key_arn",
         str,
         "Customer-managed KMS key that encrypts the app_secrets; the execution role may decrypt with it through Secrets Manager and SSM.",
@@ -344,6 +357,11 @@ KEYS: tuple[Key, ...] = (
 )
 
 BY_NAME = {key.name: key for key in KEYS}
+
+# Keys that only mean something on `local` (bin/launch-local reads them): another environment
+# that sets one is refused, so nobody believes it changes what runs on AWS.
+LOCAL_ONLY = ("local_app_command",)
+LOCAL_ENVIRONMENT = "local"
 
 # What Sceptre itself reads from a config.yaml (sceptre/config/reader.py), and what it adds to the
 # values a config file is rendered with.
