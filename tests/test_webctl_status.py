@@ -178,7 +178,10 @@ def emulator_state(local) -> dict:
             {k: v for k, v in alarm.items() if k not in ("StateReasonData",)}
             for alarm in local.client("cloudwatch").describe_alarms()["MetricAlarms"]
         ],
-        "log groups": logs.describe_log_groups()["logGroups"],
+        "log groups": [
+            {k: v for k, v in group.items() if k != "storedBytes"}  # grows as the tasks log
+            for group in logs.describe_log_groups()["logGroups"]
+        ],
         "certificate": local.client("acm").describe_certificate(CertificateArn=local.state.certificate_arn)[
             "Certificate"
         ],
