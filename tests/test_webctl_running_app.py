@@ -4,8 +4,7 @@ runs, and their output is the service's log. Through the real `webctl` and the r
 
 Its own launch (once for the module), not the session's `launched_local`: the tasks here run the
 test application (tests/apps/task_app.py), whose health path can be made to answer 500 through
-app_environment, and the task runner's command is fixed when the environment starts.
-Skipped until the local task runner is in the tree (it lands from another branch)."""
+app_environment, and the task runner's command is fixed when the environment starts."""
 
 from __future__ import annotations
 
@@ -19,10 +18,8 @@ import pytest
 from local_project import PROJECT_ROOT
 from webctl_support import outputs, webctl, webctl_process
 
-pytest.importorskip("sceptre_fargate_cognito.local_env.task_runner", reason="needs the local task runner")
-
-from sceptre_fargate_cognito.local_env import launch  # noqa: E402
-from sceptre_fargate_cognito.local_env.project_copy import copy_project  # noqa: E402
+from sceptre_fargate_cognito.local_env import launch
+from sceptre_fargate_cognito.local_env.project_copy import copy_project
 
 pytestmark = pytest.mark.e2e
 
