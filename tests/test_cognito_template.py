@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from cfn_values import Template
 from test_environment_config import merged
 
-from sceptre_fargate_cognito.cfn_values import Template
 from templates import ENVIRONMENTS, stack_parameters, template
 
 pytestmark = pytest.mark.parametrize("environment", ENVIRONMENTS)

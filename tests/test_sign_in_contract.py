@@ -9,10 +9,10 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from cfn_values import Template
 from test_alb_ecs_template import alb_ecs, container, one
 from test_environment_config import merged
 
-from sceptre_fargate_cognito.cfn_values import Template
 from sceptre_fargate_cognito.config_schema import ConfigError, validate
 from templates import ENVIRONMENTS, stack_parameters, template
 

@@ -27,9 +27,9 @@ from pathlib import Path
 
 import boto3
 
+from sceptre_fargate_cognito import rules
 from sceptre_fargate_cognito.aws_environment import only_emulator
 from sceptre_fargate_cognito.config_schema import ConfigError, load_environment
-from sceptre_fargate_cognito.generated_templates import SCEPTRE
 from sceptre_fargate_cognito.local_env import (
     certificate_authority,
     emulator_process,
@@ -39,11 +39,13 @@ from sceptre_fargate_cognito.local_env import (
     task_runner,
 )
 from sceptre_fargate_cognito.project import project_root
-from sceptre_fargate_cognito.resolvers.ecr_image import ARCHITECTURES
+from sceptre_fargate_cognito.sceptre_command import SCEPTRE
 
 PROJECT_ROOT = project_root()
 # The image platform for each task architecture (X86_64 -> amd64): the local image matches the task.
-PLATFORM_ARCHITECTURES = {name: platform.split("/")[1] for name, platform in ARCHITECTURES.items()}
+PLATFORM_ARCHITECTURES = {
+    name: platform.split("/")[1] for name, platform in rules.CPU_ARCHITECTURE_PLATFORMS.items()
+}
 ENVIRONMENT = "local"
 
 
