@@ -85,9 +85,12 @@ def pytest_unconfigure(config):
 
 
 def _group(item, needs: set[str]) -> str | None:
-    """Tests that share one launch or one module-scoped emulator state run on the same worker."""
+    """Tests that share a module's use of a launch, or one module-scoped emulator state, run on the
+    same worker, one after another."""
     if "launched_local" in item.fixturenames:
-        return "launched_local"
+        # Per module: modules run on several workers at once, each worker launching `local` once
+        # for the modules it gets (a launch mostly waits, so parallel launches cost little).
+        return f"launched_local:{item.module.__name__}"
     for name in item.fixturenames:
         definitions = item._fixtureinfo.name2fixturedefs.get(name, ())
         if definitions and definitions[-1].scope == "module" and tiers.EMULATOR in needs:

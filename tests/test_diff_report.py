@@ -356,14 +356,15 @@ def test_a_new_listener_rule_is_a_change_but_not_a_change_in_exposure():
     assert diff_report.exit_status([stack]) == diff_report.CHANGES
 
 
-def test_a_stack_not_launched_yet_lists_every_path_its_launch_opens():
+def test_a_stack_not_launched_yet_is_listed_as_new_without_a_call_out_of_what_it_opens():
+    # Everything a new stack has is new, and listed as added; the caution box (and exit 3) is for
+    # what a launch changes in the exposure of what is deployed, as it is for replacements.
     stack = changes({}, template("dev", "network"), {}, {}, deployed=False, name="dev/network.yaml")
 
-    assert "**opens** ingress: anywhere (0.0.0.0/0) → network:AlbSecurityGroup, tcp 443" in render(
-        "dev", [stack]
-    )
-    assert not [e for e in stack.exposure if e.verb != "opens"]
-    assert diff_report.exit_status([stack]) == diff_report.DESTRUCTIVE
+    report = render("dev", [stack])
+    assert "AlbSecurityGroup" in report and "CAUTION" not in report
+    assert stack.exposure == []
+    assert diff_report.exit_status([stack]) == diff_report.CHANGES
 
 
 # --- on a launched local environment --------------------------------------------------------

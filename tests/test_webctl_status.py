@@ -38,12 +38,12 @@ def test_after_a_launch_it_shows_every_stack_the_service_its_image_and_the_urls_
     assert f"webapp:local {digest}" in result.stdout
     # local runs every task on Spot (its capacity key); the emulator's ECS does not say, the template does.
     assert "capacity: all Fargate Spot" in result.stdout
-    assert "URL        https://app.sceptre-local.test" in result.stdout
+    assert f"URL        {local.env['LOCAL_APP_URL'].rstrip('/')}" in result.stdout
     assert (
         "DASHBOARD  https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name="
         in (result.stdout)
     )
-    assert "CERTIFICATE app.sceptre-local.test: ISSUED" in result.stdout
+    assert f"CERTIFICATE {local.settings['domain_name']}: ISSUED" in result.stdout
     assert result.stdout.rstrip().endswith("ALL WELL")
 
 
@@ -130,12 +130,12 @@ def test_a_certificate_that_expires_within_30_days_needs_attention(launched_loca
     key = (local.workdir / "server.key").read_bytes()
     ca = certificate_authority.make_ca(local.workdir / "short-lived-ca", "webctl test CA")
     soon = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=10, hours=1)
-    leaf = certificate_authority.issue(ca, ["app.sceptre-local.test"], not_after=soon)
+    leaf = certificate_authority.issue(ca, [local.settings["domain_name"]], not_after=soon)
     acm.import_certificate(CertificateArn=arn, Certificate=leaf.pem(), PrivateKey=leaf.key_pem())
     try:
         result = webctl(local, "status", "local")
         assert result.returncode == 1, result.stdout + result.stderr
-        assert "certificate app.sceptre-local.test expires in 10 days" in result.stdout
+        assert f"certificate {local.settings['domain_name']} expires in 10 days" in result.stdout
     finally:
         acm.import_certificate(
             CertificateArn=arn,

@@ -82,9 +82,8 @@ def stack_changes(name: str, diff: StackDiff, region: str | None = None) -> Stac
             ResourceChange(lid, res.get("Type", "?"), "Add")
             for lid, res in (generated_template.get("Resources") or {}).items()
         ]
-        changes.exposure = _exposure_changes(
-            name, {}, {}, generated_template, generated_config.parameters, []
-        )
+        # A stack not launched yet opens everything it has: the report lists it as added; the
+        # caution box (and exit 3) is for what a launch changes in exposure that is deployed.
         return changes
 
     changes.parameters = _parameter_changes(deployed_config.parameters, generated_config.parameters)
