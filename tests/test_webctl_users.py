@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 from botocore.exceptions import ClientError
 from cognito_support import messages_to, temporary_password
+from local_project import edited
 from resolver_support import set_auth
 
 from sceptre_fargate_cognito.local_env import launch
@@ -220,14 +221,15 @@ def test_disabling_a_disabled_user_and_enabling_an_enabled_one_say_so(local):
 
 @pytest.mark.parametrize("answer", [None, "n\n"], ids=["stdin closed", "answer n"])
 def test_remove_asks_first_and_without_a_yes_nothing_changes(local, answer):
-    invited(local, "gil@example.com")
+    address = f"gil-{'closed' if answer is None else 'n'}@example.com"
+    invited(local, address)
 
-    result = webctl(local, "remove", "gil@example.com", input=answer)
+    result = webctl(local, "remove", address, input=answer)
 
     assert result.returncode == 2
-    assert "Remove gil@example.com from local?" in result.stdout
-    assert "nothing removed: gil@example.com stays" in result.stderr
-    assert "gil@example.com" in listed(local)
+    assert f"Remove {address} from local?" in result.stdout
+    assert f"nothing removed: {address} stays" in result.stderr
+    assert address in listed(local)
 
 
 @pytest.mark.parametrize("how", ["answer y", "--yes"])
@@ -296,3 +298,42 @@ def test_a_call_the_credentials_may_not_make_is_named_as_not_allowed(
     assert "not allowed: cognito-idp:AdminCreateUser in environment 'local' was refused" in result.stderr
     assert "use credentials whose role allows it" in result.stderr
     assert messages_to(outbox, "ivy@example.com") == []
+
+
+# --- invitations through SES ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def sending_through_ses(local):
+    """`local` relaunched to send invitations through a verified SES domain; put back afterwards."""
+    local.client("ses").verify_domain_identity(Domain="example.com")
+    config = local.project / "config" / "local" / "config.yaml"
+    with edited(
+        config,
+        r"^image_tag:.*$",
+        'image_tag: local\ninvitation_email_from: "Webapp <no-reply@example.com>"\ninvitation_email_identity: example.com',
+    ):
+        launched = local.sceptre("launch", "local", "--yes")
+        assert launched.returncode == 0, launched.stdout + launched.stderr
+        yield
+    restored = local.sceptre("launch", "local", "--yes")
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+
+
+def test_through_ses_the_invitation_comes_from_the_operators_sender_and_names_the_application(
+    local, outbox, idp, pool, sending_through_ses
+):
+    result = webctl(local, "invite", "jo@example.com")
+
+    assert result.returncode == 0, result.stderr
+    assert "through SES, from Webapp <no-reply@example.com>" in result.stdout
+    assert f"it names the sign-in URL {SIGN_IN_URL}" in result.stdout
+    (mail,) = messages_to(outbox, "jo@example.com")
+    assert mail["From"] == "Webapp <no-reply@example.com>"
+    assert mail["Subject"] == "Your invitation to app.sceptre-local.test"
+    body = mail.get_content()
+    assert f'<a href="{SIGN_IN_URL}">' in body
+    assert "your email address, jo@example.com, and this temporary password: " in body
+    password = body.split("temporary password: ", 1)[1].split("<", 1)[0].strip()
+    assert password not in result.stdout + result.stderr
+    assert sign_in(local, idp, pool, "jo@example.com", password)["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
