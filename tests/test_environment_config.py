@@ -130,6 +130,7 @@ def test_a_malformed_value_is_named_with_what_was_expected(key, value, expected)
     "sender, identity",
     [
         ("no-reply@example.com", ""),
+        ("Example App <no-reply@example.com>", ""),
         ("Example App <no-reply@example.com>", "example.com"),
         ("no-reply@mail.example.com", "example.com"),
         ("No-Reply@Example.com", "arn:aws:ses:us-east-1:111122223333:identity/no-reply@example.com"),

@@ -199,7 +199,8 @@ def _cross_checks(s: dict) -> list[str]:
             "address invitations come from, or remove invitation_email_identity"
         )
     elif s["invitation_email_from"] and not rules.ses_identity_covers(
-        s["invitation_email_identity"] or s["invitation_email_from"], s["invitation_email_from"]
+        s["invitation_email_identity"] or rules.sender_address(s["invitation_email_from"]),
+        s["invitation_email_from"],
     ):
         problems.append(
             f"invitation_email_identity {s['invitation_email_identity']} cannot send as "
