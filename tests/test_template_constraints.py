@@ -20,6 +20,8 @@ def _fed_parameters():
     {{ env.<key> | tojson }}, for text that must not be HTML-escaped)."""
     for stack in ("cognito", "edge", "alb-ecs", "monitoring"):
         config = (PROJECT_ROOT / "config" / "stacks" / f"{stack}.yaml.j2").read_text()
+        # The parameters block only (sceptre_user_data is written the same way).
+        config = re.search(r"^parameters:\n(.*?)(?=^\S)", config, flags=re.M | re.S)[1]
         fed = r'^  (\w+): (?:"\{\{ env\.(\w+) \}\}"|\{\{ env\.(\w+) \| tojson \}\})$'
         for parameter, quoted, as_json in re.findall(fed, config, flags=re.M):
             yield stack, parameter, quoted or as_json
