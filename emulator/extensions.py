@@ -65,6 +65,12 @@ EXTENSIONS = (
     # Only with EMULATOR_REQUIRE_SERVICE_LINKED_ROLES=1; looks roles up by the names
     # iam_service_linked_role_names gives them.
     "ecs_service_linked_role_required",
+    # What runs: targets health-checked for real; a service's tasks as the local task runner
+    # reports them (after ecs_service_linked_role_required, whose CreateService it wraps).
+    "elbv2_target_health",
+    # After cfn_update_keeps_resources: registers the target group's settings as updated in place there.
+    "cfn_target_group_settings",
+    "ecs_service_tasks",
 )
 
 _installed: tuple[str, ...] | None = None

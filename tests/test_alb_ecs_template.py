@@ -282,15 +282,71 @@ def test_plain_http_only_redirects_permanently_to_https(environment):
     assert action["RedirectConfig"]["StatusCode"] == "HTTP_301"
 
 
-def test_only_get_and_head_of_the_health_path_skip_sign_in(environment):
+# What a listener rule may do instead of signing users in with Cognito: check a token itself
+# (jwt-validation, for machine clients). Anything else that forwards is a way past the sign-in.
+CHECKS_WHO_CALLS = {"authenticate-cognito", "jwt-validation"}
+
+
+def rules_that_skip_sign_in(t: Template) -> dict[str, dict]:
+    """Listener rules of the template whose first action neither signs in nor checks a token."""
+    skipping = {}
+    for logical_id in t.resources("AWS::ElasticLoadBalancingV2::ListenerRule"):
+        rule = t.properties(logical_id)
+        first = min(rule["Actions"], key=lambda action: action.get("Order", 0))
+        if first["Type"] not in CHECKS_WHO_CALLS:
+            skipping[logical_id] = rule
+    return skipping
+
+
+def public_paths(t: Template) -> list[str]:
+    """The paths anyone may GET or HEAD without signing in; fails on any other rule that skips sign-in."""
+    paths = []
+    for logical_id, rule in rules_that_skip_sign_in(t).items():
+        conditions = {c["Field"]: c for c in rule["Conditions"]}
+        method = conditions.get(
+            "http-request-method", {"HttpRequestMethodConfig": {"Values": ["any method"]}}
+        )
+        methods = method["HttpRequestMethodConfig"]["Values"]
+        assert sorted(methods) == ["GET", "HEAD"], f"{logical_id} lets {methods} past sign-in"
+        assert set(conditions) == {"path-pattern", "http-request-method"}, (
+            f"{logical_id}: {sorted(conditions)}"
+        )
+        assert [a["Type"] for a in rule["Actions"]] == ["forward"], logical_id
+        assert rule["Actions"][0]["TargetGroupArn"] == {"Ref": "TargetGroup"}
+        paths += conditions["path-pattern"]["PathPatternConfig"]["Values"]
+    return sorted(paths)
+
+
+def test_only_get_and_head_of_the_health_path_and_the_signed_out_page_skip_sign_in(environment):
     t = alb_ecs(environment)
-    rules = [t.properties(r) for r in t.resources("AWS::ElasticLoadBalancingV2::ListenerRule")]
-    assert len(rules) == 1
-    (rule,) = rules
-    conditions = {c["Field"]: c for c in rule["Conditions"]}
-    assert conditions["path-pattern"]["PathPatternConfig"]["Values"] == [t.parameters["HealthCheckPath"]]
-    assert sorted(conditions["http-request-method"]["HttpRequestMethodConfig"]["Values"]) == ["GET", "HEAD"]
-    assert [a["Type"] for a in rule["Actions"]] == ["forward"]
+    signed_out = merged(environment)["signed_out_path"]
+    assert t.parameters["SignedOutPath"] == signed_out
+    assert public_paths(t) == sorted([t.parameters["HealthCheckPath"], signed_out])
+
+
+def test_a_rule_that_forwards_without_sign_in_fails_the_policy_and_one_that_checks_a_token_passes(
+    environment,
+):
+    t = alb_ecs(environment)
+    raw = json.loads(json.dumps(t.raw))
+    resources = raw["Resources"]
+    api = json.loads(json.dumps(resources["SignedOutRule"]))
+    api["Properties"]["Conditions"] = [{"Field": "path-pattern", "PathPatternConfig": {"Values": ["/api/*"]}}]
+    api["Properties"]["Actions"] = [
+        {"Type": "jwt-validation", "Order": 1, "JwtValidationConfig": {"Issuer": "x", "JwksEndpoint": "y"}},
+        {"Type": "forward", "Order": 2, "TargetGroupArn": {"Ref": "TargetGroup"}},
+    ]
+    resources["ApiRule"] = api
+    assert public_paths(Template(raw, t.parameters)) == public_paths(t)
+
+    del api["Properties"]["Actions"][0]  # the same rule forwarding without the token check
+    with pytest.raises(AssertionError, match="ApiRule lets"):
+        public_paths(Template(raw, t.parameters))
+    post = json.loads(json.dumps(resources["SignedOutRule"]))
+    post["Properties"]["Conditions"][1]["HttpRequestMethodConfig"]["Values"] = ["GET", "HEAD", "POST"]
+    resources["ApiRule"] = post
+    with pytest.raises(AssertionError, match="POST"):
+        public_paths(Template(raw, t.parameters))
 
 
 # ---------------------------------------------------------------- load balancer

@@ -204,7 +204,8 @@ def environment_of(t: Template) -> dict:
 @each_environment
 def test_the_container_gets_its_configuration_beside_the_port_the_platform_sets(environment):
     t = alb_ecs_with(environment, app_environment={"LOG_LEVEL": "info", "WORKERS": 4, "BETA": True})
-    assert environment_of(t) == {
+    # Besides the sign-in contract's AUTH_* (test_sign_in_contract.py): nothing else.
+    assert {k: v for k, v in environment_of(t).items() if not k.startswith("AUTH_")} == {
         "PORT": t.parameters["ContainerPort"],
         "BETA": "true",
         "LOG_LEVEL": "info",
@@ -222,6 +223,7 @@ def test_a_value_reaches_the_container_exactly_as_written():
     [
         ("PORT", "PORT is set by the platform (from container_port) and cannot be overridden"),
         ("AWS_REGION", "AWS_REGION: names starting with AWS_ or ECS_ are set by ECS"),
+        ("AUTH_SIGNER_ARN", "AUTH_SIGNER_ARN: names starting with AUTH_ are the platform's sign-in contract"),
         ("ECS_CONTAINER_METADATA_URI_V4", "names starting with AWS_ or ECS_ are set by ECS"),
         ("1ST", "'1ST' is not an environment variable name"),
     ],

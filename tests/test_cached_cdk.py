@@ -17,6 +17,7 @@ USER_DATA = dict(stack_config("dev", "network")._sceptre_user_data)
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     monkeypatch.delenv("SCEPTRE_CDK_CACHE", raising=False)
+    monkeypatch.delenv("SCEPTRE_CDK_CACHE_DIR", raising=False)
     shutil.copytree(PROJECT_ROOT / "templates", tmp_path / "templates")
     monkeypatch.chdir(PROJECT_ROOT)  # where node_modules/cdk-assets is, as for sceptre itself
     return tmp_path
@@ -48,3 +49,10 @@ def test_changing_the_stack_source_changes_the_key(project):
 def test_the_cache_can_be_switched_off(project, monkeypatch):
     monkeypatch.setenv("SCEPTRE_CDK_CACHE", "off")
     assert handler(project)._key() is None
+
+
+def test_the_cache_can_be_kept_elsewhere(project, monkeypatch, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    monkeypatch.setenv("SCEPTRE_CDK_CACHE_DIR", str(elsewhere))
+    assert handler(project)._cache_dir() == elsewhere
+    assert handler(project)._key() is not None

@@ -72,8 +72,18 @@ def test_the_alb_client_uses_the_code_grant_with_a_secret_and_returns_to_the_alb
     assert set(client["AllowedOAuthScopes"]) == {"openid", "email"}
     assert client["CallbackURLs"] == [{"Fn::Sub": "https://${DomainName}/oauth2/idpresponse"}]
     assert t.parameters["DomainName"] == domain
-    assert client["LogoutURLs"]
     assert client["PreventUserExistenceErrors"] == "ENABLED"
+
+
+def test_the_only_sign_out_url_is_the_signed_out_page_of_the_environment(environment):
+    # Cognito's /logout returns only to a registered URL; the alb-ecs stack serves that page
+    # without sign-in (test_alb_ecs_template) and gives the application the URL that returns there.
+    t = cognito(environment)
+    assert t.properties("UserPoolClient")["LogoutURLs"] == [
+        {"Fn::Sub": "https://${DomainName}${SignedOutPath}"}
+    ]
+    assert t.parameters["SignedOutPath"] == merged(environment)["signed_out_path"] == "/signed-out"
+    assert stack_parameters(environment, "alb-ecs")["SignedOutPath"] == t.parameters["SignedOutPath"]
 
 
 def test_the_hosted_ui_domain_is_unique_per_account_and_region(environment):

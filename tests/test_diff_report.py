@@ -6,6 +6,7 @@ change are tested on the `local` environment the tests share (conftest's `launch
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from sceptre.diffing.stack_differ import StackConfiguration, StackDiff
 from sceptre_fargate_cognito.review import diff_report, update_behaviour
 from sceptre_fargate_cognito.review.markdown import render
 from sceptre_fargate_cognito.review.stack_changes import stack_changes
-from templates import STACKS
+from templates import STACKS, template
 
 DIFF_REPORT = Path(sys.executable).parent / "diff-report"
 
@@ -218,6 +219,153 @@ def test_bad_arguments_exit_1_so_2_and_3_always_mean_changes():
     assert result.returncode == 1 and "the following arguments are required: environment" in result.stderr
 
 
+# --- exposure, from the real generated templates ----------------------------------------------
+
+ALB_ECS_PARAMETERS = {
+    "ServiceSecurityGroupId": "sg-0service",
+    "AlbSecurityGroupId": "sg-0alb",
+    "ContainerPort": "8080",
+}
+EXPOSURE_HEADING = "> **This change alters who may reach what (network exposure):**"
+
+
+def generated(stack: str) -> dict:
+    """A copy of dev's generated template of the stack, for a test to change."""
+    return copy.deepcopy(template("dev", stack))
+
+
+def alb_ecs_changes(new: dict, old_parameters=None, new_parameters=None):
+    return changes(
+        template("dev", "alb-ecs"),
+        new,
+        old_parameters or ALB_ECS_PARAMETERS,
+        new_parameters or ALB_ECS_PARAMETERS,
+        name="dev/alb-ecs.yaml",
+    )
+
+
+def test_a_new_ingress_rule_is_called_out_at_the_top_as_a_change_in_exposure_and_exits_3():
+    new = generated("alb-ecs")
+    new["Resources"]["OpenToEveryone"] = {
+        "Type": "AWS::EC2::SecurityGroupIngress",
+        "Properties": {
+            "GroupId": {"Ref": "ServiceSecurityGroupId"},
+            "IpProtocol": "tcp",
+            "FromPort": {"Ref": "ContainerPort"},
+            "ToPort": {"Ref": "ContainerPort"},
+            "CidrIp": "0.0.0.0/0",
+        },
+    }
+    stack = alb_ecs_changes(new)
+    report = render("dev", [stack])
+
+    assert report.index("[!CAUTION]") < report.index(EXPOSURE_HEADING) < report.index("| stack | result |")
+    assert (
+        "> - `dev/alb-ecs.yaml` **opens** ingress: anywhere (0.0.0.0/0) → sg-0service, tcp 8080 — "
+        "`OpenToEveryone` (AWS::EC2::SecurityGroupIngress)\n"
+    ) in report
+    assert "replaces or removes" not in report
+    assert diff_report.exit_status([stack]) == diff_report.DESTRUCTIVE
+
+
+def test_a_moved_port_in_the_network_stack_opens_the_new_path_and_closes_the_old_one():
+    old, new = generated("network"), generated("network")
+    for resource in new["Resources"].values():
+        rule = resource["Type"] in ("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress")
+        if rule and resource["Properties"]["FromPort"] == 8080:
+            resource["Properties"].update(FromPort=8081, ToPort=8081)
+    stack = changes(old, new, {}, {}, name="dev/network.yaml")
+    lines = [
+        line for line in render("dev", [stack]).splitlines() if "**opens**" in line or "**closes**" in line
+    ]
+
+    assert [line.split(" — ")[0] for line in lines] == [
+        "> - `dev/network.yaml` **opens** egress: network:AlbSecurityGroup → network:ServiceSecurityGroup, tcp 8081",
+        "> - `dev/network.yaml` **opens** ingress: network:AlbSecurityGroup → network:ServiceSecurityGroup, tcp 8081",
+        "> - `dev/network.yaml` **closes** egress: network:AlbSecurityGroup → network:ServiceSecurityGroup, tcp 8080",
+        "> - `dev/network.yaml` **closes** ingress: network:AlbSecurityGroup → network:ServiceSecurityGroup, tcp 8080",
+    ]
+
+
+def test_a_second_listener_and_a_public_ip_on_the_tasks_are_called_out():
+    new = generated("alb-ecs")
+    https = new["Resources"]["HttpsListener"]
+    new["Resources"]["AdminListener"] = {**https, "Properties": {**https["Properties"], "Port": 8443}}
+    new["Resources"]["Service"]["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"][
+        "AssignPublicIp"
+    ] = "ENABLED"
+    report = render("dev", [alb_ecs_changes(new)])
+
+    assert (
+        "> - `dev/alb-ecs.yaml` **opens** listener: internet → alb-ecs:LoadBalancer, HTTPS 8443 — "
+        "`AdminListener` (AWS::ElasticLoadBalancingV2::Listener)"
+    ) in report
+    assert (
+        "> - `dev/alb-ecs.yaml` **opens** public IP: internet → alb-ecs:Service, AssignPublicIp ENABLED — "
+        "`Service` (AWS::ECS::Service) NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp"
+    ) in report
+
+
+def test_an_internal_alb_is_called_out_as_a_replacement_and_as_a_change_in_exposure():
+    new = generated("alb-ecs")
+    new["Resources"]["LoadBalancer"]["Properties"]["Scheme"] = "internal"
+    stack = alb_ecs_changes(new)
+    report = render("dev", [stack])
+
+    assert (
+        "`LoadBalancer` (AWS::ElasticLoadBalancingV2::LoadBalancer) will be **replaced** — because of property Scheme"
+        in report
+    )
+    assert (
+        "**opens** load balancer (application): the VPC (internal) → alb-ecs:LoadBalancer, scheme internal"
+    ) in report
+    assert "**closes** listener: internet → alb-ecs:LoadBalancer, HTTPS 443" in report
+
+
+def test_a_listener_or_rule_change_that_moves_no_path_is_still_called_out_as_a_change_in_exposure():
+    tls = alb_ecs_changes(
+        generated("alb-ecs"),
+        {**ALB_ECS_PARAMETERS, "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06"},
+        {**ALB_ECS_PARAMETERS, "SslPolicy": "ELBSecurityPolicy-TLS13-1-3-2021-06"},
+    )
+    described = generated("network")
+    for resource in described["Resources"].values():
+        if resource["Type"] == "AWS::EC2::SecurityGroupIngress":
+            resource["Properties"]["Description"] = "reworded"
+    rule = changes(template("dev", "network"), described, {}, {}, name="dev/network.yaml")
+
+    assert [str(e) for e in tls.exposure] == [
+        "**changes** `HttpsListener` (AWS::ElasticLoadBalancingV2::Listener) modified — because of parameter SslPolicy"
+    ]
+    assert [str(e).split(" (")[0] for e in rule.exposure] == [
+        "**changes** `ServiceSecurityGroupfromCDKStackAlbSecurityGroupFEEAE7BF80801F78CB59`"
+    ]
+    assert str(rule.exposure[0]).endswith("modified — because of property Description")
+    assert diff_report.exit_status([tls]) == diff_report.exit_status([rule]) == diff_report.DESTRUCTIVE
+
+
+def test_a_new_listener_rule_is_a_change_but_not_a_change_in_exposure():
+    new = generated("alb-ecs")
+    rule = copy.deepcopy(new["Resources"]["HealthCheckRule"])
+    rule["Properties"]["Priority"] = 2
+    new["Resources"]["SignedOutRule"] = rule
+    stack = alb_ecs_changes(new)
+
+    assert stack.exposure == []
+    assert "CAUTION" not in render("dev", [stack])
+    assert diff_report.exit_status([stack]) == diff_report.CHANGES
+
+
+def test_a_stack_not_launched_yet_lists_every_path_its_launch_opens():
+    stack = changes({}, template("dev", "network"), {}, {}, deployed=False, name="dev/network.yaml")
+
+    assert "**opens** ingress: anywhere (0.0.0.0/0) → network:AlbSecurityGroup, tcp 443" in render(
+        "dev", [stack]
+    )
+    assert not [e for e in stack.exposure if e.verb != "opens"]
+    assert diff_report.exit_status([stack]) == diff_report.DESTRUCTIVE
+
+
 # --- on a launched local environment --------------------------------------------------------
 
 
@@ -289,3 +437,28 @@ def check_the_moved_tag_report(launched_local, tmp_path, registry, before, after
     assert launch.returncode == 0, launch.stderr[-4000:]
     again, _ = run_report(launched_local, tmp_path)
     assert again.returncode == 0, again.stdout
+
+
+@pytest.mark.e2e
+def test_a_new_container_port_is_called_out_as_a_change_in_exposure(launched_local, tmp_path):
+    from local_project import edited
+
+    config = launched_local.project / "config" / "local" / "config.yaml"
+    with edited(config, r"^desired_count: 1$", "desired_count: 1\ncontainer_port: 8081"):
+        result, _ = run_report(launched_local, tmp_path)
+
+    assert result.returncode == diff_report.DESTRUCTIVE, result.stdout + result.stderr[-3000:]
+    exposure = result.stdout[
+        result.stdout.index(EXPOSURE_HEADING) : result.stdout.index("| stack | result |")
+    ]
+    for verb, port in (("opens", 8081), ("closes", 8080)):
+        for direction in ("egress", "ingress"):
+            assert (
+                f"> - `local/network.yaml` **{verb}** {direction}: network:AlbSecurityGroup → "
+                f"network:ServiceSecurityGroup, tcp {port} — "
+            ) in exposure
+    # The target group is replaced (its port is create-only), so the listener forwards to a new one.
+    assert [line for line in exposure.splitlines() if "local/alb-ecs.yaml" in line] == [
+        "> - `local/alb-ecs.yaml` **changes** `HttpsListener` (AWS::ElasticLoadBalancingV2::Listener) "
+        "modified — because of new TargetGroup"
+    ]

@@ -158,6 +158,32 @@ def test_a_malformed_invitation_sender_or_identity_is_named(key, value):
     assert "expected an" in str(error.value)
 
 
+def test_local_app_command_must_be_a_list_of_strings():
+    for value, expected in [
+        ("python app.py", "local_app_command is 'python app.py' (config/local/config.yaml): expected a list"),
+        (
+            [],
+            "local_app_command is [] (config/local/config.yaml): expected a list of strings, the program first",
+        ),
+        (["python", 3], "expected a list of strings, the program first"),
+    ]:
+        with pytest.raises(ConfigError) as error:
+            validate(merged("local") | {"local_app_command": value}, environment="local")
+        assert expected in str(error.value)
+    assert validate(merged("local") | {"local_app_command": ["node", "app.js"]}, environment="local")[
+        "local_app_command"
+    ] == ["node", "app.js"]
+
+
+def test_local_app_command_is_refused_outside_local_naming_where_it_belongs():
+    with pytest.raises(ConfigError) as error:
+        validate(merged("prod") | {"local_app_command": ["node", "app.js"]}, environment="prod")
+    assert (
+        "local_app_command (config/prod/config.yaml) applies to the local environment only (on AWS, ECS runs the"
+        " image image_repository:image_tag): set it in config/local/config.yaml"
+    ) in str(error.value)
+
+
 def test_all_problems_are_reported_at_once():
     values = merged("prod")
     del values["domain_name"], values["image_tag"]

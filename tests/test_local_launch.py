@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
 import sys
+import time
 
+import boto3
 import pytest
 from local_project import edited, start_local
 
+from sceptre_fargate_cognito.config_schema import load_environment
 from sceptre_fargate_cognito.local_env.launch import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
@@ -301,6 +306,83 @@ def test_bin_launch_local_runs_every_step_and_stops_what_it_started(tmp_path):
         timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    for step in ("[1/5]", "[2/5]", "[3/5]", "[4/5]", "[5/5]", "HEALTHY", "stopped the emulator"):
+    for step in (
+        "[1/5]",
+        "[2/5]",
+        "[3/5]",
+        "[4/5]",
+        "task runner",
+        "[5/5]",
+        "HEALTHY",
+        "stopped the task runner",
+    ):
         assert step in result.stdout + result.stderr
     assert not (tmp_path / "state.json").exists()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_keep_prints_the_app_url_and_stop_stops_the_task_runner_and_every_task_it_started(tmp_path):
+    def launch_local(*args: str) -> subprocess.CompletedProcess:
+        # Output to a file, not a pipe: what --keep leaves running may hold the pipe open.
+        output = tmp_path / f"launch-local{'-'.join(args)}.txt"
+        with output.open("w") as out:
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "sceptre_fargate_cognito.local_env.launch",
+                    "--state-dir",
+                    str(tmp_path),
+                    *args,
+                ],
+                cwd=PROJECT_ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                text=True,
+                timeout=600,
+            )
+        result.stdout = output.read_text()
+        return result
+
+    kept = launch_local("--keep")
+    try:
+        assert kept.returncode == 0, kept.stdout
+        state = json.loads((tmp_path / "state.json").read_text())
+        domain = re.escape(load_environment(PROJECT_ROOT, "local")["domain_name"])
+        assert re.search(
+            rf"LOCAL_APP_URL=https://{domain}:{state['https_port']}/?( |$)", kept.stdout, re.M
+        ), kept.stdout
+        assert _alive(state["runner_pid"]), "the task runner is kept running"
+        # The default local_app_command, the sample application, runs and passes its health checks.
+        ecs = boto3.client(
+            "ecs",
+            endpoint_url=state["endpoint"],
+            region_name=load_environment(PROJECT_ROOT, "local")["region"],
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        (cluster,) = ecs.list_clusters()["clusterArns"]
+        (service_arn,) = ecs.list_services(cluster=cluster)["serviceArns"]
+        deadline = time.monotonic() + 90
+        while True:
+            (service,) = ecs.describe_services(cluster=cluster, services=[service_arn])["services"]
+            if service["runningCount"] == service["desiredCount"] or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+        assert service["runningCount"] == service["desiredCount"], (tmp_path / "task-runner.log").read_text()
+    finally:
+        stopped = launch_local("--stop")
+    assert stopped.returncode == 0, stopped.stdout
+    assert not _alive(state["runner_pid"])
+    started = re.findall(
+        r"started on 127\.0\.0\.1:\d+ \(pid (\d+)\)", (tmp_path / "task-runner.log").read_text()
+    )
+    assert started, "the runner started the service's task"
+    assert not [pid for pid in map(int, started) if _alive(pid)], "no task outlives the runner"

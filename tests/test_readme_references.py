@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from tiers import TIERS
+
 from sceptre_fargate_cognito.health_check.options import HOOK_ONLY, Target
 from templates import PROJECT_ROOT
 
@@ -51,12 +53,10 @@ def test_the_table_of_contents_links_every_section_in_order():
     assert links == [github_anchor(h) for h in re.findall(r"^## (.+)$", README, re.M)]
 
 
-def test_the_test_layers_of_docs_developing_name_every_test_file():
+def test_docs_developing_names_every_test_tier_with_its_command():
     developing = (PROJECT_ROOT / "docs" / "developing.md").read_text()
-    table = developing[developing.index("| layer |") :].split("\n\n")[0]
-    named = {
-        path.name
-        for pattern in re.findall(r"`(test_[^`]+\.py)`", table)
-        for path in (PROJECT_ROOT / "tests").glob(pattern)
-    }
-    assert named == {path.name for path in (PROJECT_ROOT / "tests").glob("test_*.py")}
+    table = developing[developing.index("| tier (pytest marker) |") :].split("\n\n")[0]
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `(\w+)` \|.*\| `([^`]+)` \|$", table, re.M)}
+    assert set(rows) == set(TIERS)
+    assert rows["fast"] == "bin/test --fast"
+    assert all(rows[tier] == f"bin/test -m {tier}" for tier in TIERS if tier != "fast")

@@ -142,10 +142,11 @@ def test_the_test_workflow_runs_the_readme_test_command_on_every_pull_request_an
     workflow = load(PROJECT_ROOT / ".github/workflows/test.yml")
     assert "pull_request" in workflow["on"] and workflow["on"]["push"]["branches"] == ["main"]
     runs = [step["run"] for _, _, step in steps(workflow) if "run" in step]
-    # The README's second command, as written before its comment.
+    # The README's second command, as written before its comment, in its two halves: the fast tier
+    # first (a later step runs only if it passed), then the slower tiers.
     readme_test_command = re.search(
         r"^(bin/test\b[^#\n]*?)\s*#", (PROJECT_ROOT / "README.md").read_text(), re.M
     )[1]
-    assert runs == [readme_test_command]
+    assert runs == [f"{readme_test_command} --fast", f"{readme_test_command} --slow"]
     caches = [step for _, _, step in steps(workflow) if step.get("uses", "").startswith("actions/cache")]
     assert caches and {"~/.cache/uv", "~/.npm"} <= set(caches[0]["with"]["path"].split())

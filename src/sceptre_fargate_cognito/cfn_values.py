@@ -13,10 +13,19 @@ NO_VALUE = object()
 
 
 class Template:
-    def __init__(self, template: dict, parameters: dict[str, Any], region: str | None = None):
+    def __init__(
+        self,
+        template: dict,
+        parameters: dict[str, Any],
+        region: str | None = None,
+        partition: str | None = None,
+    ):
         self.raw = template
-        # Given a region, Ref AWS::Region and Fn::FindInMap keyed by it evaluate as in that region.
+        # Given a region, Ref AWS::Region and Fn::FindInMap keyed by it evaluate as in that region;
+        # given a partition, Ref AWS::Partition (and conditions on it) as in that partition.
         self.pseudo = {"AWS::Region": region} if region else {}
+        if partition:
+            self.pseudo["AWS::Partition"] = partition
         declared = template.get("Parameters", {})
         unknown = set(parameters) - set(declared)
         assert not unknown, f"the stack config passes parameters the template lacks: {unknown}"

@@ -7,7 +7,9 @@ only for the template it reads.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -23,10 +25,19 @@ STACKS = ("network", "cognito", "edge", "alb-ecs", "monitoring")
 SCEPTRE = Path(sys.executable).parent / "sceptre"
 
 
+# Set by the test run (tests/conftest.py) to a folder of its own, shared by its parallel workers:
+# each stack is generated once per run there, whichever worker asks first.
+RUN_CACHE = "GENERATED_TEMPLATES_DIR"
+
+
 def offline_env() -> dict[str, str]:
     """The environment with every way to reach AWS credentials removed."""
-    # Prove the real CDK synth, not a cached copy of it (tests/test_cached_cdk.py tests the cache).
-    return without_aws() | {"SCEPTRE_CDK_CACHE": "off"}
+    env = without_aws()
+    # Prove the real CDK synth, not a cached copy of it (tests/test_cached_cdk.py tests the cache):
+    # off, or a cache that is new with this run (SCEPTRE_CDK_CACHE_DIR), so its first synth is real.
+    if not env.get("SCEPTRE_CDK_CACHE_DIR"):
+        env["SCEPTRE_CDK_CACHE"] = "off"
+    return env
 
 
 class GenerationError(RuntimeError):
@@ -34,6 +45,18 @@ class GenerationError(RuntimeError):
 
 
 def _generate(environment: str, stack: str) -> dict:
+    shared = os.environ.get(RUN_CACHE)
+    if not shared:
+        return _run_generate(environment, stack)
+    path = Path(shared) / f"{environment}-{stack}.json"
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another worker generating it: wait, then read its result
+        if not path.exists():
+            path.write_text(json.dumps(_run_generate(environment, stack)))
+        return json.loads(path.read_text())
+
+
+def _run_generate(environment: str, stack: str) -> dict:
     result = subprocess.run(
         [
             str(SCEPTRE),

@@ -204,6 +204,48 @@ BEDROCK_MODEL_ID = Rule(
     "inference profile id (geo.provider.model, such as eu.anthropic.claude-3-7-sonnet-20250219-v1:0)",
     pattern=r"([a-z-]+\.)?[a-z0-9-]+\.[\w:-]+",
 )
+
+
+def _not_reserved_path(path: str) -> str:
+    if path == "/oauth2/idpresponse":
+        raise RuleError(
+            "expected a path of the application's own: /oauth2/idpresponse is the ALB's sign-in callback"
+        )
+    return path
+
+
+_LOOPBACK_HOSTS = re.compile(r"(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|[A-Za-z0-9.-]+\.localhost)")
+
+
+def _https_unless_loopback(url: str) -> str:
+    # A key fetched over plain HTTP could be swapped on the way, and with it any identity forged.
+    if url.startswith("http://"):
+        host = url[len("http://") :].split("/", 1)[0].rsplit(":", 1)[0]
+        if not _LOOPBACK_HOSTS.fullmatch(host):
+            raise RuleError(
+                f"expected https://: keys fetched over http:// from {host} could be forged on the way"
+            )
+    return url
+
+
+# A literal ALB path (no wildcards) for a page that must answer without sign-in; also part of a
+# Cognito sign-out URL, so only characters that need no escaping there. At most 128, as the ALB's
+# path-pattern. Not `/`, which would open the whole site, nor the ALB's own sign-in callback; the
+# schema's cross-checks refuse the health path.
+SIGNED_OUT_PATH = Rule(
+    "an absolute path such as /signed-out (letters, digits, . _ - between slashes; not /)",
+    pattern=r"(/[A-Za-z0-9._-]+)+",
+    max_length=128,
+    extra=_not_reserved_path,
+)
+# The base of the URL the ALB's public keys are fetched from (the key for kid K at <base>/K): https,
+# or http to a loopback host (the local data plane's key server); no trailing slash, no query.
+AUTH_PUBLIC_KEYS_URL = Rule(
+    "an https:// URL without a trailing slash, such as https://keys.example.com/alb (http:// only on loopback)",
+    pattern=r"https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~-]+)*",
+    max_length=256,
+    extra=_https_unless_loopback,
+)
 COGNITO_MFA = Rule("one of OFF, OPTIONAL, ON", values=("OFF", "OPTIONAL", "ON"))
 # CloudWatch Logs accepts only these retention periods.
 LOG_RETENTION_DAYS = Rule(

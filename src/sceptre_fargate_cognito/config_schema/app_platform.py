@@ -87,9 +87,11 @@ def container_health_check(value):
 
 
 _VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# Names the platform sets in the container itself: PORT from container_port, and ECS's own
-# (AWS_REGION, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, ECS_CONTAINER_METADATA_URI_V4, ...).
+# Names the platform sets in the container itself: PORT from container_port, AUTH_* (the sign-in
+# contract: AUTH_SIGN_OUT_URL, AUTH_SIGNER_ARN, AUTH_PUBLIC_KEYS_URL, and any it adds later), and
+# ECS's own (AWS_REGION, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, ECS_CONTAINER_METADATA_URI_V4, ...).
 _PLATFORM_NAMES = ("PORT",)
+_AUTH_PREFIX = "AUTH_"
 _PLATFORM_PREFIXES = ("AWS_", "ECS_")
 _SECRET_SHAPED = re.compile(r"arn:aws[a-z-]*:(secretsmanager:|ssm:[^:]*:[^:]*:parameter/)")
 
@@ -106,6 +108,11 @@ def _variable_names(value) -> dict:
             )
         if name in _PLATFORM_NAMES:
             raise ValueError(f"{name} is set by the platform (from container_port) and cannot be overridden")
+        if name.startswith(_AUTH_PREFIX):
+            raise ValueError(
+                f"{name}: names starting with {_AUTH_PREFIX} are the platform's sign-in contract "
+                "(docs/application-contract.md) and cannot be set"
+            )
         if name.startswith(_PLATFORM_PREFIXES):
             raise ValueError(
                 f"{name}: names starting with {' or '.join(_PLATFORM_PREFIXES)} are set by ECS and cannot be overridden"
@@ -177,9 +184,22 @@ def app_secrets(value):
     return secrets
 
 
+def command(value):
+    """A program and its arguments, run without a shell: a non-empty list of non-empty strings."""
+    if not value or not all(isinstance(part, str) and part for part in value):
+        raise ValueError("expected a list of strings, the program first, such as [.venv/bin/python, app.py]")
+    return list(value)
+
+
 def cross_checks(s: dict) -> list[str]:
     """Contradictions between the keys above."""
     problems = []
+    # The health path is the template's HealthCheckPath (/healthz) and what the health check probes.
+    health_paths = {"/healthz", s.get("health_check", {}).get("health_path", "/healthz")}
+    if s.get("signed_out_path") in health_paths:
+        problems.append(
+            f"signed_out_path {s['signed_out_path']} is the health path: the signed-out page needs a path of its own"
+        )
     both = sorted(set(s.get("app_environment", {})) & set(s.get("app_secrets", {})))
     if both:
         problems.append(f"{', '.join(both)} in both app_environment and app_secrets: keep each name in one")

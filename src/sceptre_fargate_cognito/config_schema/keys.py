@@ -27,7 +27,7 @@ REQUIRED = object()
 @dataclass(frozen=True)
 class Key:
     name: str
-    type: type  # str, int, bool or dict
+    type: type  # str, int, bool, dict or list
     description: str
     default: Any = REQUIRED
     rule: Rule | None = None
@@ -45,6 +45,8 @@ class Key:
             text = "true, false"
         elif self.type is dict:
             text = "a mapping of " + ", ".join(f"`{o}`" for o in self.options)
+        elif self.type is list and self.rule:
+            text = self.rule.expected
         elif self.rule and self.rule.values:
             text = ", ".join(map(str, self.rule.values))
         elif self.rule and self.rule.minimum is not None:
@@ -296,6 +298,24 @@ KEYS: tuple[Key, ...] = (
         empty_means="the address of invitation_email_from, in the environment's region",
     ),
     Key(
+        "signed_out_path",
+        str,
+        "Page Cognito sends a user to after sign-out; the ALB serves it (GET and HEAD) without sign-in. "
+        "Registered as the app client's sign-out URL; not / nor the health path.",
+        "/signed-out",
+        rules.SIGNED_OUT_PATH,
+    ),
+    Key(
+        "auth_public_keys_url",
+        str,
+        "Where the application fetches the ALB's public keys: `AUTH_PUBLIC_KEYS_URL`, the PEM key for kid K at "
+        "`<url>/K` (local: the local data plane's key server).",
+        default="",
+        rule=rules.AUTH_PUBLIC_KEYS_URL,
+        empty_is_off=True,
+        empty_means="AWS's, `https://public-keys.auth.elb.<region>.amazonaws.com`",
+    ),
+    Key(
         "cpu_architecture",
         str,
         "CPU architecture of the tasks: X86_64 or ARM64 (Graviton, about 20 % cheaper); the image must "
@@ -324,7 +344,7 @@ KEYS: tuple[Key, ...] = (
     Key(
         "app_environment",
         dict,
-        "Plain configuration for the container, NAME: value (PORT, AWS_* and ECS_* are the platform's; secrets go in app_secrets).",
+        "Plain configuration for the container, NAME: value (PORT, AUTH_*, AWS_* and ECS_* are the platform's; secrets go in app_secrets).",
         {},
         Rule("a mapping of NAME: value", extra=app_platform.app_environment),
     ),
@@ -334,6 +354,17 @@ KEYS: tuple[Key, ...] = (
         "Secrets for the container, NAME: Secrets Manager secret ARN (optionally :<json key>::) or SSM parameter name or ARN; only the execution role reads them.",
         {},
         Rule("a mapping of NAME: secret or parameter", extra=app_platform.app_secrets),
+    ),
+    Key(
+        "local_app_command",
+        list,
+        "local only: the command the local task runner runs for each task (a list, no shell, from the project "
+        "root), instead of the image; it gets PORT, app_environment, app_secrets and AUTH_* as ECS gives them.",
+        [".venv/bin/python", "sample_app/app.py"],
+        Rule(
+            "a list of strings, the program first, such as [.venv/bin/python, app.py]",
+            extra=app_platform.command,
+        ),
     ),
     Key(
         "app_secrets_kms_key_arn",
@@ -346,6 +377,11 @@ KEYS: tuple[Key, ...] = (
 )
 
 BY_NAME = {key.name: key for key in KEYS}
+
+# Keys that only mean something on `local` (bin/launch-local reads them): another environment
+# that sets one is refused, so nobody believes it changes what runs on AWS.
+LOCAL_ONLY = ("local_app_command",)
+LOCAL_ENVIRONMENT = "local"
 
 # What Sceptre itself reads from a config.yaml (sceptre/config/reader.py), and what it adds to the
 # values a config file is rendered with.

@@ -21,6 +21,8 @@ END = "<!-- /config-reference -->"
 def _default(key: Key) -> str:
     if key.required:
         return "required"
+    if isinstance(key.default, list):
+        return "`[" + ", ".join(key.default) + "]`"
     if isinstance(key.default, dict):
         return "`{" + ", ".join(f"{k}: {json.dumps(v)}" for k, v in key.default.items()) + "}`"
     return (
@@ -31,7 +33,7 @@ def _default(key: Key) -> str:
 def markdown_table() -> str:
     rows = ["| key | type | default | valid values | meaning |", "|---|---|---|---|---|"]
     for key in KEYS:
-        kind = {str: "text", int: "number", bool: "boolean", dict: "mapping"}[key.type]
+        kind = {str: "text", int: "number", bool: "boolean", dict: "mapping", list: "list"}[key.type]
         rows.append(f"| `{key.name}` | {kind} | {_default(key)} | {key.allowed()} | {key.description} |")
     return "\n".join(rows) + "\n"
 

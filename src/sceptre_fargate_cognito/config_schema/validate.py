@@ -17,6 +17,8 @@ from sceptre_fargate_cognito.config_schema import app_platform
 from sceptre_fargate_cognito.config_schema.keys import (
     BY_NAME,
     KEYS,
+    LOCAL_ENVIRONMENT,
+    LOCAL_ONLY,
     SCEPTRE_KEYS,
     SCEPTRE_RENDER_VALUES,
     Key,
@@ -78,6 +80,19 @@ def validate(values: dict, environment: str, sources: Sequence[Source] = ()) -> 
             (file, f"{name} ({place}) is not a key of this project{_did_you_mean(name, _known())}")
         )
 
+    if environment != LOCAL_ENVIRONMENT:
+        for name in LOCAL_ONLY:
+            # The default is harmless (settings carry it everywhere); a value someone wrote is not.
+            if values.get(name) not in (None, BY_NAME[name].default):
+                file, place = where(name)
+                problems.append(
+                    (
+                        file,
+                        f"{name} ({place}) applies to the {LOCAL_ENVIRONMENT} environment only (on AWS, ECS runs "
+                        f"the image image_repository:image_tag): set it in config/{LOCAL_ENVIRONMENT}/config.yaml",
+                    )
+                )
+
     settings = {}
     for key in KEYS:
         value = values.get(key.name)
@@ -138,6 +153,9 @@ def _check(key: Key, value):
         if not isinstance(value, bool):
             raise ValueError("expected true or false")
         return value
+    elif key.type is list:
+        if not isinstance(value, list):
+            raise ValueError(f"expected a list: {key.rule.expected if key.rule else 'a list'}")
     elif key.type is dict:
         if not isinstance(value, dict):
             raise ValueError("expected a mapping of option: value")

@@ -3,7 +3,8 @@
 1. start the emulator (or reuse the one a kept run left);
 2. make a throwaway CA and a certificate for the environment's domain; import it into ACM;
 3. create the ECR repository and put an image manifest under the configured tag;
-4. start the stand-in for the ALB's data plane, serving that certificate;
+4. start the stand-in for the ALB's data plane, serving that certificate, and the task runner,
+   which runs `local_app_command` for each task the launched service wants;
 5. `sceptre launch local --yes`, then show the outputs (the health hook prints its verdict);
 6. stop what it started, unless asked to keep it running.
 
@@ -35,6 +36,7 @@ from sceptre_fargate_cognito.local_env import (
     processes,
     seed,
     standin_alb,
+    task_runner,
 )
 from sceptre_fargate_cognito.project import project_root
 from sceptre_fargate_cognito.resolvers.ecr_image import ARCHITECTURES
@@ -56,6 +58,7 @@ class State:
     endpoint: str = ""
     emulator_pid: int = 0
     standin_pid: int = 0
+    runner_pid: int = 0
     https_port: int = 0
     http_port: int = 0
     ca_bundle: str = ""
@@ -72,6 +75,7 @@ class LocalEnvironment:
     state: State
     emulator: emulator_process.Emulator | None = None
     standin: standin_alb.StandinProcess | None = None
+    runner: task_runner.RunnerProcess | None = None
     log: Callable[[str], object] = print
     env: dict = field(default_factory=dict)
     project: Path = PROJECT_ROOT
@@ -99,8 +103,19 @@ class LocalEnvironment:
             aws_secret_access_key="testing",
         )
 
+    @property
+    def app_url(self) -> str:
+        """The application's URL through the local data plane."""
+        return f"https://{self.settings['domain_name']}:{self.state.https_port}/"
+
     def stop(self) -> None:
-        """Stop the stand-in and the emulator this environment started or reused (by pid)."""
+        """Stop the task runner (and so its tasks), the stand-in and the emulator this environment
+        started or reused (by pid). The runner goes first, while the emulator still answers it."""
+        if self.runner is not None:
+            self.runner.stop()
+        elif self.state.runner_pid:
+            processes.terminate(self.state.runner_pid)
+            processes.wait_gone(self.state.runner_pid, timeout=40)
         if self.standin is not None:
             self.standin.stop()
         elif self.state.standin_pid:
@@ -225,6 +240,23 @@ def start(
                 f"[4/5] stand-in ALB on https://127.0.0.1:{local.state.https_port} and "
                 f"http://127.0.0.1:{local.state.http_port} (pid {local.state.standin_pid})"
             )
+        # The task runner: ECS's scheduler and agent on loopback (it waits for the service).
+        if local.state.runner_pid:
+            log(f"[4/5] reusing the task runner (pid {local.state.runner_pid})")
+        else:
+            stack = f"{settings['project_code']}-{ENVIRONMENT}-alb-ecs"
+            local.runner = task_runner.start_process(
+                stack,
+                settings["local_app_command"],
+                project,
+                env=only_emulator(local.state.endpoint, region),
+                log_path=workdir / "task-runner.log",
+            )
+            local.state.runner_pid = local.runner.pid
+            log(
+                f"[4/5] task runner (pid {local.state.runner_pid}, log {workdir / 'task-runner.log'}) runs "
+                f"{' '.join(settings['local_app_command'])} for each task of {stack}'s service"
+            )
     except StepFailed:
         local.stop()
         raise
@@ -234,6 +266,7 @@ def start(
     state_file(workdir).write_text(json.dumps(asdict(local.state)))
 
     local.env = only_emulator(local.state.endpoint, region) | {
+        "LOCAL_APP_URL": local.app_url,
         "LOCAL_ALB_HTTPS_PORT": str(local.state.https_port),
         "LOCAL_ALB_HTTP_PORT": str(local.state.http_port),
         # The health check trusts the throwaway CA (and only it) in this environment.
@@ -271,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep",
         action="store_true",
-        help="leave the emulator and stand-in running, to explore them with sceptre",
+        help="leave the emulator, the stand-in and the task runner (the app) running, to explore them",
     )
     parser.add_argument("--stop", action="store_true", help="stop what an earlier --keep left running")
     parser.add_argument("--port", type=int, default=0, help="emulator port (default: a free one)")
@@ -310,6 +343,7 @@ def main(argv: list[str] | None = None) -> int:
                     "AWS_ACCESS_KEY_ID",
                     "AWS_SECRET_ACCESS_KEY",
                     "AWS_DEFAULT_REGION",
+                    "LOCAL_APP_URL",
                     "LOCAL_ALB_HTTPS_PORT",
                     "LOCAL_ALB_HTTP_PORT",
                     "SSL_CERT_FILE",
@@ -324,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         else:
             local.stop()
-            log("stopped the emulator and the stand-in")
+            log("stopped the task runner and its tasks, the stand-in and the emulator")
     log(f"done in {time.monotonic() - started:.1f} s")
     return 0
 

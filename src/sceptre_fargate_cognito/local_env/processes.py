@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import subprocess
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
@@ -63,3 +64,15 @@ def terminate(pid: int) -> None:
     """SIGTERM a process recorded by pid (a kept environment); gone already is fine."""
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
+
+
+def wait_gone(pid: int, timeout: float) -> bool:
+    """Wait until a process recorded by pid has exited (True), or `timeout` seconds (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except (ProcessLookupError, PermissionError):  # gone (or the pid is someone else's now)
+            return True
+        time.sleep(0.1)
+    return False

@@ -4,13 +4,14 @@ Runs Sceptre's diff of every stack of the environment (the stacks `launch` would
 prints, per stack, the changed parameters, the resources added, removed and modified, which of
 those CloudFormation will replace, and "No change" where there is none; a change that replaces
 or removes a stateful or public resource (user pool, load balancer, VPC, ...) is called out at the
-top. The AWS credentials are the ones Sceptre would use for a launch (read-only calls only).
+top, and so is a change in exposure: a path in or out opened or closed (a security-group rule, a
+listener, a load balancer's scheme, a public IP, an endpoint policy) or a rule or listener changed. The AWS credentials are the ones Sceptre would use for a launch (read-only calls only).
 
 Exit status:
   0  no change
   1  error (bad arguments, invalid config, AWS or Sceptre error)
   2  changes
-  3  changes that replace or remove a stateful or public resource
+  3  changes that replace or remove a stateful or public resource, or change network exposure
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def environment_name(command_path: str) -> str:
 
 
 def exit_status(stacks) -> int:
-    if any(s.call_outs for s in stacks):
+    if any(s.call_outs or s.exposure for s in stacks):
         return DESTRUCTIVE
     return CHANGES if any(s.changed for s in stacks) else NO_CHANGE
 

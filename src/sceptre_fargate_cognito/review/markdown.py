@@ -21,10 +21,20 @@ def marker(environment: str) -> str:
 def render(environment: str, stacks: list[StackChanges]) -> str:
     lines = [marker(environment), f"## `sceptre diff {environment}`", ""]
     call_outs = [(s, r) for s in stacks for r in s.call_outs]
+    exposure = [(s, e) for s in stacks for e in s.exposure]
+    if call_outs or exposure:
+        lines.append("> [!CAUTION]")
     if call_outs:
-        lines += ["> [!CAUTION]", "> **This change replaces or removes stateful or public resources:**"]
+        lines.append("> **This change replaces or removes stateful or public resources:**")
         for stack, change in call_outs:
             lines.append(f"> - {_call_out(stack, change)}")
+    if call_outs and exposure:
+        lines.append(">")
+    if exposure:
+        lines.append("> **This change alters who may reach what (network exposure):**")
+        for stack, item in exposure:
+            lines.append(f"> - `{stack.name}` {item}")
+    if call_outs or exposure:
         lines.append("")
     if not any(s.changed for s in stacks):
         lines += [f"**No change.** Launching `{environment}` now would change nothing.", ""]

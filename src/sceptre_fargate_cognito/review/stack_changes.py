@@ -12,11 +12,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 import cfn_flip
 from sceptre.diffing.stack_differ import StackConfiguration, StackDiff, StackDiffer
 
 from sceptre_fargate_cognito.review import update_behaviour
+from sceptre_fargate_cognito.review.exposure import (
+    CALLED_OUT_TYPES,
+    ExposureChange,
+    exposure_changes,
+    stack_paths,
+)
 from sceptre_fargate_cognito.review.resource_changes import ResourceChange, resource_changes
 
 PLACEHOLDER = re.compile(r"^\{ !(\w+)\((.*)\) \}$")  # sceptre.resolvers.placeholders' text form
@@ -39,6 +46,7 @@ class StackChanges:
     sections: list[str] = field(default_factory=list)  # e.g. "Outputs: AlbDnsName modified"
     settings: list[str] = field(default_factory=list)  # tags, notifications, service role
     masked_parameters: list[str] = field(default_factory=list)  # NoEcho: cannot be compared
+    exposure: list[ExposureChange] = field(default_factory=list)  # who may reach what
 
     @property
     def changed(self) -> bool:
@@ -74,6 +82,9 @@ def stack_changes(name: str, diff: StackDiff, region: str | None = None) -> Stac
             ResourceChange(lid, res.get("Type", "?"), "Add")
             for lid, res in (generated_template.get("Resources") or {}).items()
         ]
+        changes.exposure = _exposure_changes(
+            name, {}, {}, generated_template, generated_config.parameters, []
+        )
         return changes
 
     changes.parameters = _parameter_changes(deployed_config.parameters, generated_config.parameters)
@@ -88,7 +99,42 @@ def stack_changes(name: str, diff: StackDiff, region: str | None = None) -> Stac
         region or update_behaviour.SCHEMAS_REGION,
     )
     changes.sections = _section_changes(deployed_template, generated_template)
+    changes.exposure = _exposure_changes(
+        name,
+        deployed_template,
+        deployed_config.parameters,
+        generated_template,
+        generated_config.parameters,
+        changes.resources,
+    )
     return changes
+
+
+def _exposure_changes(
+    name: str,
+    old: dict,
+    old_parameters: dict,
+    new: dict,
+    new_parameters: dict,
+    resources: list[ResourceChange],
+) -> list[ExposureChange]:
+    """The paths in or out the launch opens or closes, and the rules and listeners it changes."""
+    stack = PurePosixPath(name).stem  # dev/network.yaml -> network, as the exposure tables name it
+
+    def readable(parameters: dict) -> dict:
+        # A dependency not launched yet: its !stack_output, not Sceptre's placeholder text.
+        return {key: placeholder(value) or value for key, value in (parameters or {}).items()}
+
+    before = stack_paths(stack, old, readable(old_parameters)) if old else []
+    after = stack_paths(stack, new, readable(new_parameters))
+    past = {"Add": "added", "Remove": "removed", "Modify": "modified"}
+    touched = {
+        r.logical_id: f"`{r.logical_id}` ({r.type}) {past[r.action]}"
+        + (" — because of " + ", ".join(r.causes) if r.causes else "")
+        for r in resources
+        if r.type in CALLED_OUT_TYPES
+    }
+    return exposure_changes(before, after, touched)
 
 
 def _parameter_changes(deployed: dict, generated: dict) -> list[ParameterChange]:

@@ -6,7 +6,8 @@ cache key covers every input of the synth: the handler arguments, sceptre_user_d
 of every .py file under templates/ and the versions of the CDK packages. A miss runs the real
 handler (which validates its arguments and checks node/cdk-assets) and stores what it returned,
 so a hit always stands for a run of the real handler on identical inputs.
-Set SCEPTRE_CDK_CACHE=off to bypass it.
+Set SCEPTRE_CDK_CACHE=off to bypass it, or SCEPTRE_CDK_CACHE_DIR to keep it elsewhere than the
+project's .cache/cdk-synth (the tests keep one per run, shared by every copy of the project).
 
 jsii runs the CDK in a Node process; jsii supports Node ^22 and ^24 and prints an end-of-life
 banner on older ones, so the synth runs on the Node that bin/setup installs from the npm registry
@@ -65,6 +66,8 @@ class CachedCdk(TemplateHandler):
         return template
 
     def _cache_dir(self) -> Path:
+        if os.environ.get("SCEPTRE_CDK_CACHE_DIR"):
+            return Path(os.environ["SCEPTRE_CDK_CACHE_DIR"])
         return Path(self.stack_group_config["project_path"]) / ".cache" / "cdk-synth"
 
     def _key(self) -> str | None:
