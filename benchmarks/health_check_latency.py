@@ -22,7 +22,10 @@ from pathlib import Path
 from sceptre_fargate_cognito.health_check.check import HealthCheck
 from sceptre_fargate_cognito.health_check.options import parse
 from sceptre_fargate_cognito.local_env import certificate_authority
-from sceptre_fargate_cognito.local_env.standin_alb import StandinAlb
+
+# The health check's fault server lives with the tests it serves.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from fault_alb import StandinAlb  # noqa: E402
 
 HOST = "app.example.test"
 AUTH = "bench.auth.eu-west-1.amazoncognito.com"

@@ -50,13 +50,13 @@ def main() -> int:
         os.environ.update(emulator.aws_env())
         os.environ.pop("AWS_PROFILE", None)
 
+        from sceptre_fargate_cognito.aws_lookup import clear_cache
         from sceptre_fargate_cognito.local_env.seed import (
             import_certificate,
             import_many_certificates,
             push_image,
         )
         from sceptre_fargate_cognito.resolvers.acm_certificate_arn import AcmCertificateArn
-        from sceptre_fargate_cognito.resolvers.aws_lookup import clear_cache
         from sceptre_fargate_cognito.resolvers.ecr_image import EcrImage
 
         calls: Counter = Counter()

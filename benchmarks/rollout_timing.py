@@ -16,9 +16,14 @@ from __future__ import annotations
 
 import math
 import sys
+from pathlib import Path
 
-from sceptre_fargate_cognito.cfn_values import Template
-from sceptre_fargate_cognito.generated_templates import ENVIRONMENTS, stack_parameters, template
+# The template evaluator and the generated templates are the tests' helpers (tests/), not the package's.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from cfn_values import Template  # noqa: E402
+
+from templates import ENVIRONMENTS, stack_parameters, template  # noqa: E402
 
 
 def worst_case(grace: int, unhealthy: int, interval: int, desired: int, breaker: bool) -> str:

@@ -47,6 +47,7 @@ def main(argv=None) -> int:
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
     host, port = server.server_address[:2]
+    assert isinstance(host, str)  # an IP address, not a Unix socket path
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     print(
         json.dumps({"endpoint": f"http://{host}:{port}", "pid": os.getpid(), "extensions": extensions}),

@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 from moto.cloudformation import parsing
 from moto.cloudformation.parsing import ResourceMap
 
+from emulator import moto_internals
+
 Key = TypeVar("Key")
 
 
@@ -26,7 +28,7 @@ def delete_in_passes(
         failed = {}
         for key, (resource, resource_json) in remaining.items():
             try:
-                resource_map._delete_resource(resource, resource_json)
+                moto_internals.delete_resource(resource_map, resource, resource_json)
             except Exception as error:  # a dependent not yet deleted: try again next pass
                 failed[key] = error
         remaining = {key: remaining[key] for key in failed}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sceptre.exceptions import SceptreException
 
-from sceptre_fargate_cognito.hooks.base import ProjectHook
+from sceptre_fargate_cognito.plugin_base.hook import ProjectHook
 
 
 class DefaultSecurityGroupError(SceptreException):

@@ -16,7 +16,7 @@ from sceptre.resolvers import Resolver
 
 from sceptre_fargate_cognito.health_check.check import HealthCheck
 from sceptre_fargate_cognito.health_check.options import InvalidOptions, StackOutputs, check_values, parse
-from sceptre_fargate_cognito.hooks.base import ProjectHook
+from sceptre_fargate_cognito.plugin_base.hook import ProjectHook
 
 ALB_DNS_OUTPUT = "AlbDnsName"
 AUTH_DOMAIN_OUTPUT = "AuthDomain"

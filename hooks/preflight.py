@@ -6,8 +6,8 @@ does not depend on another stack's outputs is made and checked; any failure stop
       before_diff: [!preflight review]    # turn comes, and the first stacks (network, cognito, edge) go in parallel
 
 Checked, from the environment's validated config.yaml values: the certificate for domain_name and
-the image repository:tag (through the resolvers themselves, so the alb-ecs stack's later
-`!acm_certificate_arn`/`!ecr_image` is a cache hit), and what the environment names that must
+the image repository:tag (through the resolvers themselves, found by their tags as Sceptre finds
+them, so the alb-ecs stack's later `!acm_certificate_arn`/`!ecr_image` is a cache hit), and what the environment names that must
 already exist: hosted_zone_id (route53 GetHostedZone), waf_web_acl_arn (wafv2 GetWebACL),
 access_log_bucket (s3 HeadBucket), each app_secrets secret (secretsmanager DescribeSecret) or
 parameter (ssm GetParameter), and the SES identity that sends invitations with
@@ -15,25 +15,24 @@ invitation_email_from (ses GetIdentityVerificationAttributes: it must exist and 
 region). Each lookup is made once per run, whichever stack asks first.
 
 Before a launch (no argument), it also makes the service-linked roles a new account lacks
-(hooks/service_linked_roles.py). `!preflight review` (before a diff) changes nothing: it only looks up.
+(sceptre_fargate_cognito/service_linked_roles.py). `!preflight review` (before a diff) changes nothing: it only looks up.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from importlib.metadata import entry_points
 from typing import Any
 
 from sceptre.exceptions import SceptreException
 
 from sceptre_fargate_cognito import rules
+from sceptre_fargate_cognito import service_linked_roles
+from sceptre_fargate_cognito.aws_lookup import AwsCaller, cached, target_for
 from sceptre_fargate_cognito.config_schema import app_platform, validate
-from sceptre_fargate_cognito.hooks import service_linked_roles
-from sceptre_fargate_cognito.hooks.base import ProjectHook
-from sceptre_fargate_cognito.resolvers.acm_certificate_arn import AcmCertificateArn
-from sceptre_fargate_cognito.resolvers.aws_lookup import AwsCaller, cached, target_for
-from sceptre_fargate_cognito.resolvers.ecr_image import EcrImage
-from sceptre_fargate_cognito.resolvers.errors import ResolverError
+from sceptre_fargate_cognito.plugin_base.errors import ResolverError
+from sceptre_fargate_cognito.plugin_base.hook import ProjectHook
 
 NAME = "preflight"
 
@@ -61,7 +60,11 @@ def resolver_arguments(settings: dict) -> dict[str, tuple[str, Any]]:
     }
 
 
-RESOLVERS = {"acm_certificate_arn": AcmCertificateArn, "ecr_image": EcrImage}
+def resolver_class(tag: str) -> type:
+    """The resolver class Sceptre runs for `!<tag>`: its entry point, as Sceptre loads it (a hook
+    does not import another plugin's module)."""
+    (entry_point,) = entry_points(group="sceptre.resolvers", name=tag)
+    return entry_point.load()
 
 
 def _existence_checks(settings: dict) -> list[tuple[str, str, str, dict]]:
@@ -117,7 +120,7 @@ class Preflight(ProjectHook):
             json.dumps(lookup, sort_keys=True): lookup for lookup in resolver_arguments(settings).values()
         }
         for name, argument in lookups.values():
-            resolver = RESOLVERS[name](argument).clone_for_stack(self.stack)
+            resolver = resolver_class(name)(argument).clone_for_stack(self.stack)
             self._attempt(problems, resolver.resolve)
         for key, service, command, kwargs in _existence_checks(settings):
             self._attempt(problems, self._exists(key, service, command, kwargs))

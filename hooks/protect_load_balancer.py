@@ -20,7 +20,7 @@ from __future__ import annotations
 from sceptre.exceptions import SceptreException
 
 from sceptre_fargate_cognito import pagination
-from sceptre_fargate_cognito.hooks.base import ProjectHook, parse_flag
+from sceptre_fargate_cognito.plugin_base.hook import ProjectHook, parse_flag
 
 LOAD_BALANCER = "AWS::ElasticLoadBalancingV2::LoadBalancer"
 ATTRIBUTE = "deletion_protection.enabled"

@@ -18,7 +18,7 @@ from sceptre.exceptions import SceptreException
 from sceptre.plan.actions import StackActions
 
 from sceptre_fargate_cognito import rules
-from sceptre_fargate_cognito.hooks.base import ProjectHook
+from sceptre_fargate_cognito.plugin_base.hook import ProjectHook
 from sceptre_fargate_cognito.review.resource_changes import ResourceChange
 from sceptre_fargate_cognito.review.stack_changes import ReportDiffer, stack_changes
 from sceptre_fargate_cognito.review.update_behaviour import REPLACE

@@ -24,7 +24,7 @@ from typing import Any
 from sceptre.exceptions import SceptreException
 
 from sceptre_fargate_cognito import rules
-from sceptre_fargate_cognito.hooks.base import ProjectHook, parse_flag
+from sceptre_fargate_cognito.plugin_base.hook import ProjectHook, parse_flag
 
 ALLOW_ALL = {"Statement": [{"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"}]}
 

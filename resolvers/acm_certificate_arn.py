@@ -15,21 +15,20 @@ from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
 from sceptre_fargate_cognito import rules
-from sceptre_fargate_cognito.resolvers.arguments import (
-    ArgumentProblem,
-    check_keys,
-    is_unresolved,
-    optional_text,
-)
-from sceptre_fargate_cognito.resolvers.aws_lookup import (
+from sceptre_fargate_cognito.aws_lookup import (
     AwsCaller,
     Target,
     cached,
     check_target_overrides,
     target_for,
 )
-from sceptre_fargate_cognito.resolvers.base import ProjectResolver
-from sceptre_fargate_cognito.resolvers.errors import ResolverError
+from sceptre_fargate_cognito.plugin_base.arguments import (
+    ArgumentProblem,
+    check_keys,
+    optional_text,
+)
+from sceptre_fargate_cognito.plugin_base.errors import ResolverError
+from sceptre_fargate_cognito.plugin_base.resolver import ProjectResolver
 
 NAME = "acm_certificate_arn"
 ACCEPTED_FORMS = (
@@ -64,8 +63,9 @@ def parse_argument(argument: Any) -> dict:
         raise ArgumentProblem(f"expected a domain name or a dict, got {type(argument).__name__} {argument!r}")
     check_keys(argument, KEYS, required=("domain",))
     parsed = {key: optional_text(argument, key) for key in KEYS}
-    if not is_unresolved(parsed["domain"]):
-        parsed["domain"] = normalise_domain(parsed["domain"])
+    domain = parsed["domain"]
+    if isinstance(domain, str):  # else a nested resolver, known at resolve time
+        parsed["domain"] = normalise_domain(domain)
 
     def field_error(message: str) -> None:
         raise ArgumentProblem(message)

@@ -21,21 +21,21 @@ from functools import cache
 from typing import Any
 
 from sceptre_fargate_cognito import rules
-from sceptre_fargate_cognito.resolvers.arguments import (
-    ArgumentProblem,
-    check_keys,
-    is_unresolved,
-    optional_text,
-)
-from sceptre_fargate_cognito.resolvers.aws_lookup import (
+from sceptre_fargate_cognito.aws_lookup import (
     AwsCaller,
     Target,
     cached,
     check_target_overrides,
     target_for,
 )
-from sceptre_fargate_cognito.resolvers.base import ProjectResolver
-from sceptre_fargate_cognito.resolvers.errors import ResolverError
+from sceptre_fargate_cognito.plugin_base.arguments import (
+    ArgumentProblem,
+    check_keys,
+    is_unresolved,
+    optional_text,
+)
+from sceptre_fargate_cognito.plugin_base.errors import ResolverError
+from sceptre_fargate_cognito.plugin_base.resolver import ProjectResolver
 
 NAME = "ecr_image"
 ACCEPTED_FORMS = (
@@ -70,8 +70,6 @@ SINGLE_MEDIA_TYPES = (
     "application/vnd.oci.image.manifest.v1+json",
     "application/vnd.docker.distribution.manifest.v2+json",
 )
-# ECS's cpuArchitecture (rules.CPU_ARCHITECTURE) -> the OCI platform an image must have for it.
-ARCHITECTURES = dict(zip(rules.CPU_ARCHITECTURE.values, ("linux/amd64", "linux/arm64"), strict=True))
 RECENT_TAGS = 5
 BLOB_TIMEOUT = 10  # seconds to read an image config from the registry's download URL
 
@@ -305,7 +303,7 @@ class EcrImage(ProjectResolver):
         self, aws: AwsCaller, query: dict, detail: dict, registry: dict, manifest: Callable[[], dict]
     ) -> None:
         repository, digest = query["repository"], detail["imageDigest"]
-        wanted = ARCHITECTURES[query["architecture"]]
+        wanted = rules.CPU_ARCHITECTURE_PLATFORMS[query["architecture"]]
         label = f"{repository}:{query['tag']}" if query["tag"] else repository
         if "manifests" in manifest():  # an index / manifest list: its entries name their platforms
             platforms = [

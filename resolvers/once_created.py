@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sceptre_fargate_cognito.hooks import stack_status
-from sceptre_fargate_cognito.resolvers.arguments import ArgumentProblem, check_keys
-from sceptre_fargate_cognito.resolvers.aws_lookup import AwsCaller, target_for
-from sceptre_fargate_cognito.resolvers.base import ProjectResolver
-from sceptre_fargate_cognito.resolvers.errors import ResolverError
+from sceptre_fargate_cognito import stack_status
+from sceptre_fargate_cognito.aws_lookup import AwsCaller, target_for
+from sceptre_fargate_cognito.plugin_base.arguments import ArgumentProblem, check_keys
+from sceptre_fargate_cognito.plugin_base.errors import ResolverError
+from sceptre_fargate_cognito.plugin_base.resolver import ProjectResolver
 
 NAME = "once_created"
 ACCEPTED_FORMS = (

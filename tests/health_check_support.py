@@ -10,11 +10,11 @@ import time
 from collections.abc import Callable
 
 import pytest
+from fault_alb import StandinAlb
 
 from sceptre_fargate_cognito.health_check.check import HealthCheck, Verdict
 from sceptre_fargate_cognito.health_check.options import parse
 from sceptre_fargate_cognito.local_env import certificate_authority
-from sceptre_fargate_cognito.local_env.standin_alb import StandinAlb
 
 APP_HOST = "app.example.test"
 AUTH_DOMAIN = "chat-local.auth.eu-west-1.amazoncognito.com"

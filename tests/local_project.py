@@ -8,9 +8,9 @@ import re
 import subprocess
 from pathlib import Path
 
-from sceptre_fargate_cognito.generated_templates import SCEPTRE
 from sceptre_fargate_cognito.local_env import launch
 from sceptre_fargate_cognito.local_env.project_copy import copy_project
+from sceptre_fargate_cognito.sceptre_command import SCEPTRE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

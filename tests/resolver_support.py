@@ -12,6 +12,7 @@ import pytest
 from sceptre.connection_manager import ConnectionManager
 from sceptre_stack import REGION, make_stack  # noqa: F401 (re-exported for the tests)
 
+from sceptre_fargate_cognito import aws_lookup
 from sceptre_fargate_cognito.local_env.seed import (  # noqa: F401 (re-exported for the tests)
     digest_of,
     import_certificate,
@@ -20,7 +21,6 @@ from sceptre_fargate_cognito.local_env.seed import (  # noqa: F401 (re-exported 
     manifest,
     push_image,
 )
-from sceptre_fargate_cognito.resolvers import aws_lookup
 
 ACCOUNT = "123456789012"
 

@@ -18,8 +18,8 @@ from resolver_support import (
 )
 from sceptre.exceptions import InvalidResolverArgumentError, SceptreException
 
+from sceptre_fargate_cognito.plugin_base.errors import ResolverError
 from sceptre_fargate_cognito.resolvers.acm_certificate_arn import AcmCertificateArn
-from sceptre_fargate_cognito.resolvers.errors import ResolverError
 
 pytestmark = pytest.mark.usefixtures("fresh_resolvers")
 DAY = datetime.timedelta(days=1)

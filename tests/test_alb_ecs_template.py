@@ -11,12 +11,12 @@ import shutil
 
 import pytest
 import yaml
+from cfn_values import Template
 from sceptre.cli.helpers import CfnYamlLoader
 from sceptre.template_handlers.helper import render_jinja_template
 from test_environment_config import merged
 
 from sceptre_fargate_cognito import rules
-from sceptre_fargate_cognito.cfn_values import Template
 from sceptre_fargate_cognito.config_schema import validate
 from sceptre_fargate_cognito.config_schema.keys import BY_NAME
 from sceptre_fargate_cognito.resolvers.once_created import OnceCreated, parse_argument

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from cfn_values import Template
 from test_alb_ecs_template import alb_ecs, alb_ecs_with, one
 from test_environment_config import merged
 from test_monitoring_template import alarms
 from test_scanners import cfn_lint
 
-from sceptre_fargate_cognito.cfn_values import Template
 from sceptre_fargate_cognito.config_schema import ConfigError, validate
 from sceptre_fargate_cognito.config_schema.app_platform import secret_references
 from templates import ENVIRONMENTS

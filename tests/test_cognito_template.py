@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from cfn_values import Template
 from test_environment_config import merged
 
-from sceptre_fargate_cognito.cfn_values import Template
 from templates import ENVIRONMENTS, stack_parameters, template
 
 pytestmark = pytest.mark.parametrize("environment", ENVIRONMENTS)
@@ -70,8 +70,21 @@ def test_the_alb_client_uses_the_code_grant_with_a_secret_and_returns_to_the_alb
     assert client["GenerateSecret"] is True
     assert client["AllowedOAuthFlows"] == ["code"]
     assert set(client["AllowedOAuthScopes"]) == {"openid", "email"}
-    assert client["CallbackURLs"] == [{"Fn::Sub": "https://${DomainName}/oauth2/idpresponse"}]
+    assert client["CallbackURLs"] == [{"Fn::Sub": "https://${DomainName}${UrlPortSuffix}/oauth2/idpresponse"}]
     assert t.parameters["DomainName"] == domain
+    port = merged(environment)["local_https_port"]
+    if environment == "local":
+        # Registered exactly as local serves it: the loopback port, and the hosted UI on *.localhost.
+        assert port and t.parameters["UrlPortSuffix"] == f":{port}"
+        assert t.parameters["HostedUiDomainSuffix"] == f"localhost:{port}"
+    else:
+        # On AWS the template's defaults hold: no port, the hosted UI at amazoncognito.com.
+        assert port == 0
+        assert "UrlPortSuffix" not in stack_parameters(environment, "cognito")
+        assert (t.parameters["UrlPortSuffix"], t.parameters["HostedUiDomainSuffix"]) == (
+            "",
+            "amazoncognito.com",
+        )
     assert client["PreventUserExistenceErrors"] == "ENABLED"
 
 
@@ -80,7 +93,7 @@ def test_the_only_sign_out_url_is_the_signed_out_page_of_the_environment(environ
     # without sign-in (test_alb_ecs_template) and gives the application the URL that returns there.
     t = cognito(environment)
     assert t.properties("UserPoolClient")["LogoutURLs"] == [
-        {"Fn::Sub": "https://${DomainName}${SignedOutPath}"}
+        {"Fn::Sub": "https://${DomainName}${UrlPortSuffix}${SignedOutPath}"}
     ]
     assert t.parameters["SignedOutPath"] == merged(environment)["signed_out_path"] == "/signed-out"
     assert stack_parameters(environment, "alb-ecs")["SignedOutPath"] == t.parameters["SignedOutPath"]

@@ -19,8 +19,8 @@ from resolver_support import (
 from sceptre.exceptions import InvalidResolverArgumentError
 
 from sceptre_fargate_cognito.local_env.seed import push_image_with_config
+from sceptre_fargate_cognito.plugin_base.errors import ResolverError
 from sceptre_fargate_cognito.resolvers.ecr_image import EcrImage
-from sceptre_fargate_cognito.resolvers.errors import ResolverError
 
 pytestmark = pytest.mark.usefixtures("fresh_resolvers")
 REGISTRY = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com"
@@ -59,7 +59,7 @@ def test_the_dict_form_with_a_tag_gives_the_same_answer(ecr):
 
 
 def test_a_moved_tag_resolves_to_its_new_digest_in_the_next_run(ecr):
-    from sceptre_fargate_cognito.resolvers.aws_lookup import clear_cache
+    from sceptre_fargate_cognito.aws_lookup import clear_cache
 
     first = push_image("chat-app", "stable", "one")
     assert resolve("chat-app:stable").endswith(first)

@@ -7,12 +7,12 @@ that never expire, a prod without its WAF or rate limit) must fail a test here.
 from __future__ import annotations
 
 import pytest
+from cfn_values import Template
 from sceptre.resolvers.stack_output import StackOutput
 from test_alb_ecs_template import alb_ecs
 from test_environment_config import merged
 
 from sceptre_fargate_cognito import rules
-from sceptre_fargate_cognito.cfn_values import Template
 from templates import ENVIRONMENTS, stack_parameters, template
 
 pytestmark = pytest.mark.parametrize("environment", ENVIRONMENTS)

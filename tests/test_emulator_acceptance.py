@@ -15,8 +15,8 @@ import json
 import boto3
 import cfn_stacks
 import pytest
+from cfn_values import Template
 
-from sceptre_fargate_cognito.cfn_values import Template
 from templates import template
 
 SHA = "sha256:" + "ab" * 32

@@ -11,10 +11,10 @@ import datetime as dt
 import socket
 
 import pytest
+from fault_alb import StandinAlb
 from health_check_support import APP_HOST, AUTH_DOMAIN, free_port
 
 from sceptre_fargate_cognito.local_env import certificate_authority
-from sceptre_fargate_cognito.local_env.standin_alb import StandinAlb
 
 
 def health_probes(verdict):

@@ -17,7 +17,7 @@ from health_check_support import APP_HOST, AUTH_DOMAIN, free_port
 from local_project import run_sceptre
 from sceptre.exceptions import SceptreException
 
-from sceptre_fargate_cognito.hooks import stack_status
+from sceptre_fargate_cognito import stack_status
 from sceptre_fargate_cognito.hooks.https_health_check import HttpsHealthCheck, HttpsHealthCheckError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

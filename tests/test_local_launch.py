@@ -38,11 +38,12 @@ WELL_FORMED = {
     "UserPoolId": r"eu-west-1_\w+",
     "UserPoolClientId": r"\w+",
     "UserPoolDomain": r"webapp-local-123456789012",
-    "HostedUiDomain": r"webapp-local-123456789012\.auth\.eu-west-1\.amazoncognito\.com",
+    # local's hosted UI and app are on the data plane's loopback port (*.localhost: no hosts entry).
+    "HostedUiDomain": r"webapp-local-123456789012\.auth\.eu-west-1\.localhost:\d+",
     "AlbDnsName": r"[\w-]+\.eu-west-1\.elb\.amazonaws\.com",
     "AlbHostedZoneId": r"Z[0-9A-Z]+",
-    "ServiceUrl": r"https://app\.sceptre-local\.test",
-    "AuthDomain": r"webapp-local-123456789012\.auth\.eu-west-1\.amazoncognito\.com",
+    "ServiceUrl": r"https://app\.sceptre\.localhost:\d+",
+    "AuthDomain": r"webapp-local-123456789012\.auth\.eu-west-1\.localhost:\d+",
     "ClusterName": r"[\w-]+",
     "ServiceName": r"[\w-]+",
     "TargetGroupArn": r"arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/[\w-]+/[0-9a-f]+",
@@ -234,7 +235,7 @@ def test_a_missing_certificate_fails_the_launch_and_leaves_no_stack_half_made(fr
     result = fresh_local.sceptre("launch", "local", "--yes")
     assert result.returncode != 0
     output = result.stdout + result.stderr
-    assert "app.sceptre-local.test" in output and "eu-west-1" in output and "123456789012" in output
+    assert "app.sceptre.localhost" in output and "eu-west-1" in output and "123456789012" in output
     assert "Traceback" not in output
     statuses = {
         s["StackName"]: s["StackStatus"]

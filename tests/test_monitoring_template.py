@@ -4,9 +4,9 @@ telling someone when it fires and when it clears, and a dashboard to look at."""
 from __future__ import annotations
 
 import pytest
+from cfn_values import Template
 from test_environment_config import merged
 
-from sceptre_fargate_cognito.cfn_values import Template
 from templates import ENVIRONMENTS, stack_parameters, template
 
 pytestmark = pytest.mark.parametrize("environment", ENVIRONMENTS)

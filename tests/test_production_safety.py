@@ -14,7 +14,7 @@ import pytest
 import sceptre_stack
 from local_project import run_sceptre
 
-from sceptre_fargate_cognito.hooks import stack_status
+from sceptre_fargate_cognito import stack_status
 from sceptre_fargate_cognito.hooks.stack_policy import ALLOW_ALL, StackPolicy, StackPolicyError, policy
 from sceptre_fargate_cognito.hooks.termination_protection import (
     TerminationProtection,

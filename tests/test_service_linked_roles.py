@@ -9,9 +9,9 @@ import boto3
 import pytest
 from resolver_support import make_stack, set_auth
 
-from sceptre_fargate_cognito.hooks import service_linked_roles
-from sceptre_fargate_cognito.resolvers.aws_lookup import AwsCaller, target_for
-from sceptre_fargate_cognito.resolvers.errors import ResolverError
+from sceptre_fargate_cognito import service_linked_roles
+from sceptre_fargate_cognito.aws_lookup import AwsCaller, target_for
+from sceptre_fargate_cognito.plugin_base.errors import ResolverError
 
 ROLE_NAMES = [role for _, role in service_linked_roles.ROLES]
 pytestmark = pytest.mark.usefixtures("fresh_resolvers")

@@ -9,10 +9,10 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from cfn_values import Template
 from test_alb_ecs_template import alb_ecs, container, one
 from test_environment_config import merged
 
-from sceptre_fargate_cognito.cfn_values import Template
 from sceptre_fargate_cognito.config_schema import ConfigError, validate
 from templates import ENVIRONMENTS, stack_parameters, template
 
@@ -33,6 +33,14 @@ def sub(node, t: Template, **known) -> str:
 def app_environment(t: Template, name: str = "app") -> dict:
     _, task = one(t, "AWS::ECS::TaskDefinition")
     return {item["Name"]: item["Value"] for item in container(task, name)["Environment"]}
+
+
+def served_at(environment: str) -> tuple[str, str]:
+    """(the app's host[:port], the hosted UI's suffix): on AWS the domain and amazoncognito.com;
+    on local the data plane's loopback port on both (local_https_port)."""
+    port = merged(environment)["local_https_port"]
+    domain = merged(environment)["domain_name"]
+    return (f"{domain}:{port}", f"localhost:{port}") if port else (domain, "amazoncognito.com")
 
 
 def cognito_logout_urls(environment: str) -> list[str]:
@@ -64,17 +72,16 @@ def test_the_sign_out_url_is_cognitos_logout_for_this_client_returning_to_the_re
         **{"AWS::Region": region},
     )
     parts = urlsplit(url)
+    app, hosted_ui_suffix = served_at(environment)
     assert (parts.scheme, parts.netloc, parts.path) == (
         "https",
-        f"{POOL_DOMAIN}.auth.{region}.amazoncognito.com",
+        f"{POOL_DOMAIN}.auth.{region}.{hosted_ui_suffix}",
         "/logout",
     )
     query = parse_qs(parts.query, strict_parsing=True)
     assert query == {
         "client_id": [CLIENT_ID],
-        "logout_uri": [
-            f"https://{merged(environment)['domain_name']}{merged(environment)['signed_out_path']}"
-        ],
+        "logout_uri": [f"https://{app}{merged(environment)['signed_out_path']}"],
     }
     # Exactly one of the client's sign-out URLs, as Cognito's /logout requires, and fully encoded.
     assert query["logout_uri"] == cognito_logout_urls(environment)
@@ -96,9 +103,8 @@ def test_a_deeper_signed_out_path_is_encoded_whole(environment):
         UserPoolClientId="c",
         **{"AWS::Region": "r"},
     )
-    assert url.endswith(
-        "&logout_uri=https%3A%2F%2F" + merged(environment)["domain_name"] + "%2Faccount%2Fsigned-out.html"
-    )
+    app = served_at(environment)[0].replace(":", "%3A")
+    assert url.endswith("&logout_uri=https%3A%2F%2F" + app + "%2Faccount%2Fsigned-out.html")
 
 
 @each_environment

@@ -6,8 +6,6 @@ from __future__ import annotations
 import pytest
 from test_local_launch import STACKS, outputs
 
-from sceptre_fargate_cognito.config_schema import load_environment
-
 pytestmark = pytest.mark.e2e
 
 
@@ -42,7 +40,8 @@ def test_the_app_clients_only_sign_out_url_is_the_signed_out_page(launched_local
     client = launched_local.client("cognito-idp").describe_user_pool_client(
         UserPoolId=cognito["UserPoolId"], ClientId=cognito["UserPoolClientId"]
     )["UserPoolClient"]
-    assert client["LogoutURLs"] == ["https://app.sceptre-local.test/signed-out"]
+    # With the host and port local serves the app on, as Cognito matches it exactly.
+    assert client["LogoutURLs"] == [f"{launched_local.env['LOCAL_APP_URL']}/signed-out"]
 
 
 def test_the_task_definition_gives_the_app_the_resolved_sign_in_contract(launched_local):
@@ -54,13 +53,12 @@ def test_the_task_definition_gives_the_app_the_resolved_sign_in_contract(launche
     cognito = outputs(launched_local, "cognito")
     assert environment["AUTH_SIGN_OUT_URL"] == (
         f"https://{cognito['HostedUiDomain']}/logout?client_id={cognito['UserPoolClientId']}"
-        "&logout_uri=https%3A%2F%2Fapp.sceptre-local.test%2Fsigned-out"
+        f"&logout_uri=https%3A%2F%2Fapp.sceptre.localhost%3A{launched_local.state.https_port}%2Fsigned-out"
     )
     assert environment["AUTH_SIGNER_ARN"] == physical_id(launched_local, "alb-ecs", "LoadBalancer")
     assert environment["AUTH_SIGNER_ARN"].startswith(
         "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/"
     )
-    configured = load_environment(launched_local.project, "local")["auth_public_keys_url"]
-    assert environment["AUTH_PUBLIC_KEYS_URL"] == (
-        configured or "https://public-keys.auth.elb.eu-west-1.amazonaws.com"
-    )
+    # local: the data plane's key server, which bin/launch-local started (LOCAL_AUTH_PUBLIC_KEYS_URL).
+    assert environment["AUTH_PUBLIC_KEYS_URL"] == launched_local.env["LOCAL_AUTH_PUBLIC_KEYS_URL"]
+    assert environment["AUTH_PUBLIC_KEYS_URL"].startswith("http://127.0.0.1:")

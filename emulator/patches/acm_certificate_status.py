@@ -13,8 +13,9 @@ issue a pending certificate or expire an old one leave it alone).
 
 import json
 
-from moto.acm.models import CertBundle, acm_backends
-from moto.moto_api._internal import urls as moto_api_urls
+from moto.acm.models import CertBundle
+
+from emulator import moto_internals
 
 STATUSES = {
     "PENDING_VALIDATION",
@@ -30,7 +31,7 @@ _original_check = CertBundle.check
 
 
 def _check(self: CertBundle) -> None:
-    seeded = getattr(self, "_seeded_status", None)
+    seeded = moto_internals.extension_state(self, "seeded_status", None)
     if seeded is not None:
         self.status = seeded
         return
@@ -48,15 +49,15 @@ def set_certificate_status(request, full_url, headers):
         return 400, {}, json.dumps({"message": f"not an ACM certificate ARN: {arn!r}"})
     account_id = body.get("account_id", parts[4])
     region = body.get("region", parts[3])
-    bundle = acm_backends[account_id][region]._certificates.get(arn)
+    bundle = moto_internals.acm_certificate(account_id, region, arn)
     if bundle is None:
         return 404, {}, json.dumps({"message": f"no certificate {arn}"})
-    bundle._seeded_status = status
+    moto_internals.set_extension_state(bundle, "seeded_status", status)
     bundle.status = status
     return 200, {}, json.dumps({"certificate_arn": arn, "status": status})
 
 
 def install() -> None:
     """Internals: moto has no hook for a certificate's status check; the endpoint joins moto-api's own routes."""
-    CertBundle.check = _check
-    moto_api_urls.url_paths["{0}/moto-api/static/acm/certificate-status"] = set_certificate_status
+    moto_internals.replace(CertBundle, "check", _check)
+    moto_internals.add_moto_api_route("{0}/moto-api/static/acm/certificate-status", set_certificate_status)

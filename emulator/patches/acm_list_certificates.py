@@ -10,10 +10,13 @@ unless Includes.keyTypes names the others, and a client that forgets must see th
 
 import base64
 import json
+from typing import Any
 
 from moto.acm.exceptions import AWSValidationException
 from moto.acm.responses import AWSCertificateManagerResponse
 from moto.core.responses import ActionResult
+
+from emulator import moto_internals
 
 # AWS: "When called by ListCertificates, this parameter will only return the first 100 subject
 # alternative names included in the certificate."
@@ -34,11 +37,11 @@ def _decode_token(token: str) -> int:
 
 
 def list_certificates(self: AWSCertificateManagerResponse) -> ActionResult:
-    statuses = self._get_param("CertificateStatuses")
-    includes = dict(self._get_param("Includes") or {})
+    statuses = moto_internals.request_param(self, "CertificateStatuses")
+    includes = dict(moto_internals.request_param(self, "Includes") or {})
     includes.setdefault("keyTypes", DEFAULT_KEY_TYPES)
-    max_items = int(self._get_param("MaxItems") or DEFAULT_MAX_ITEMS)
-    token = self._get_param("NextToken")
+    max_items = int(moto_internals.request_param(self, "MaxItems") or DEFAULT_MAX_ITEMS)
+    token = moto_internals.request_param(self, "NextToken")
     offset = _decode_token(token) if token else 0
 
     bundles = list(self.acm_backend.list_certificates(statuses, includes))
@@ -54,7 +57,7 @@ def list_certificates(self: AWSCertificateManagerResponse) -> ActionResult:
         cert["HasAdditionalSubjectAlternativeNames"] = len(names) > SUMMARY_NAMES
         certs.append(cert)
 
-    result = {"CertificateSummaryList": certs}
+    result: dict[str, Any] = {"CertificateSummaryList": certs}
     if offset + max_items < len(bundles):
         result["NextToken"] = _encode_token(offset + max_items)
     return ActionResult(result=result)
@@ -62,4 +65,4 @@ def list_certificates(self: AWSCertificateManagerResponse) -> ActionResult:
 
 def install() -> None:
     """Internals: the response method is the only place the answer is built; moto has no hook for it."""
-    AWSCertificateManagerResponse.list_certificates = list_certificates
+    moto_internals.replace(AWSCertificateManagerResponse, "list_certificates", list_certificates)

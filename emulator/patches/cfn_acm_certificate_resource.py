@@ -33,7 +33,7 @@ class CfnCertificate(UpdatableCfnResource, CloudFormationModel):
     def create(cls, name, properties, account_id, region_name):
         arn = acm_backends[account_id][region_name].request_certificate(
             domain_name=properties["DomainName"],
-            idempotency_token=None,
+            idempotency_token=None,  # type: ignore[arg-type]  # moto's annotation; its API passes None too
             subject_alt_names=properties.get("SubjectAlternativeNames") or [],
             tags=properties.get("Tags") or [],
             cert_authority_arn=properties.get("CertificateAuthorityArn"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from moto.cloudwatch.models import Dimension, Metric, MetricDataQuery, MetricStat, cloudwatch_backends
 from moto.core.common_models import CloudFormationModel
 
-from emulator.cfn_resource import UpdatableCfnResource
+from emulator.cfn_resource import CfnResource, UpdatableCfnResource
 
 
 def _backend(account_id: str, region_name: str):
@@ -99,7 +99,7 @@ class CfnAlarm(UpdatableCfnResource, CloudFormationModel):
         )
         return cls(name, alarm.alarm_arn)
 
-    def update(self, name: str, properties: dict, account_id: str, region_name: str) -> CfnAlarm:
+    def update(self, name: str, properties: dict, account_id: str, region_name: str) -> CfnResource:
         if name != self.name:  # a new AlarmName: a new alarm, the old one deleted
             return self.replace(name, properties, account_id, region_name)
         return type(self).create(name, properties, account_id, region_name)  # PutMetricAlarm overwrites

@@ -15,7 +15,7 @@ from moto.cloudformation.exceptions import ValidationError
 from moto.cognitoidp.models import cognitoidp_backends
 from moto.core.common_models import CloudFormationModel
 
-from emulator.cfn_resource import UpdatableCfnResource
+from emulator.cfn_resource import CfnResource, UpdatableCfnResource
 
 
 def _brandings(account_id: str, region_name: str, pool_id: str) -> dict[str, str]:
@@ -60,9 +60,7 @@ class CfnManagedLoginBranding(UpdatableCfnResource, CloudFormationModel):
         brandings[client_id] = str(uuid.uuid4())
         return cls(pool_id, client_id, brandings[client_id])
 
-    def update(
-        self, name: str, properties: dict, account_id: str, region_name: str
-    ) -> CfnManagedLoginBranding:
+    def update(self, name: str, properties: dict, account_id: str, region_name: str) -> CfnResource:
         if (properties.get("UserPoolId"), properties.get("ClientId")) == (self.pool_id, self.client_id):
             return self  # style settings only: nothing the emulator keeps
         # One style per app client: the old one goes before the new one is made.

@@ -16,6 +16,7 @@ from moto.cognitoidp.exceptions import ResourceNotFoundError
 from moto.cognitoidp.models import cognitoidp_backends
 from moto.core.common_models import CloudFormationModel
 
+from emulator import moto_internals
 from emulator.cfn_resource import UpdatableCfnResource
 
 
@@ -174,7 +175,7 @@ class CfnUserPoolDomain(UpdatableCfnResource, CloudFormationModel):
 
     def attribute(self, name: str) -> Any:
         domain = _backend(self.account_id, self.region_name).describe_user_pool_domain(self.domain)
-        return domain._distribution_name()  # CloudFrontDistribution
+        return moto_internals.user_pool_domain_distribution(domain)  # CloudFrontDistribution
 
     @classmethod
     def create(cls, name, properties, account_id, region_name):

@@ -9,20 +9,25 @@ from __future__ import annotations
 
 from moto.cloudformation.parsing import Export, OutputMap, clean_json
 
+from emulator import moto_internals
+
 
 def _exports(self: OutputMap) -> list[Export]:
     exports = []
-    conditions = self._resource_map.lazy_condition_map
-    for value in (self._output_json_map or {}).values():
+    resource_map = moto_internals.output_resource_map(self)
+    conditions = resource_map.lazy_condition_map
+    for value in (moto_internals.output_definitions(self) or {}).values():
         if not value.get("Export"):
             continue
         if "Condition" in value and not conditions.get(value["Condition"]):
             continue  # not shown, so not exported
-        name = clean_json(value["Export"].get("Name"), self._resource_map)
-        exports.append(Export(self._stack_id, name, clean_json(value.get("Value"), self._resource_map)))
+        name = clean_json(value["Export"].get("Name"), resource_map)
+        exports.append(
+            Export(moto_internals.output_stack_id(self), name, clean_json(value.get("Value"), resource_map))
+        )
     return exports
 
 
 def install() -> None:
     """Internals: moto computes exports in this one property of its OutputMap."""
-    OutputMap.exports = property(_exports)  # type: ignore[assignment]
+    moto_internals.replace(OutputMap, "exports", property(_exports))

@@ -29,6 +29,8 @@ from moto.iam.models import ManagedPolicy, iam_backends
 from moto.route53.models import FakeZone, route53_backends
 from moto.utilities.utils import get_partition
 
+from emulator import moto_internals
+
 
 def _ec2(account_id: str, region_name: str):
     return ec2_backends[account_id][region_name]
@@ -86,7 +88,7 @@ def _delete_nat_gateway(gateway: NatGateway, account_id: str, region_name: str) 
     backend.delete_nat_gateway(gateway.id)
     # AWS lists a deleted NAT gateway for a while; here it is simply gone, with its interface.
     backend.nat_gateways.pop(gateway.id, None)
-    eni = getattr(gateway, "_eni", None)
+    eni = moto_internals.nat_gateway_interface(gateway)
     if eni is not None:
         for address in backend.addresses:
             if address.eni is eni:
@@ -114,7 +116,7 @@ def _delete_rule(rule: FakeListenerRule, account_id: str, region_name: str) -> N
     except Exception:
         # Deleting the listener removes its rules too; nothing left to delete.
         if any(
-            rule.arn in listener._non_default_rules
+            rule.arn in moto_internals.listener_rules(listener)
             for lb in backend.load_balancers.values()
             for listener in lb.listeners.values()
         ):
@@ -188,6 +190,8 @@ DELETERS: dict[type, Callable[[Any, str, str], None]] = {
 def install() -> None:
     """Public hook: `delete(account_id, region_name)` is how moto deletes a stack resource."""
     for model, deleter in DELETERS.items():
-        model.delete = lambda self, account_id, region_name, deleter=deleter: deleter(
-            self, account_id, region_name
+        moto_internals.define(
+            model,
+            "delete",
+            lambda self, account_id, region_name, deleter=deleter: deleter(self, account_id, region_name),
         )

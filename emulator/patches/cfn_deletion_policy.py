@@ -14,6 +14,8 @@ from typing import Any
 
 from moto.cloudformation.parsing import ResourceMap
 
+from emulator import moto_internals
+
 _original_delete = ResourceMap.delete
 
 
@@ -29,17 +31,18 @@ def kept_on_create_rollback(resource_json: dict[str, Any]) -> bool:
 
 def delete(self: ResourceMap) -> None:
     # moto's delete skips `DeletionPolicy: Retain` only: show it every kept resource as Retain.
-    template_resources = self._resource_json_map
-    self._resource_json_map = {
+    template_resources = moto_internals.template_resources(self)
+    kept_as_retain = {
         name: {**resource, "DeletionPolicy": "Retain"} if kept_on_delete(resource) else resource
         for name, resource in template_resources.items()
     }
+    moto_internals.set_template_resources(self, kept_as_retain)
     try:
         _original_delete(self)
     finally:
-        self._resource_json_map = template_resources
+        moto_internals.set_template_resources(self, template_resources)
 
 
 def install() -> None:
     """Internals: moto's stack delete reads DeletionPolicy in ResourceMap.delete only; wrapped, not rewritten."""
-    ResourceMap.delete = delete
+    moto_internals.replace(ResourceMap, "delete", delete)

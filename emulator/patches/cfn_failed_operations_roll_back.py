@@ -19,6 +19,7 @@ import logging
 
 from moto.cloudformation.models import CloudFormationBackend, Stack
 
+from emulator import moto_internals
 from emulator.patches.cfn_deletion_policy import kept_on_create_rollback
 from emulator.resource_deletion import delete_in_passes, event_reason, failed_to_delete
 
@@ -32,25 +33,25 @@ _original_delete_stack = CloudFormationBackend.delete_stack
 def _delete_created_resources(stack: Stack) -> dict[str, Exception]:
     """Delete what the failed create made; return the resources that could not be deleted."""
     resource_map = stack.resource_map
+    parsed = moto_internals.created_resources(resource_map)
+    template_resources = moto_internals.template_resources(resource_map)
     created = {
         name: resource
-        for name, resource in resource_map._parsed_resources.items()
-        if name in resource_map._resource_json_map and resource is not None and not isinstance(resource, str)
+        for name, resource in parsed.items()
+        if name in template_resources and resource is not None and not isinstance(resource, str)
     }
-    for name in [n for n in created if kept_on_create_rollback(resource_map._resource_json_map[n])]:
+    for name in [n for n in created if kept_on_create_rollback(template_resources[n])]:
         created.pop(name)  # kept, and no longer the stack's
-        resource_map._parsed_resources.pop(name, None)
-    failed = delete_in_passes(
-        resource_map, {n: (r, resource_map._resource_json_map[n]) for n, r in created.items()}
-    )
+        parsed.pop(name, None)
+    failed = delete_in_passes(resource_map, {n: (r, template_resources[n]) for n, r in created.items()})
     for name in set(created) - set(failed):
-        resource_map._parsed_resources.pop(name, None)
+        parsed.pop(name, None)
     for name, error in failed.items():
         logger.warning("rollback of %s could not delete %s: %s", stack.name, name, event_reason(error))
     # Only what could not be deleted stays listed (a later DeleteStack retries it); nothing is
     # left to resolve outputs from, and nothing gets created lazily again.
-    resource_map._resource_json_map = {name: resource_map._resource_json_map[name] for name in failed}
-    stack.output_map._output_json_map = {}
+    moto_internals.set_template_resources(resource_map, {name: template_resources[name] for name in failed})
+    moto_internals.clear_output_definitions(stack.output_map)
     return failed
 
 
@@ -64,18 +65,18 @@ def create_stack(self: CloudFormationBackend, name: str, *args, **kwargs) -> Sta
             raise  # rejected before the stack existed (template or parameter error): say so
         reason = event_reason(error)
         logger.warning("create of stack %s failed, rolling back: %s", name, reason)
-        stack._add_stack_event("CREATE_FAILED", resource_status_reason=reason)
-        stack._add_stack_event("ROLLBACK_IN_PROGRESS", resource_status_reason=reason)
+        moto_internals.add_stack_event(stack, "CREATE_FAILED", reason)
+        moto_internals.add_stack_event(stack, "ROLLBACK_IN_PROGRESS", reason)
         failed = _delete_created_resources(stack)
         for export_name in [n for n, e in self.exports.items() if e.exporting_stack_id == stack.stack_id]:
             del self.exports[export_name]
         if failed:
             # AWS's wording, then why (e.g. an ALB with deletion protection on).
             reason = failed_to_delete(failed)
-            stack._add_stack_event("ROLLBACK_FAILED", resource_status_reason=reason)
+            moto_internals.add_stack_event(stack, "ROLLBACK_FAILED", reason)
             stack.status = "ROLLBACK_FAILED"
             return stack
-        stack._add_stack_event("ROLLBACK_COMPLETE")
+        moto_internals.add_stack_event(stack, "ROLLBACK_COMPLETE")
         stack.status = "ROLLBACK_COMPLETE"
         return stack
 
@@ -91,8 +92,8 @@ def update_stack(self: CloudFormationBackend, name: str, *args, **kwargs) -> Sta
             "update of stack %s failed: %s", name, reason, exc_info=True
         )  # the log is for debugging
         stack.template, stack.template_dict, stack.parameters, _ = before
-        stack._add_stack_event("UPDATE_ROLLBACK_IN_PROGRESS", resource_status_reason=reason)
-        stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
+        moto_internals.add_stack_event(stack, "UPDATE_ROLLBACK_IN_PROGRESS", reason)
+        moto_internals.add_stack_event(stack, "UPDATE_ROLLBACK_COMPLETE")
         stack.status = "UPDATE_ROLLBACK_COMPLETE"
         return stack
 
@@ -107,12 +108,12 @@ def delete_stack(self: CloudFormationBackend, name_or_stack_id: str) -> None:
             logger.warning("delete of stack %s failed: %s", stack.name, reason)
             self.deleted_stacks.pop(stack.stack_id, None)
             self.stacks[stack.stack_id] = stack
-            stack._add_stack_event("DELETE_FAILED", resource_status_reason=reason)
+            moto_internals.add_stack_event(stack, "DELETE_FAILED", reason)
             stack.status = "DELETE_FAILED"
 
 
 def install() -> None:
     """Internals: moto has no failure hook in a stack operation; the backend methods are the narrowest wrap."""
-    CloudFormationBackend.create_stack = create_stack
-    CloudFormationBackend.update_stack = update_stack
-    CloudFormationBackend.delete_stack = delete_stack
+    moto_internals.replace(CloudFormationBackend, "create_stack", create_stack)
+    moto_internals.replace(CloudFormationBackend, "update_stack", update_stack)
+    moto_internals.replace(CloudFormationBackend, "delete_stack", delete_stack)

@@ -24,6 +24,8 @@ from moto.ecs.models import Cluster, Service, TaskDefinition
 from moto.elbv2.models import FakeListener, FakeListenerRule, FakeLoadBalancer, FakeTargetGroup
 from moto.logs.models import LogGroup
 
+from emulator import moto_internals
+
 # The ALB's canonical hosted zone per region (AWS publishes these; alias records point at them).
 ALB_HOSTED_ZONES = {
     "us-east-1": "Z35SXDOTRQ7X7K",
@@ -110,7 +112,7 @@ ATTRIBUTES: dict[type, dict[str, Callable[[Any], Any]]] = {
 }
 
 
-def _add_attributes(model: type, attributes: dict[str, Callable[[Any], Any]]) -> None:
+def _add_attributes(model: Any, attributes: dict[str, Callable[[Any], Any]]) -> None:
     original_has = model.has_cfn_attr
     original_get = getattr(model, "get_cfn_attribute", None)
 
@@ -126,8 +128,8 @@ def _add_attributes(model: type, attributes: dict[str, Callable[[Any], Any]]) ->
             raise UnformattedGetAttTemplateException()
         return original_get(self, attribute_name)
 
-    model.has_cfn_attr = classmethod(has_cfn_attr)
-    model.get_cfn_attribute = get_cfn_attribute
+    moto_internals.replace(model, "has_cfn_attr", classmethod(has_cfn_attr))
+    moto_internals.define(model, "get_cfn_attribute", get_cfn_attribute)
 
 
 def install() -> None:

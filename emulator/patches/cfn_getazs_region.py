@@ -8,10 +8,12 @@ moto's EC2 backend reports for that region (the same DescribeAvailabilityZones a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from moto.cloudformation import parsing
 from moto.ec2.models import ec2_backends
+
+from emulator import moto_internals
 
 _original_clean_json = parsing.clean_json
 
@@ -23,14 +25,16 @@ def availability_zones(account_id: str, region: str) -> list[str]:
 
 def clean_json(resource_json: Any, resources_map: parsing.ResourceMap) -> Any:
     if isinstance(resource_json, dict) and "Fn::GetAZs" in resource_json:
-        region = (
-            _original_clean_json(resource_json["Fn::GetAZs"], resources_map) or resources_map["AWS::Region"]
+        # moto types every entry of the map as a resource; pseudo parameters are text.
+        region = cast(
+            str,
+            _original_clean_json(resource_json["Fn::GetAZs"], resources_map) or resources_map["AWS::Region"],
         )
-        return availability_zones(resources_map["AWS::AccountId"], region)
+        return availability_zones(cast(str, resources_map["AWS::AccountId"]), region)
     return _original_clean_json(resource_json, resources_map)
 
 
 def install() -> None:
     """Internals: intrinsic functions are resolved in parsing.clean_json only."""
     # clean_json calls itself through the module global, so nested GetAZs go through this too.
-    parsing.clean_json = clean_json
+    moto_internals.replace(parsing, "clean_json", clean_json)

@@ -14,6 +14,8 @@ from typing import Any
 from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.responses import CloudFormationResponse
 
+from emulator import moto_internals
+
 
 def _validate_different_update(
     self: CloudFormationResponse,
@@ -31,14 +33,15 @@ def _validate_different_update(
     }
     if new_params != dict(old_stack.parameters or {}):
         return
-    tags = self._get_param("Tags", [])
+    tags = moto_internals.request_param(self, "Tags", [])
     if tags and {t["Key"]: t["Value"] for t in tags} != dict(old_stack.tags or {}):
         return
-    if self._get_param("RoleARN") and self._get_param("RoleARN") != old_stack.role_arn:
+    role_arn = moto_internals.request_param(self, "RoleARN")
+    if role_arn and role_arn != old_stack.role_arn:
         return
     raise ValidationError(old_stack.name, message="No updates are to be performed.")
 
 
 def install() -> None:
     """Internals: the no-op check is a private response method; replacing it is narrower than UpdateStack."""
-    CloudFormationResponse._validate_different_update = _validate_different_update
+    moto_internals.replace_private(moto_internals.CFN_VALIDATE_DIFFERENT_UPDATE, _validate_different_update)

@@ -15,6 +15,8 @@ from typing import Any
 from moto.cloudformation.models import Stack
 from moto.cloudformation.parsing import ResourceMap
 
+from emulator import moto_internals
+
 _original_load_parameters = ResourceMap.load_parameters
 
 
@@ -24,22 +26,23 @@ def _is_list_type(value_type: str) -> bool:
 
 def load_parameters(self: ResourceMap) -> None:
     _original_load_parameters(self)
-    slots = self._template.get("Parameters", {}) or {}
-    self.parameter_text = {}
+    slots = moto_internals.template(self).get("Parameters", {}) or {}
+    parameter_text: dict[str, str | None] = {}
+    moto_internals.set_extension_state(self, "parameter_text", parameter_text)
     for key, slot in slots.items():
         given = self.input_parameters.get(key)
         text = given if given is not None else slot.get("Default")
-        self.parameter_text[key] = None if text is None else str(text)
+        parameter_text[key] = None if text is None else str(text)
         value = self.resolved_parameters.get(key)
         if _is_list_type(slot.get("Type", "String")) and isinstance(value, str):
             self.resolved_parameters[key] = value.split(",") if value else []
-            self._parsed_resources[key] = self.resolved_parameters[key]
+            moto_internals.created_resources(self)[key] = self.resolved_parameters[key]
 
 
 def parameter_list(self: Stack) -> list[dict[str, Any]]:
     resource_map = self.resource_map
     slots = (self.template_dict or {}).get("Parameters", {}) or {}
-    text = getattr(resource_map, "parameter_text", {})
+    text: dict[str, str | None] = moto_internals.extension_state(resource_map, "parameter_text", {})
     return [
         {
             "ParameterKey": key,
@@ -53,5 +56,5 @@ def parameter_list(self: Stack) -> list[dict[str, Any]]:
 
 def install() -> None:
     """Internals: parameters are loaded and listed only in ResourceMap/Stack."""
-    ResourceMap.load_parameters = load_parameters
-    Stack.parameter_list = property(parameter_list)
+    moto_internals.replace(ResourceMap, "load_parameters", load_parameters)
+    moto_internals.replace(Stack, "parameter_list", property(parameter_list))

@@ -10,6 +10,8 @@ from __future__ import annotations
 from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.models import CloudFormationBackend
 
+from emulator import moto_internals
+
 _original_set_stack_policy = CloudFormationBackend.set_stack_policy
 
 
@@ -31,4 +33,4 @@ def set_stack_policy(self: CloudFormationBackend, stack_name: str, policy_body: 
 
 def install() -> None:
     """Internals: the backend method is the one place SetStackPolicy reaches the stack."""
-    CloudFormationBackend.set_stack_policy = set_stack_policy
+    moto_internals.replace(CloudFormationBackend, "set_stack_policy", set_stack_policy)

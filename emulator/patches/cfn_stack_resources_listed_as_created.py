@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from moto.cloudformation.models import Stack
 
+from emulator import moto_internals
+
 
 def stack_resources(self: Stack) -> list:
     resource_map = self.resource_map
-    created = resource_map._parsed_resources
+    created = moto_internals.created_resources(resource_map)
     return [
         created[name]
-        for name in resource_map._resource_json_map
+        for name in moto_internals.template_resources(resource_map)
         if created.get(name) is not None and hasattr(created[name], "logical_resource_id")
     ]
 
 
 def install() -> None:
     """Internals: every resource listing reads Stack.stack_resources."""
-    Stack.stack_resources = property(stack_resources)
+    moto_internals.replace(Stack, "stack_resources", property(stack_resources))

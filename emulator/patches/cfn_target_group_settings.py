@@ -14,9 +14,11 @@ from typing import Any
 
 from moto.elbv2.models import FakeTargetGroup, elbv2_backends
 
+from emulator import moto_internals
 from emulator.patches import cfn_update_keeps_resources
 
-_original_create_from_cloudformation_json = FakeTargetGroup.create_from_cloudformation_json
+# A bound classmethod; its __func__ is called with the class moto calls it on.
+_original_create_from_cloudformation_json: Any = FakeTargetGroup.create_from_cloudformation_json
 
 # Template property -> the moto attribute it sets (values as moto keeps them).
 HEALTH_CHECK = {
@@ -57,7 +59,6 @@ def _apply_matcher(group: FakeTargetGroup, value: Any) -> None:
     group.matcher = value or {"HttpCode": "200"}
 
 
-@classmethod  # type: ignore[misc]
 def create_from_cloudformation_json(
     cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
 ):
@@ -73,7 +74,9 @@ def create_from_cloudformation_json(
 
 def install() -> None:
     """Internals: moto's CloudFormation model is wrapped; updates go through cfn_update_keeps_resources."""
-    FakeTargetGroup.create_from_cloudformation_json = create_from_cloudformation_json
+    moto_internals.replace(
+        FakeTargetGroup, "create_from_cloudformation_json", classmethod(create_from_cloudformation_json)
+    )
     cfn_update_keeps_resources.IN_PLACE_SETTINGS[FakeTargetGroup] = {
         "TargetGroupAttributes": _apply_attributes,
         "HealthCheckEnabled": _apply_enabled,

@@ -11,6 +11,8 @@ from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.responses import ActionResult
 
+from emulator import moto_internals
+
 _original_delete_stack = CloudFormationResponse.delete_stack
 
 
@@ -22,8 +24,8 @@ def _find_live_stack(self: CloudFormationResponse, name_or_id: str):
 
 
 def update_termination_protection(self: CloudFormationResponse) -> ActionResult:
-    name_or_id = self._get_param("StackName")
-    enabled = str(self._get_param("EnableTerminationProtection")).lower() == "true"
+    name_or_id = moto_internals.request_param(self, "StackName")
+    enabled = str(moto_internals.request_param(self, "EnableTerminationProtection")).lower() == "true"
     stack = _find_live_stack(self, name_or_id)
     if stack is None:
         raise ValidationError(name_or_id, message=f"Stack [{name_or_id}] does not exist")
@@ -32,7 +34,7 @@ def update_termination_protection(self: CloudFormationResponse) -> ActionResult:
 
 
 def delete_stack(self: CloudFormationResponse) -> ActionResult:
-    name_or_id = self._get_param("StackName")
+    name_or_id = moto_internals.request_param(self, "StackName")
     stack = _find_live_stack(self, name_or_id)
     if stack is not None and stack.enable_termination_protection:
         # AWS's own wording, so callers (and Sceptre's log) read the same message as on AWS.
@@ -45,5 +47,5 @@ def delete_stack(self: CloudFormationResponse) -> ActionResult:
 
 def install() -> None:
     """Internals: a response method is missing (UpdateTerminationProtection); DeleteStack is wrapped, not rewritten."""
-    CloudFormationResponse.update_termination_protection = update_termination_protection
-    CloudFormationResponse.delete_stack = delete_stack
+    moto_internals.add(CloudFormationResponse, "update_termination_protection", update_termination_protection)
+    moto_internals.replace(CloudFormationResponse, "delete_stack", delete_stack)

@@ -12,6 +12,8 @@ from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import ValidationError
 from moto.cloudformation.models import Stack
 
+from emulator import moto_internals
+
 _original_resource_class_from_type = parsing.resource_class_from_type
 
 
@@ -24,7 +26,7 @@ def resource_class_from_type(resource_type: str):
     return resource_class
 
 
-_original_create_resource_map = Stack._create_resource_map
+_original_create_resource_map = moto_internals.STACK_CREATE_RESOURCE_MAP.current()
 
 
 def _create_resource_map(self: Stack):
@@ -40,5 +42,5 @@ def _create_resource_map(self: Stack):
 
 def install() -> None:
     """Internals: moto's type lookup is the one place a missing type is noticed."""
-    parsing.resource_class_from_type = resource_class_from_type
-    Stack._create_resource_map = _create_resource_map
+    moto_internals.replace(parsing, "resource_class_from_type", resource_class_from_type)
+    moto_internals.replace_private(moto_internals.STACK_CREATE_RESOURCE_MAP, _create_resource_map)

@@ -29,6 +29,7 @@ from moto.cloudformation.parsing import ResourceMap
 from moto.ec2.models.core import TaggedEC2Resource
 from moto.logs.models import LogGroup, logs_backends
 
+from emulator import moto_internals
 from emulator.patches.cfn_deletion_policy import kept_on_delete
 from emulator.resource_deletion import delete_in_passes, failed_to_delete
 
@@ -111,16 +112,16 @@ _original_parse_and_generate_name = parsing.parse_resource_and_generate_name
 def parse_resource_and_generate_name(logical_id, resource_json, resources_map):
     result = _original_parse_and_generate_name(logical_id, resource_json, resources_map)
     if result:
-        resources_map.__dict__.setdefault("physical_names", {})[logical_id] = result[2]
+        physical_names: dict[str, str] = moto_internals.extension_state(resources_map, "physical_names", {})
+        physical_names[logical_id] = result[2]
     return result
 
 
 def parse_and_create_resource(logical_id, resource_json, resources_map, account_id, region_name):
     resource = _original_parse_and_create(logical_id, resource_json, resources_map, account_id, region_name)
     if resource is not None:
-        resources_map.__dict__.setdefault("resolved_json", {})[logical_id] = _resolve(
-            resources_map, logical_id, resource_json
-        )
+        resolved_json: dict[str, Any] = moto_internals.extension_state(resources_map, "resolved_json", {})
+        resolved_json[logical_id] = _resolve(resources_map, logical_id, resource_json)
     return resource
 
 
@@ -134,7 +135,8 @@ def _retag_log_group(group: LogGroup, before: list | None, after: list | None) -
     backend.tag_resource(group.arn, {t["Key"]: t["Value"] for t in (after or [])})
 
 
-def _retag_ec2(resource: TaggedEC2Resource, before: list | None, after: list | None) -> None:
+def _retag_ec2(resource: Any, before: list | None, after: list | None) -> None:
+    # resource: a TaggedEC2Resource model; each such model has ec2_backend and physical_resource_id.
     backend = resource.ec2_backend
     old_keys = {t["Key"] for t in (before or [])} - {t["Key"] for t in (after or [])}
     if old_keys:
@@ -173,8 +175,12 @@ def _update_in_place(resource: Any, old: Any, new: Any) -> bool:
 def _update_one(
     self: ResourceMap, logical_id: str, resource_json: dict[str, Any], resolved: Any, pending_deletes: dict
 ):
-    original = self._parsed_resources[logical_id]
-    old_resolved = self.resolved_json.get(logical_id)
+    parsed = moto_internals.created_resources(self)
+    resolved_json: dict[str, Any] = moto_internals.extension_state(self, "resolved_json", {})
+    physical_names: dict[str, str] = moto_internals.extension_state(self, "physical_names", {})
+    previous_json: dict[str, Any] = moto_internals.extension_state(self, "previous_json", {})
+    original = parsed[logical_id]
+    old_resolved = resolved_json.get(logical_id)
     resource_type = resource_json["Type"]
     resource_class = parsing.resource_class_from_type(resource_type)
     can_update = not hasattr(resource_class.update_from_cloudformation_json, "__isabstractmethod__")
@@ -185,18 +191,18 @@ def _update_one(
         name_property = parsing.resource_name_property_from_type(resource_type)
         if not (name_property and name_property in cleaned.get("Properties", {})):
             # A generated name stays the same for the life of the resource, as in CloudFormation.
-            new_name = self.physical_names.get(logical_id, new_name)
+            new_name = physical_names.get(logical_id, new_name)
         updated = resource_class.update_from_cloudformation_json(
             original_resource=original,
             new_resource_name=new_name,
             cloudformation_json=cleaned,
-            account_id=self._account_id,
-            region_name=self._region_name,
+            account_id=moto_internals.account_id(self),
+            region_name=moto_internals.region_name(self),
         )
         updated.cf_resource_type = resource_type
         updated.logical_resource_id = logical_id
-        self._parsed_resources[logical_id] = updated
-        self.physical_names[logical_id] = new_name
+        parsed[logical_id] = updated
+        physical_names[logical_id] = new_name
     elif (
         same_type
         and resource_type not in ALWAYS_REPLACED
@@ -205,28 +211,29 @@ def _update_one(
         pass
     else:
         # Replacement: create the new one now, delete the old one after the update succeeded.
-        del self._parsed_resources[logical_id]
+        del parsed[logical_id]
         replacement = parse_and_create_resource(
-            logical_id, resource_json, self, self._account_id, self._region_name
+            logical_id, resource_json, self, moto_internals.account_id(self), moto_internals.region_name(self)
         )
-        self._parsed_resources[logical_id] = replacement
-        pending_deletes[logical_id] = (original, self._previous_json[logical_id])
-    self.resolved_json[logical_id] = resolved
+        parsed[logical_id] = replacement
+        pending_deletes[logical_id] = (original, previous_json[logical_id])
+    resolved_json[logical_id] = resolved
 
 
 def update(self: ResourceMap, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:
-    self.__dict__.setdefault("resolved_json", {})
-    self.__dict__.setdefault("physical_names", {})
-    self._previous_json = dict(self._resource_json_map)
+    parsed = moto_internals.created_resources(self)
+    resolved_json: dict[str, Any] = moto_internals.extension_state(self, "resolved_json", {})
+    previous_json = dict(moto_internals.template_resources(self))
+    moto_internals.set_extension_state(self, "previous_json", previous_json)
 
-    self._template = template
+    moto_internals.set_template(self, template)
     if parameters:
         self.input_parameters = parameters
     self.load_mapping()
     self.load_parameters()
     self.load_conditions()
     new_resources = template["Resources"]
-    self._resource_json_map = new_resources
+    moto_internals.set_template_resources(self, new_resources)
 
     # logical id -> (the resource it named until now, its old template JSON): replaced or removed
     pending_deletes: dict[str, tuple[Any, dict[str, Any]]] = {}
@@ -237,25 +244,23 @@ def update(self: ResourceMap, template: dict[str, Any], parameters: dict[str, An
         if condition and not self.lazy_condition_map[condition]:
             continue
         kept.add(logical_id)
-        if logical_id not in self._parsed_resources:
+        if logical_id not in parsed:
             _ = self[logical_id]  # an added resource (created through the lazy map)
             continue
         resolved = _resolve(self, logical_id, resource_json)
-        if resolved != self.resolved_json.get(logical_id):
+        if resolved != resolved_json.get(logical_id):
             _update_one(self, logical_id, resource_json, resolved, pending_deletes)
 
     removed = [
         name
-        for name in dependency_order(self._previous_json)[::-1]
-        if name not in kept
-        and self._parsed_resources.get(name) is not None
-        and not isinstance(self._parsed_resources.get(name), str)
+        for name in dependency_order(previous_json)[::-1]
+        if name not in kept and parsed.get(name) is not None and not isinstance(parsed.get(name), str)
     ]
     for name in removed:
-        if not kept_on_delete(self._previous_json[name]):
-            pending_deletes[name] = (self._parsed_resources[name], self._previous_json[name])
-        self._parsed_resources.pop(name)
-        self.resolved_json.pop(name, None)
+        if not kept_on_delete(previous_json[name]):
+            pending_deletes[name] = (parsed[name], previous_json[name])
+        parsed.pop(name)
+        resolved_json.pop(name, None)
     failed = delete_in_passes(self, pending_deletes)
     if failed:
         # The update fails (and rolls back) naming each resource that could not be deleted, and why.
@@ -264,6 +269,6 @@ def update(self: ResourceMap, template: dict[str, Any], parameters: dict[str, An
 
 def install() -> None:
     """Internals: moto's ResourceMap.update is replaced whole: its diff reads template text it mutated; no smaller hook."""
-    parsing.parse_resource_and_generate_name = parse_resource_and_generate_name
-    parsing.parse_and_create_resource = parse_and_create_resource
-    ResourceMap.update = update
+    moto_internals.replace(parsing, "parse_resource_and_generate_name", parse_resource_and_generate_name)
+    moto_internals.replace(parsing, "parse_and_create_resource", parse_and_create_resource)
+    moto_internals.replace(ResourceMap, "update", update)

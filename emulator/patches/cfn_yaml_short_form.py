@@ -14,6 +14,8 @@ from typing import Any
 import yaml
 from moto.cloudformation import models, responses, utils
 
+from emulator import moto_internals
+
 
 def yaml_tag_constructor(loader: Any, tag: str, node: Any) -> Any:
     if isinstance(node, yaml.MappingNode):
@@ -33,5 +35,5 @@ def install() -> None:
     """Internals: moto registers its YAML constructor by module global before every parse."""
     # Each module imported the function by name and registers it before every parse.
     for module in (utils, models, responses):
-        module.yaml_tag_constructor = yaml_tag_constructor
+        moto_internals.replace(module, "yaml_tag_constructor", yaml_tag_constructor)
     yaml.add_multi_constructor("", yaml_tag_constructor)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from moto.cognitoidp.exceptions import InvalidParameterException
 from moto.cognitoidp.models import CognitoIdpBackend, cognitoidp_backends
 
+from emulator import moto_internals
+
 _original_create_user_pool_domain = CognitoIdpBackend.create_user_pool_domain
 
 
@@ -30,4 +32,4 @@ def create_user_pool_domain(self: CognitoIdpBackend, user_pool_id: str, domain: 
 
 def install() -> None:
     """Internals: the backend method is what the API and the CloudFormation model both call."""
-    CognitoIdpBackend.create_user_pool_domain = create_user_pool_domain
+    moto_internals.replace(CognitoIdpBackend, "create_user_pool_domain", create_user_pool_domain)

@@ -8,7 +8,9 @@ all, so neither does this (any account may read).
 
 from moto.ecr.models import ECRBackend, ecr_backends
 
-_original_get_repository = ECRBackend._get_repository
+from emulator import moto_internals
+
+_original_get_repository = moto_internals.ECR_GET_REPOSITORY.current()
 
 
 def _get_repository(self: ECRBackend, name: str, registry_id: str | None = None):
@@ -19,4 +21,4 @@ def _get_repository(self: ECRBackend, name: str, registry_id: str | None = None)
 
 def install() -> None:
     """Internals: every ECR call looks its repository up through this one private method."""
-    ECRBackend._get_repository = _get_repository
+    moto_internals.replace_private(moto_internals.ECR_GET_REPOSITORY, _get_repository)

@@ -16,19 +16,18 @@ from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult
 from moto.ecr.models import ECRBackend, ecr_backends
 from moto.ecr.responses import ECRResponse
-from moto.moto_api._internal import urls as moto_api_urls
+
+from emulator import moto_internals
 
 _original_complete_layer_upload = ECRBackend.complete_layer_upload
 
 
 def _blobs(repository) -> dict[str, bytes]:
-    if not hasattr(repository, "layer_blobs"):
-        repository.layer_blobs = {}
-    return repository.layer_blobs
+    return moto_internals.extension_state(repository, "layer_blobs", {})
 
 
 def complete_layer_upload(self: ECRBackend, repository_name, upload_id, layer_digests, registry_id=None):
-    repository = self._get_repository(repository_name, registry_id)
+    repository = moto_internals.ecr_repository(self, repository_name, registry_id)
     upload = repository.uploads.get(upload_id)
     data = bytes(upload.layer_parts) if upload is not None else b""
     result = _original_complete_layer_upload(self, repository_name, upload_id, layer_digests, registry_id)
@@ -37,9 +36,11 @@ def complete_layer_upload(self: ECRBackend, repository_name, upload_id, layer_di
 
 
 def get_download_url_for_layer(self: ECRResponse) -> ActionResult:
-    name = self._get_param("repositoryName")
-    digest = self._get_param("layerDigest")
-    repository = self.ecr_backend._get_repository(name, self._get_param("registryId"))
+    name = moto_internals.request_param(self, "repositoryName")
+    digest = moto_internals.request_param(self, "layerDigest")
+    repository = moto_internals.ecr_repository(
+        self.ecr_backend, name, moto_internals.request_param(self, "registryId")
+    )
     if digest not in _blobs(repository):
         raise JsonRESTError(
             "LayersNotFoundException",
@@ -69,7 +70,7 @@ def serve_blob(request, full_url, headers):
 def install() -> None:
     """Internals: moto keeps no blob and its GetDownloadUrlForLayer answers 500; moto-api URL paths
     are the public way to add an endpoint."""
-    ECRBackend.complete_layer_upload = complete_layer_upload
-    ECRResponse.get_download_url_for_layer = get_download_url_for_layer
+    moto_internals.replace(ECRBackend, "complete_layer_upload", complete_layer_upload)
+    moto_internals.replace(ECRResponse, "get_download_url_for_layer", get_download_url_for_layer)
     # One path segment: moto's Flask rules do not match a regex across slashes; {{64}}: the key is a format string.
-    moto_api_urls.url_paths["{0}/moto-api/ecr-blob/(?P<digest>sha256:[0-9a-f]{{64}})"] = serve_blob
+    moto_internals.add_moto_api_route("{0}/moto-api/ecr-blob/(?P<digest>sha256:[0-9a-f]{{64}})", serve_blob)

@@ -9,13 +9,15 @@ import hashlib
 
 from moto.ecr.models import Image
 
+from emulator import moto_internals
+
 
 def _create_digest(self: Image) -> None:
     manifest = self.image_manifest
     data = manifest.encode("utf-8") if isinstance(manifest, str) else manifest
-    self._image_digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    moto_internals.set_ecr_image_digest(self, "sha256:" + hashlib.sha256(data).hexdigest())
 
 
 def install() -> None:
     """Internals: the digest is computed in one private Image method."""
-    Image._create_digest = _create_digest
+    moto_internals.replace_private(moto_internals.ECR_IMAGE_CREATE_DIGEST, _create_digest)

@@ -17,6 +17,7 @@ from moto.ecs.models import EC2ContainerServiceBackend
 from moto.iam.models import iam_backends
 from moto.utilities.utils import get_partition
 
+from emulator import moto_internals
 from emulator.patches.iam_service_linked_role_names import ROLE_NAMES
 
 SWITCH = "EMULATOR_REQUIRE_SERVICE_LINKED_ROLES"
@@ -43,4 +44,4 @@ def create_service(self: EC2ContainerServiceBackend, *args, **kwargs):
 def install() -> None:
     """Internals: the backend method is what the API and moto's AWS::ECS::Service both call."""
     if os.environ.get(SWITCH) == "1":
-        EC2ContainerServiceBackend.create_service = create_service
+        moto_internals.replace(EC2ContainerServiceBackend, "create_service", create_service)

@@ -39,6 +39,8 @@ from typing import Any
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ecs.models import EC2ContainerServiceBackend, Service, ecs_backends
 
+from emulator import moto_internals
+
 PATH = "/moto-api/emulator/ecs/service-tasks"
 KEPT_STOPPED = 50  # stopped tasks kept per service, newest first
 STARTING = {"PROVISIONING", "PENDING", "ACTIVATING"}
@@ -92,18 +94,19 @@ class ReportedTask:
 
 def _tasks(backend: EC2ContainerServiceBackend) -> dict[str, list[ReportedTask]]:
     """The reported tasks of each service (by service ARN), kept on the backend so a reset forgets them."""
-    if not hasattr(backend, "_emulator_service_tasks"):
-        backend._emulator_service_tasks = {}  # type: ignore[attr-defined]
-        backend._emulator_deployments = {}  # type: ignore[attr-defined]
-    return backend._emulator_service_tasks  # type: ignore[attr-defined]
+    return moto_internals.extension_state(backend, "service_tasks", {})
+
+
+def _deployments(backend: EC2ContainerServiceBackend) -> dict[str, dict[str, dict[str, Any]]]:
+    """Each service's deployments (by service ARN, then task definition), kept on the backend too."""
+    return moto_internals.extension_state(backend, "service_deployments", {})
 
 
 def _deployment(
     backend: EC2ContainerServiceBackend, service: Service, task_definition: str
 ) -> dict[str, Any]:
     """The deployment of a task definition on a service: one id and creation time for its life."""
-    _tasks(backend)
-    known = backend._emulator_deployments.setdefault(service.arn, {})  # type: ignore[attr-defined]
+    known = _deployments(backend).setdefault(service.arn, {})
     if task_definition not in known:
         known[task_definition] = {
             "id": f"ecs-svc/{random.randint(10**18, 10**19 - 1)}",
@@ -184,7 +187,7 @@ def _refresh(backend: EC2ContainerServiceBackend, service: Service) -> Service:
 def report(body: dict[str, Any]) -> str:
     """Replace a service's reported tasks; returns the service's ARN."""
     backend = ecs_backends[body.get("account_id", DEFAULT_ACCOUNT_ID)][body["region"]]
-    service = backend._get_service(body["cluster"], body["service"])
+    service = moto_internals.ecs_service(backend, body["cluster"], body["service"])
     with _lock:
         previous = {t.task_id: t for t in _tasks(backend).get(service.arn, [])}
         reported = [ReportedTask(backend, service, task) for task in body.get("tasks", [])]
@@ -220,7 +223,7 @@ def service_tasks_response(request: Any, full_url: str, headers: Any):
     return 200, {"Content-Type": "application/json"}, json.dumps({"serviceArn": arn})
 
 
-_original = {}
+_original: dict[str, Any] = {}
 
 
 def describe_services(self, cluster_str, service_names_or_arns):
@@ -240,7 +243,7 @@ def delete_service(self, cluster_name, service_name, force):
     service = _original["delete_service"](self, cluster_name, service_name, force)
     with _lock:
         _tasks(self).pop(service.arn, None)
-        self._emulator_deployments.pop(service.arn, None)  # type: ignore[attr-defined]
+        _deployments(self).pop(service.arn, None)
     service.running_count = service.pending_count = 0
     return service
 
@@ -267,7 +270,7 @@ def list_tasks(
         listed = []
     tasks = _reported(self)
     if cluster_str:
-        cluster = self._get_cluster(cluster_str)
+        cluster = moto_internals.ecs_cluster(self, cluster_str)
         tasks = [t for t in tasks if t.cluster_name == cluster.name]
     if container_instance:
         tasks = []
@@ -283,7 +286,7 @@ def list_tasks(
 
 def describe_tasks(self, cluster_str, tasks):
     described = _original["describe_tasks"](self, cluster_str, tasks)
-    cluster = self._get_cluster(cluster_str)
+    cluster = moto_internals.ecs_cluster(self, cluster_str)
     wanted = {str(t).split("/")[-1] for t in tasks}
     return list(described) + [
         t for t in _reported(self) if t.cluster_name == cluster.name and t.task_id in wanted
@@ -293,8 +296,6 @@ def describe_tasks(self, cluster_str, tasks):
 def install() -> None:
     """Internals: the backend methods are what the API and CloudFormation call; the endpoint is
     added to moto's own /moto-api/ paths, as moto's static-result endpoints are."""
-    from moto.moto_api._internal import urls
-
     for name in (
         "describe_services",
         "create_service",
@@ -304,5 +305,5 @@ def install() -> None:
         "describe_tasks",
     ):
         _original[name] = getattr(EC2ContainerServiceBackend, name)
-        setattr(EC2ContainerServiceBackend, name, globals()[name])
-    urls.url_paths["{0}" + PATH] = service_tasks_response
+        moto_internals.replace(EC2ContainerServiceBackend, name, globals()[name])
+    moto_internals.add_moto_api_route("{0}" + PATH, service_tasks_response)

@@ -14,10 +14,12 @@ from typing import Any
 from moto.elbv2.exceptions import ELBClientError
 from moto.elbv2.models import ELBv2Backend, FakeLoadBalancer, elbv2_backends
 
+from emulator import moto_internals
 from emulator.patches import cfn_update_keeps_resources
 
 _original_delete_load_balancer = ELBv2Backend.delete_load_balancer
-_original_create_from_cloudformation_json = FakeLoadBalancer.create_from_cloudformation_json
+# A bound classmethod; its __func__ is called with the class moto calls it on.
+_original_create_from_cloudformation_json: Any = FakeLoadBalancer.create_from_cloudformation_json
 
 
 class OperationNotPermitted(ELBClientError):
@@ -45,7 +47,6 @@ def _apply_attributes(balancer: FakeLoadBalancer, attributes: list[dict[str, Any
         elbv2_backends[account_id][region].modify_load_balancer_attributes(balancer.arn, pairs)
 
 
-@classmethod
 def create_from_cloudformation_json(
     cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
 ):
@@ -59,8 +60,10 @@ def create_from_cloudformation_json(
 def install() -> None:
     """Internals: the backend's delete is the one path API and stack deletes share; moto's
     CloudFormation model is wrapped, its attributes updated through cfn_update_keeps_resources."""
-    ELBv2Backend.delete_load_balancer = delete_load_balancer
-    FakeLoadBalancer.create_from_cloudformation_json = create_from_cloudformation_json
+    moto_internals.replace(ELBv2Backend, "delete_load_balancer", delete_load_balancer)
+    moto_internals.replace(
+        FakeLoadBalancer, "create_from_cloudformation_json", classmethod(create_from_cloudformation_json)
+    )
     # An attribute removed from the template keeps its current value (the emulator resets nothing).
     cfn_update_keeps_resources.IN_PLACE_SETTINGS[FakeLoadBalancer] = {
         "LoadBalancerAttributes": _apply_attributes,

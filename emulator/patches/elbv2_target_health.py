@@ -31,7 +31,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from moto.elbv2.exceptions import InvalidTargetError, TargetNotRunning
-from moto.elbv2.models import FakeHealthStatus, FakeTargetGroup, elbv2_backends
+from moto.elbv2.models import ELBv2Backend, FakeHealthStatus, FakeTargetGroup, elbv2_backends
+
+from emulator import moto_internals
 
 TICK = 0.1  # seconds between looks at which checks are due
 USER_AGENT = "ELB-HealthChecker/2.0"
@@ -61,10 +63,15 @@ def _key(target: dict[str, Any], default_port) -> tuple[str, str]:
 
 def _state(group: FakeTargetGroup) -> tuple[dict, dict]:
     """(registered health by key, draining targets by key -> (target, until)) of a group."""
-    if not hasattr(group, "_emulator_health"):
-        group._emulator_health = {}  # type: ignore[attr-defined]
-        group._emulator_draining = {}  # type: ignore[attr-defined]
-    return group._emulator_health, group._emulator_draining  # type: ignore[attr-defined]
+    return (
+        moto_internals.extension_state(group, "target_health", {}),
+        moto_internals.extension_state(group, "draining_targets", {}),
+    )
+
+
+def _deregistered(group: FakeTargetGroup) -> dict[Any, dict[str, Any]]:
+    """moto's deregistered targets of a group, keyed here by (id, port) where moto keys them by id."""
+    return group.deregistered_targets
 
 
 def register(self: FakeTargetGroup, targets: list[dict[str, Any]]) -> None:
@@ -81,13 +88,15 @@ def register(self: FakeTargetGroup, targets: list[dict[str, Any]]) -> None:
             if key not in health:
                 health[key] = _Health(entry)
             draining.pop(key, None)
-            self.deregistered_targets.pop(key, None)
+            _deregistered(self).pop(key, None)
         self.targets = {key: h.target for key, h in health.items()}
         _groups.add(self)
 
 
 def deregister(self: FakeTargetGroup, targets: list[dict[str, Any]]) -> None:
-    delay = float(self.attributes.get("deregistration_delay.timeout_seconds", 300))
+    # moto keeps some attribute values as numbers, those set through the API as text.
+    setting: Any = self.attributes.get("deregistration_delay.timeout_seconds", 300)
+    delay = float(setting)
     with _lock:
         health, draining = _state(self)
         for target in targets:
@@ -97,7 +106,7 @@ def deregister(self: FakeTargetGroup, targets: list[dict[str, Any]]) -> None:
         for target in targets:
             key = _key(target, self.port)
             entry = health.pop(key)
-            self.deregistered_targets[key] = entry.target
+            _deregistered(self)[key] = entry.target
             if delay > 0:
                 draining[key] = (entry.target, time.monotonic() + delay)
         self.targets = {key: h.target for key, h in health.items()}
@@ -290,19 +299,17 @@ def _check_forever() -> None:
                 _probes.submit(_probe_and_record, group, key, entry)
 
 
-_original_describe_target_health = None
+_original_describe_target_health = ELBv2Backend.describe_target_health
 
 
 def install() -> None:
     """Internals: FakeTargetGroup's register/deregister/health_for are where moto keeps targets
     and answers their health; the checker reads the group's health-check attributes."""
-    global _original_describe_target_health
-    from moto.elbv2.models import ELBv2Backend
-
-    _original_describe_target_health = ELBv2Backend.describe_target_health
-    ELBv2Backend.describe_target_health = describe_target_health
-    FakeTargetGroup.register = register
-    FakeTargetGroup.deregister = deregister
-    FakeTargetGroup.deregister_terminated_instances = deregister_terminated_instances
-    FakeTargetGroup.health_for = health_for
+    moto_internals.replace(ELBv2Backend, "describe_target_health", describe_target_health)
+    moto_internals.replace(FakeTargetGroup, "register", register)
+    moto_internals.replace(FakeTargetGroup, "deregister", deregister)
+    moto_internals.replace(
+        FakeTargetGroup, "deregister_terminated_instances", deregister_terminated_instances
+    )
+    moto_internals.replace(FakeTargetGroup, "health_for", health_for)
     threading.Thread(target=_check_forever, name="target-health-checker", daemon=True).start()

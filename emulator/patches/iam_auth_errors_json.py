@@ -8,13 +8,15 @@ client sees error code "403" and an XML blob instead of AccessDeniedException an
 from moto.core.exceptions import JsonRESTError
 from moto.iam.access_control import IAMRequest
 
-_original_access_denied = IAMRequest._raise_access_denied
-_original_invalid_key = IAMRequest._raise_invalid_access_key
+from emulator import moto_internals
+
+_original_access_denied = moto_internals.IAM_RAISE_ACCESS_DENIED.current()
+_original_invalid_key = moto_internals.IAM_RAISE_INVALID_ACCESS_KEY.current()
 
 
 def _is_json_protocol(request: IAMRequest) -> bool:
     # JSON-protocol calls name their operation in X-Amz-Target; query/XML ones do not.
-    headers = request._headers
+    headers = moto_internals.iam_request_headers(request)
     if hasattr(headers, "get"):  # werkzeug Headers (case-insensitive) or a dict
         return bool(headers.get("X-Amz-Target") or headers.get("x-amz-target"))
     return False
@@ -24,7 +26,8 @@ def _raise_access_denied(self: IAMRequest) -> None:
     if _is_json_protocol(self):
         raise JsonRESTError(
             "AccessDeniedException",
-            f"User: {self._access_key.arn} is not authorized to perform: {self._action}",
+            f"User: {moto_internals.iam_request_access_key_arn(self)} is not authorized to perform:"
+            f" {moto_internals.iam_request_action(self)}",
         )
     _original_access_denied(self)
 
@@ -39,5 +42,5 @@ def _raise_invalid_access_key(self: IAMRequest, reason: str) -> None:
 
 def install() -> None:
     """Internals: the access check raises from these two private methods only."""
-    IAMRequest._raise_access_denied = _raise_access_denied
-    IAMRequest._raise_invalid_access_key = _raise_invalid_access_key
+    moto_internals.replace_private(moto_internals.IAM_RAISE_ACCESS_DENIED, _raise_access_denied)
+    moto_internals.replace_private(moto_internals.IAM_RAISE_INVALID_ACCESS_KEY, _raise_invalid_access_key)

@@ -11,6 +11,8 @@ import json
 
 from moto.iam.models import IAMBackend
 
+from emulator import moto_internals
+
 ROLE_NAMES = {
     "ecs.amazonaws.com": "AWSServiceRoleForECS",
     "elasticloadbalancing.amazonaws.com": "AWSServiceRoleForElasticLoadBalancing",
@@ -47,4 +49,4 @@ def create_service_linked_role(self: IAMBackend, service_name: str, description:
 
 def install() -> None:
     """Internals: the name is made inside this one backend method."""
-    IAMBackend.create_service_linked_role = create_service_linked_role
+    moto_internals.replace(IAMBackend, "create_service_linked_role", create_service_linked_role)

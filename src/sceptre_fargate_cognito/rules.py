@@ -295,6 +295,9 @@ TASK_COUNT = whole_number(1, 1000)
 DEREGISTRATION_DELAY = whole_number(0, 3600)
 HEALTH_CHECK_GRACE_PERIOD = whole_number(0, 3600)
 CPU_ARCHITECTURE = Rule("one of X86_64, ARM64", values=("X86_64", "ARM64"))  # ECS RuntimePlatform
+# ECS's cpuArchitecture -> the OCI platform an image must have for it (the resolver checks it,
+# the local launch builds for it).
+CPU_ARCHITECTURE_PLATFORMS = dict(zip(CPU_ARCHITECTURE.values, ("linux/amd64", "linux/arm64"), strict=True))
 ACCESS_LOG_EXPIRY_DAYS = whole_number(1, 3650)
 # A WAFv2 rate-based rule's Limit (requests per IP per 5-minute window): AWS's bounds.
 WAF_RATE_LIMIT = whole_number(10, 2_000_000_000)

@@ -65,6 +65,16 @@ KEYS: tuple[Key, ...] = (
         rule=rules.DNS_NAME,
     ),
     Key(
+        "local_https_port",
+        int,
+        "Only for `local`: the loopback port its data plane serves the ALB's HTTPS listener and the "
+        "hosted UI on (bin/launch-local sets it from LOCAL_ALB_HTTPS_PORT). Cognito then registers "
+        "https://<domain_name>:<port> and the hosted UI is <prefix>.auth.<region>.localhost:<port>. "
+        "0 (AWS): https://<domain_name> on 443, the hosted UI at <prefix>.auth.<region>.amazoncognito.com.",
+        default=0,
+        rule=rules.whole_number(0, 65535),
+    ),
+    Key(
         "hosted_zone_id",
         str,
         "Route 53 hosted zone for domain_name; when set, an alias record is created (the zone must exist).",

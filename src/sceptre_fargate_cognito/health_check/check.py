@@ -153,6 +153,14 @@ def judge_auth(target: Target, response: Response) -> Judgement:
         return Judgement(
             "fail", f"authentication not enforced: {target.protected_path} answered {status} without sign-in"
         )
+    if status in (401, 403):
+        # The request reached something that refused it (the application, most likely) instead of
+        # being sent to sign in: the load balancer does not enforce sign-in.
+        return Judgement(
+            "fail",
+            f"sign-in not enforced by the load balancer: {target.protected_path} answered {status}"
+            f" instead of a 302 to {expected}",
+        )
     if status in REDIRECT_STATUSES:
         if not location:
             return Judgement("fail", f"{status} without a Location")

@@ -67,8 +67,8 @@ DESCRIPTIONS: dict[str, str] = {
     "check_auth": "check that an unauthenticated GET of protected_path is redirected (302) to the "
     "Cognito hosted UI (https://<auth_domain>/oauth2/authorize).",
     "protected_path": "path that must require sign-in.",
-    "auth_domain": "host of the Cognito hosted UI, e.g. myapp.auth.eu-west-1.amazoncognito.com. "
-    "Hook default: the stack output AuthDomain.",
+    "auth_domain": "host of the Cognito hosted UI, e.g. myapp.auth.eu-west-1.amazoncognito.com "
+    "(with :port when not 443, as on local). Hook default: the stack output AuthDomain.",
     "check_http_redirect": "check that http:// answers 301/308 to https:// on the same host.",
     "http_port": "port of the plain-HTTP listener (on connect_to's host when given).",
     "interval": "seconds between health probes in a row, and the longest wait between retries.",
@@ -125,6 +125,22 @@ def _hostname(name: str, value: Any) -> str:
     return value.rstrip(".").lower()
 
 
+def _host_and_port(name: str, value: Any) -> str:
+    """A host name with an optional :port (the local hosted UI is on a loopback port)."""
+    text = _text(name, value)
+    host, port = text, None
+    if ":" in text:
+        try:
+            host, port = split_host_port(text)
+        except ValueError:
+            raise InvalidOptions(
+                f"{name} must be a host name with an optional :port, such as "
+                f"myapp.auth.eu-west-1.amazoncognito.com, not {value!r}"
+            ) from None
+    host = _hostname(name, host)
+    return host if port in (None, DEFAULT_PORTS["https"]) else f"{host}:{port}"
+
+
 def _url(name: str, value: Any) -> str:
     value = _text(name, value)
     parts = urlsplit(value)
@@ -176,7 +192,7 @@ _CHECKS: dict[str, Callable[[str, Any], Any]] = {
     "healthy_threshold": lambda n, v: _int(n, v, 1, 100),
     "check_auth": _bool,
     "protected_path": _path,
-    "auth_domain": _hostname,
+    "auth_domain": _host_and_port,
     "check_http_redirect": _bool,
     "http_port": lambda n, v: _int(n, v, 1, 65535),
     "interval": _seconds,
@@ -242,7 +258,9 @@ def parse(raw: Any, outputs: StackOutputs = StackOutputs()) -> Target:
                 "check_auth needs auth_domain (the Cognito hosted-UI host; the hook defaults it from the "
                 f"stack output AuthDomain), or check_auth: false{where}"
             )
-        values["auth_domain"] = _hostname("auth_domain (the stack output AuthDomain)", outputs.auth_domain)
+        values["auth_domain"] = _host_and_port(
+            "auth_domain (the stack output AuthDomain)", outputs.auth_domain
+        )
     target = Target(**values)
     if target.deadline < target.timeout:
         raise InvalidOptions(

@@ -1,1 +1,1 @@
-"""The `local` environment: the emulator process, a throwaway CA, the stand-in ALB, the launch."""
+"""The `local` environment: the emulator process, a throwaway CA, the data plane, the task runner, the launch."""

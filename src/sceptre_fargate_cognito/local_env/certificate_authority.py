@@ -1,7 +1,7 @@
 """A throwaway certificate authority and the leaf certificates it signs, written as PEM files.
 
 Used by the tests (real TLS servers on loopback) and by the local environment, which imports a
-leaf into the emulator's ACM and serves it on the stand-in load balancer. Never for real traffic.
+leaf into the emulator's ACM and serves it on the local data plane. Never for real traffic.
 """
 
 from __future__ import annotations

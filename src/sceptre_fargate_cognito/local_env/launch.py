@@ -3,8 +3,9 @@
 1. start the emulator (or reuse the one a kept run left);
 2. make a throwaway CA and a certificate for the environment's domain; import it into ACM;
 3. create the ECR repository and put an image manifest under the configured tag;
-4. start the stand-in for the ALB's data plane, serving that certificate, and the task runner,
-   which runs `local_app_command` for each task the launched service wants;
+4. start the data plane on loopback (the ALB's listeners as launched, the Cognito hosted UI, the
+   ALB's public keys), serving that certificate, and the task runner, which runs
+   `local_app_command` for each task the launched service wants;
 5. `sceptre launch local --yes`, then show the outputs (the health hook prints its verdict);
 6. stop what it started, unless asked to keep it running.
 
@@ -27,23 +28,25 @@ from pathlib import Path
 
 import boto3
 
+from sceptre_fargate_cognito import rules
 from sceptre_fargate_cognito.aws_environment import only_emulator
 from sceptre_fargate_cognito.config_schema import ConfigError, load_environment
-from sceptre_fargate_cognito.generated_templates import SCEPTRE
 from sceptre_fargate_cognito.local_env import (
     certificate_authority,
     emulator_process,
     processes,
     seed,
-    standin_alb,
     task_runner,
 )
+from sceptre_fargate_cognito.local_env.data_plane import server as data_plane
 from sceptre_fargate_cognito.project import project_root
-from sceptre_fargate_cognito.resolvers.ecr_image import ARCHITECTURES
+from sceptre_fargate_cognito.sceptre_command import SCEPTRE
 
 PROJECT_ROOT = project_root()
 # The image platform for each task architecture (X86_64 -> amd64): the local image matches the task.
-PLATFORM_ARCHITECTURES = {name: platform.split("/")[1] for name, platform in ARCHITECTURES.items()}
+PLATFORM_ARCHITECTURES = {
+    name: platform.split("/")[1] for name, platform in rules.CPU_ARCHITECTURE_PLATFORMS.items()
+}
 ENVIRONMENT = "local"
 
 
@@ -57,10 +60,11 @@ class State:
 
     endpoint: str = ""
     emulator_pid: int = 0
-    standin_pid: int = 0
+    data_plane_pid: int = 0
     runner_pid: int = 0
     https_port: int = 0
     http_port: int = 0
+    keys_port: int = 0
     ca_bundle: str = ""
     certificate_arn: str = ""
     image_digest: str = ""
@@ -74,7 +78,7 @@ class LocalEnvironment:
     settings: dict
     state: State
     emulator: emulator_process.Emulator | None = None
-    standin: standin_alb.StandinProcess | None = None
+    data_plane: data_plane.DataPlaneProcess | None = None
     runner: task_runner.RunnerProcess | None = None
     log: Callable[[str], object] = print
     env: dict = field(default_factory=dict)
@@ -109,17 +113,17 @@ class LocalEnvironment:
         return f"https://{self.settings['domain_name']}:{self.state.https_port}/"
 
     def stop(self) -> None:
-        """Stop the task runner (and so its tasks), the stand-in and the emulator this environment
+        """Stop the task runner (and so its tasks), the data plane and the emulator this environment
         started or reused (by pid). The runner goes first, while the emulator still answers it."""
         if self.runner is not None:
             self.runner.stop()
         elif self.state.runner_pid:
             processes.terminate(self.state.runner_pid)
             processes.wait_gone(self.state.runner_pid, timeout=40)
-        if self.standin is not None:
-            self.standin.stop()
-        elif self.state.standin_pid:
-            processes.terminate(self.state.standin_pid)
+        if self.data_plane is not None:
+            self.data_plane.stop()
+        elif self.state.data_plane_pid:
+            processes.terminate(self.state.data_plane_pid)
         if self.emulator is not None:
             self.emulator.stop()
         elif self.state.emulator_pid:
@@ -153,7 +157,7 @@ def local_image_seed(repository: str, tag: str) -> str:
 def start(
     workdir: Path | None = None, *, emulator_port: int = 0, log=print, project: Path = PROJECT_ROOT
 ) -> LocalEnvironment:
-    """Steps 1-4: a running emulator with the certificate and image, and the stand-in ALB.
+    """Steps 1-4: a running emulator with the certificate and image, and the data plane.
 
     `project` is the Sceptre project to read config/ from (a copy, in tests that change it)."""
     workdir = Path(workdir or PROJECT_ROOT / ".local")
@@ -165,7 +169,7 @@ def start(
     local = LocalEnvironment(workdir, settings, State(), log=log, project=project)
 
     # 1. the emulator
-    previous = State(**json.loads(state_file(workdir).read_text())) if state_file(workdir).exists() else None
+    previous = _read_state(workdir)
     if previous and _alive(previous):
         local.state = previous
         log(f"[1/5] reusing the emulator at {previous.endpoint} (pid {previous.emulator_pid})")
@@ -190,10 +194,12 @@ def start(
     state_file(workdir).write_text(json.dumps(asdict(local.state)))
     domain, region = settings["domain_name"], settings["region"]
     try:
-        # 2. a certificate the resolver finds and the stand-in serves
+        # 2. a certificate the resolver finds and the data plane serves (the hosted UI's names too)
         if not local.state.certificate_arn:
             ca = certificate_authority.make_ca(workdir / "ca", "sceptre-fargate-cognito local CA")
-            leaf = certificate_authority.issue(ca, [domain], directory=workdir / "ca")
+            leaf = certificate_authority.issue(
+                ca, [domain, *data_plane.hosted_ui_names(region)], directory=workdir / "ca"
+            )
             local.state.ca_bundle = str(ca.cert_path)
             local.state.certificate_arn = local.client("acm").import_certificate(
                 Certificate=leaf.pem(),
@@ -221,24 +227,30 @@ def start(
             )
         log(f"[3/5] image {repository}:{tag} in ECR ({local.state.image_digest})")
 
-        # 4. the stand-in for the ALB's data plane
-        if local.state.standin_pid:
+        # 4. the data plane: what the launched listeners, user pools and targets say, on loopback
+        if local.state.data_plane_pid:
             log(
-                f"[4/5] reusing the stand-in ALB on https://127.0.0.1:{local.state.https_port} (pid {local.state.standin_pid})"
+                f"[4/5] reusing the data plane on https://127.0.0.1:{local.state.https_port} (pid {local.state.data_plane_pid})"
             )
         else:
-            cognito_stack = f"{settings['project_code']}-{ENVIRONMENT}-cognito"
-            local.standin = standin_alb.start_process(
+            local.data_plane = data_plane.start_process(
                 workdir / "server.pem",
                 workdir / "server.key",
-                cognito_stack=cognito_stack,
+                region=region,
                 env=only_emulator(local.state.endpoint, region),
+                log_path=workdir / "data-plane.log",
             )
-            local.state.standin_pid = local.standin.pid
-            local.state.https_port, local.state.http_port = local.standin.https_port, local.standin.http_port
+            local.state.data_plane_pid = local.data_plane.pid
+            local.state.https_port, local.state.http_port = (
+                local.data_plane.https_port,
+                local.data_plane.http_port,
+            )
+            local.state.keys_port = local.data_plane.keys_port
             log(
-                f"[4/5] stand-in ALB on https://127.0.0.1:{local.state.https_port} and "
-                f"http://127.0.0.1:{local.state.http_port} (pid {local.state.standin_pid})"
+                f"[4/5] data plane: the ALB's 443 on https://127.0.0.1:{local.state.https_port}, its 80 on "
+                f"http://127.0.0.1:{local.state.http_port}, the hosted UI on "
+                f"https://*.auth.{region}.localhost:{local.state.https_port}, the ALB's public keys on "
+                f"http://127.0.0.1:{local.state.keys_port} (pid {local.state.data_plane_pid}, log {workdir / 'data-plane.log'})"
             )
         # The task runner: ECS's scheduler and agent on loopback (it waits for the service).
         if local.state.runner_pid:
@@ -266,9 +278,11 @@ def start(
     state_file(workdir).write_text(json.dumps(asdict(local.state)))
 
     local.env = only_emulator(local.state.endpoint, region) | {
-        "LOCAL_APP_URL": local.app_url,
         "LOCAL_ALB_HTTPS_PORT": str(local.state.https_port),
         "LOCAL_ALB_HTTP_PORT": str(local.state.http_port),
+        "LOCAL_AUTH_PUBLIC_KEYS_URL": f"http://127.0.0.1:{local.state.keys_port}",
+        # Chromium resolves *.localhost to loopback by itself: this URL opens with no hosts entry.
+        "LOCAL_APP_URL": f"https://{domain}:{local.state.https_port}",
         # The health check trusts the throwaway CA (and only it) in this environment.
         "SSL_CERT_FILE": local.state.ca_bundle,
     }
@@ -290,11 +304,21 @@ def launch(local: LocalEnvironment) -> None:
     local.log(outputs.stdout.strip() or outputs.stderr.strip())
 
 
+def _read_state(workdir: Path) -> State | None:
+    """The recorded state; a state file of an older version (other fields) is ignored."""
+    if not state_file(workdir).exists():
+        return None
+    try:
+        return State(**json.loads(state_file(workdir).read_text()))
+    except (TypeError, ValueError):
+        return None
+
+
 def stop_kept(workdir: Path) -> bool:
     """Stop what a `--keep` run left running. True if there was something to stop."""
-    if not state_file(workdir).exists():
+    state = _read_state(workdir)
+    if state is None:
         return False
-    state = State(**json.loads(state_file(workdir).read_text()))
     LocalEnvironment(workdir, {}, state).stop()
     return True
 
@@ -304,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep",
         action="store_true",
-        help="leave the emulator, the stand-in and the task runner (the app) running, to explore them",
+        help="leave the emulator, the data plane and the task runner (the app) running, to explore them with sceptre and a browser",
     )
     parser.add_argument("--stop", action="store_true", help="stop what an earlier --keep left running")
     parser.add_argument("--port", type=int, default=0, help="emulator port (default: a free one)")
@@ -346,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
                     "LOCAL_APP_URL",
                     "LOCAL_ALB_HTTPS_PORT",
                     "LOCAL_ALB_HTTP_PORT",
+                    "LOCAL_AUTH_PUBLIC_KEYS_URL",
                     "SSL_CERT_FILE",
                 )
             )
@@ -358,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         else:
             local.stop()
-            log("stopped the task runner and its tasks, the stand-in and the emulator")
+            log("stopped the task runner and its tasks, the data plane and the emulator")
     log(f"done in {time.monotonic() - started:.1f} s")
     return 0
 

@@ -50,6 +50,10 @@ class Environment:
             raise WebctlError(f"reading config/{self.name}: {err}") from err
         return {stack.name.split("/")[-1]: stack for stack in plan.graph}
 
+    def stack_names(self) -> list[str]:
+        """The short names of the environment's stacks (`network`, `alb-ecs`, ...), sorted."""
+        return sorted(self._stacks)
+
     def stack(self, short_name: str):
         """The Sceptre stack `config/<env>/<short_name>.yaml`."""
         try:

@@ -14,7 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from sceptre.exceptions import InvalidAWSCredentialsError, RetryLimitExceededError
 
 from sceptre_fargate_cognito import pagination, rules
-from sceptre_fargate_cognito.resolvers.errors import ResolverError
+from sceptre_fargate_cognito.plugin_base.errors import ResolverError
 
 
 class Target(NamedTuple):

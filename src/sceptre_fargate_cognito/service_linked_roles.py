@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sceptre_fargate_cognito.resolvers.errors import ResolverError
+from sceptre_fargate_cognito.plugin_base.errors import ResolverError
 
 # (AWS service name, the role AWS makes for it): ECS services, the ALB, the service's autoscaling.
 ROLES = (

@@ -3,12 +3,12 @@ the config, before any AWS call, with one clear error naming the resolver and it
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from abc import abstractmethod
 from typing import Any, ClassVar
 
 from sceptre.resolvers import Resolver
 
-from sceptre_fargate_cognito.resolvers.arguments import ArgumentProblem
+from sceptre_fargate_cognito.plugin_base.arguments import ArgumentProblem
 
 
 class ProjectResolver(Resolver):
@@ -16,7 +16,11 @@ class ProjectResolver(Resolver):
 
     tag: ClassVar[str]  # the YAML tag, without "!"
     accepted_forms: ClassVar[str]  # what to write instead, shown under every argument error
-    parse_argument: ClassVar[Callable[[Any], Any]]
+
+    @staticmethod
+    @abstractmethod
+    def parse_argument(argument: Any) -> Any:
+        """The argument in the form `resolve` uses; raises ArgumentProblem for one it cannot take."""
 
     def setup(self):
         # The raw argument: reading self.argument here would resolve nested resolvers at load time.

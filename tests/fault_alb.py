@@ -1,26 +1,19 @@
-"""A loopback stand-in for the ALB's data plane: what the health check probes in `local`.
+"""A scriptable TLS server shaped like the project's ALB listeners: the health check's fault server.
 
-It behaves like the project's ALB listeners: HTTPS answers the health path (200, or a scripted
-sequence), sends an unauthenticated request for anything else to the Cognito hosted UI with a 302,
-and a plain-HTTP listener answers 301 to https:// on the same host. Knobs switch each behaviour off
-or slow it down, so tests can build every fault from a real server.
+Not the local environment's data plane (that one does what the launched listeners say: see
+sceptre_fargate_cognito.local_env.data_plane). This one has fixed behaviour with knobs, so the
+health checker's tests can build every fault from a real server: HTTPS answers the health path
+(200, or a scripted sequence), sends an unauthenticated request for anything else to a hosted UI
+with a 302, and a plain-HTTP listener answers 301 to https:// on the same host; each behaviour can
+be switched off or slowed down.
 
-In-process:   with StandinAlb(cert, key, auth_domain="x.auth.eu-west-1.amazoncognito.com") as alb: ...
-As a process: python -m sceptre_fargate_cognito.local_env.standin_alb --cert C --key K --auth-domain D [--https-port N]
-              prints one JSON line {"https_port":..,"http_port":..,"pid":..} once listening;
-              SIGTERM or SIGINT stops it. `start_process(...)` does this and returns a handle.
+    with StandinAlb(cert, key, auth_domain="x.auth.eu-west-1.amazoncognito.com") as alb: ...
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import signal
 import socket
 import ssl
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -28,8 +21,6 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, urlencode
-
-from sceptre_fargate_cognito.local_env import processes
 
 
 @dataclass(frozen=True)
@@ -233,135 +224,3 @@ class StandinAlb:
 
     def __exit__(self, *exc) -> None:
         self.stop()
-
-
-@dataclass
-class StandinProcess:
-    """A stand-in running as its own process, stopped by its pid only."""
-
-    https_port: int
-    http_port: int
-    pid: int
-    process: subprocess.Popen
-
-    def stop(self) -> None:
-        processes.stop(self.process)
-
-
-def start_process(
-    cert,
-    key,
-    auth_domain: str | None = None,
-    *,
-    cognito_stack: str | None = None,
-    https_port: int = 0,
-    http_port: int = 0,
-    public_https_port: int = 443,
-    host: str = "127.0.0.1",
-    python: str = sys.executable,
-    env: dict[str, str] | None = None,
-) -> StandinProcess:
-    """Start `python -m sceptre_fargate_cognito.local_env.standin_alb` and return once it listens.
-
-    Give `auth_domain`, or `cognito_stack` to look the user pool up in that stack (through the
-    AWS_ENDPOINT_URL in `env`) on each request."""
-    where = ["--cognito-stack", cognito_stack] if cognito_stack else ["--auth-domain", str(auth_domain)]
-    process, info = processes.start_announced(
-        [
-            python,
-            "-m",
-            "sceptre_fargate_cognito.local_env.standin_alb",
-            "--cert",
-            str(cert),
-            "--key",
-            str(key),
-            *where,
-            "--host",
-            host,
-            "--https-port",
-            str(https_port),
-            "--http-port",
-            str(http_port),
-            "--public-https-port",
-            str(public_https_port),
-        ],
-        what="the stand-in ALB",
-        env=env,
-    )
-    return StandinProcess(info["https_port"], info["http_port"], info["pid"], process)
-
-
-def cognito_stack_outputs(stack_name: str):
-    """A lookup of the launched user pool's hosted-UI domain and client id, from its stack."""
-    import boto3
-    from botocore.exceptions import ClientError
-
-    cloudformation = boto3.client("cloudformation")
-
-    def lookup() -> tuple[str, str] | None:
-        try:
-            (stack,) = cloudformation.describe_stacks(StackName=stack_name)["Stacks"]
-        except ClientError:
-            return None
-        outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-        if "HostedUiDomain" not in outputs or "UserPoolClientId" not in outputs:
-            return None
-        return outputs["HostedUiDomain"], outputs["UserPoolClientId"]
-
-    return lookup
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m sceptre_fargate_cognito.local_env.standin_alb", description=__doc__.split("\n\n")[0]
-    )
-    parser.add_argument("--cert", required=True, help="PEM certificate (leaf, or leaf then chain)")
-    parser.add_argument("--key", required=True, help="PEM private key")
-    where = parser.add_mutually_exclusive_group(required=True)
-    where.add_argument("--auth-domain", help="hosted-UI host, e.g. p.auth.eu-west-1.amazoncognito.com")
-    where.add_argument(
-        "--cognito-stack",
-        help="read the hosted-UI domain and client id from this stack's "
-        "outputs (HostedUiDomain, UserPoolClientId) through AWS_ENDPOINT_URL, per request",
-    )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--https-port", type=int, default=0)
-    parser.add_argument("--http-port", type=int, default=0)
-    parser.add_argument(
-        "--public-https-port",
-        type=int,
-        default=443,
-        help="port written in the http->https redirect (443: none)",
-    )
-    parser.add_argument("--health-path", default="/healthz")
-    parser.add_argument("--client-id", default="standin-client-id")
-    parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
-    args = parser.parse_args(argv)
-    auth_domain = cognito_stack_outputs(args.cognito_stack) if args.cognito_stack else args.auth_domain
-    alb = StandinAlb(
-        args.cert,
-        args.key,
-        auth_domain,
-        host=args.host,
-        https_port=args.https_port,
-        http_port=args.http_port,
-        public_https_port=args.public_https_port,
-        health_path=args.health_path,
-        client_id=args.client_id,
-        verbose=args.verbose,
-    ).start()
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    print(
-        json.dumps({"https_port": alb.https_port, "http_port": alb.http_port, "pid": os.getpid()}), flush=True
-    )
-    try:
-        stop.wait()
-    finally:
-        alb.stop()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

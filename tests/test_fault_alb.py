@@ -1,15 +1,14 @@
-"""The stand-in ALB behaves like the project's listeners, in-process and as its own process."""
+"""The health check's fault server (tests/fault_alb.py) behaves like the project's listeners."""
 
 from __future__ import annotations
 
-import os
 import ssl
 from urllib.parse import parse_qs, urlsplit
 
+import fault_alb as standin_alb
 from health_check_support import APP_HOST, AUTH_DOMAIN
 
 from sceptre_fargate_cognito.health_check.probe import fetch
-from sceptre_fargate_cognito.local_env import standin_alb
 
 
 def get(alb_port: int, path: str, ca_path, scheme: str = "https"):
@@ -52,29 +51,6 @@ def test_plain_http_is_moved_permanently_to_https_on_the_same_host(start_alb, te
     response = get(alb.http_port, "/a?b=c", test_ca.cert_path, scheme="http")
 
     assert (response.status, response.location) == (301, f"https://{APP_HOST}/a?b=c")
-
-
-def test_the_stand_in_runs_as_a_process_that_prints_its_ports_and_stops_by_its_pid(app_cert, test_ca):
-    process = standin_alb.start_process(
-        app_cert.cert_path, app_cert.key_path, AUTH_DOMAIN, public_https_port=8443
-    )
-    try:
-        assert process.pid == process.process.pid
-        assert get(process.https_port, "/healthz", test_ca.cert_path).status == 200
-        assert (
-            get(process.http_port, "/", test_ca.cert_path, scheme="http").location
-            == f"https://{APP_HOST}:8443/"
-        )
-    finally:
-        process.stop()
-
-    assert process.process.returncode == 0  # stopped by SIGTERM, cleanly
-    try:
-        os.kill(process.pid, 0)
-        alive = True
-    except ProcessLookupError:
-        alive = False
-    assert not alive
 
 
 def test_a_certificate_from_the_throwaway_ca_verifies_for_its_names_only(test_ca, tmp_path):

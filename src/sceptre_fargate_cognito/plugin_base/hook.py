@@ -9,8 +9,8 @@ from typing import Any, ClassVar
 from sceptre.exceptions import SceptreException
 from sceptre.hooks import Hook
 
-from sceptre_fargate_cognito.hooks import stack_status
-from sceptre_fargate_cognito.hooks.stack_status import StackState
+from sceptre_fargate_cognito import stack_status
+from sceptre_fargate_cognito.stack_status import StackState
 
 
 def parse_flag(value: Any, where: str, error: type[SceptreException]) -> bool:
