@@ -27,8 +27,7 @@ from typing import Any
 
 from sceptre.exceptions import SceptreException
 
-from sceptre_fargate_cognito import rules
-from sceptre_fargate_cognito import service_linked_roles
+from sceptre_fargate_cognito import rules, service_linked_roles
 from sceptre_fargate_cognito.aws_lookup import AwsCaller, cached, target_for
 from sceptre_fargate_cognito.config_schema import app_platform, validate
 from sceptre_fargate_cognito.plugin_base.errors import ResolverError

@@ -163,6 +163,8 @@ def test_with_an_ses_identity_the_invitation_is_sent_through_it_and_names_the_ap
     t = Template(template(environment, "cognito"), stack_parameters(environment, "cognito") | SES)
     pool = t.properties("UserPool")
     domain = t.parameters["DomainName"]
+    # On local the application is served on the data plane's port, and the invitation names it.
+    url = f"https://{domain}{t.parameters['UrlPortSuffix']}/"
 
     assert pool["EmailConfiguration"] == {
         "EmailSendingAccount": "DEVELOPER",
@@ -173,10 +175,13 @@ def test_with_an_ses_identity_the_invitation_is_sent_through_it_and_names_the_ap
     }
     invitation = pool["AdminCreateUserConfig"]["InviteMessageTemplate"]
     subject, message = (
-        invitation[k]["Fn::Sub"].replace("${DomainName}", domain) for k in ("EmailSubject", "EmailMessage")
+        invitation[k]["Fn::Sub"]
+        .replace("${DomainName}", domain)
+        .replace("${UrlPortSuffix}", t.parameters["UrlPortSuffix"])
+        for k in ("EmailSubject", "EmailMessage")
     )
     assert subject == f"Your invitation to {domain}"
-    for needed in ("{username}", "{####}", f'href="https://{domain}/"', "valid for 3 days"):
+    for needed in ("{username}", "{####}", f'href="{url}"', "valid for 3 days"):
         assert needed in message
     days = t.properties("UserPool")["Policies"]["PasswordPolicy"]["TemporaryPasswordValidityDays"]
     assert f"valid for\n{days} days" in message or f"valid for {days} days" in message.replace("\n", " ")

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
 from botocore.exceptions import ClientError
@@ -19,12 +20,17 @@ from resolver_support import set_auth
 from sceptre_fargate_cognito.local_env import launch
 
 WEBCTL = Path(sys.executable).parent / "webctl"
-SIGN_IN_URL = "https://app.sceptre-local.test/"
 
 
 @pytest.fixture(scope="module")
 def local(launched_local):
     return launched_local
+
+
+@pytest.fixture(scope="module")
+def sign_in_url(local) -> str:
+    """Where the launched environment serves the application (its data plane's host and port)."""
+    return local.env["LOCAL_APP_URL"].rstrip("/") + "/"
 
 
 @pytest.fixture(scope="module")
@@ -94,13 +100,13 @@ def invited(local, address: str) -> None:
 
 
 def test_invite_creates_the_user_emails_a_temporary_password_and_prints_the_sign_in_url(
-    local, outbox, idp, pool
+    local, outbox, idp, pool, sign_in_url
 ):
     result = webctl(local, "invite", "ada@example.com")
 
     assert result.returncode == 0, result.stderr
     assert "Invited ada@example.com to local." in result.stdout
-    assert f"Pass on the sign-in URL: {SIGN_IN_URL}" in result.stdout
+    assert f"Pass on the sign-in URL: {sign_in_url}" in result.stdout
     assert "from no-reply@verificationemail.com" in result.stdout
     assert "valid 3 days" in result.stdout
     (password,) = passwords_in(outbox, "ada@example.com")
@@ -132,14 +138,14 @@ def test_an_address_that_is_not_one_is_refused_before_any_call(local):
 # --- resend ----------------------------------------------------------------------------------------
 
 
-def test_resend_sends_the_same_user_a_new_temporary_password(local, outbox, idp, pool):
+def test_resend_sends_the_same_user_a_new_temporary_password(local, outbox, idp, pool, sign_in_url):
     invited(local, "cy@example.com")
 
     result = webctl(local, "resend", "CY@example.com")
 
     assert result.returncode == 0, result.stderr
     assert "Sent CY@example.com a new invitation in local" in result.stdout
-    assert f"Pass on the sign-in URL: {SIGN_IN_URL}" in result.stdout
+    assert f"Pass on the sign-in URL: {sign_in_url}" in result.stdout
     first, second = passwords_in(outbox, "cy@example.com")
     assert first != second
     assert_no_password_in(result, outbox, "cy@example.com")
@@ -322,18 +328,18 @@ def sending_through_ses(local):
 
 
 def test_through_ses_the_invitation_comes_from_the_operators_sender_and_names_the_application(
-    local, outbox, idp, pool, sending_through_ses
+    local, outbox, idp, pool, sending_through_ses, sign_in_url
 ):
     result = webctl(local, "invite", "jo@example.com")
 
     assert result.returncode == 0, result.stderr
     assert "through SES, from Webapp <no-reply@example.com>" in result.stdout
-    assert f"it names the sign-in URL {SIGN_IN_URL}" in result.stdout
+    assert f"it names the sign-in URL {sign_in_url}" in result.stdout
     (mail,) = messages_to(outbox, "jo@example.com")
     assert mail["From"] == "Webapp <no-reply@example.com>"
-    assert mail["Subject"] == "Your invitation to app.sceptre-local.test"
+    assert mail["Subject"] == f"Your invitation to {urlsplit(sign_in_url).hostname}"
     body = mail.get_content()
-    assert f'<a href="{SIGN_IN_URL}">' in body
+    assert f'<a href="{sign_in_url}">' in body
     assert "your email address, jo@example.com, and this temporary password: " in body
     password = body.split("temporary password: ", 1)[1].split("<", 1)[0].strip()
     assert password not in result.stdout + result.stderr

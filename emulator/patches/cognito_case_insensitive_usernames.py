@@ -13,7 +13,9 @@ from __future__ import annotations
 from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool
 from moto.cognitoidp.utils import flatten_attrs
 
-_original_get_user = CognitoIdpUserPool._get_user
+from emulator import moto_internals
+
+_original_get_user = moto_internals.COGNITO_POOL_GET_USER.current()
 
 
 def case_insensitive(pool: CognitoIdpUserPool) -> bool:
@@ -22,7 +24,7 @@ def case_insensitive(pool: CognitoIdpUserPool) -> bool:
     return str(setting).lower() == "false"
 
 
-def _get_user(self: CognitoIdpUserPool, username: str) -> CognitoIdpUser | None:
+def get_user(self: CognitoIdpUserPool, username: str) -> CognitoIdpUser | None:
     user = _original_get_user(self, username)
     if user is not None or not isinstance(username, str) or not case_insensitive(self):
         return user
@@ -37,5 +39,5 @@ def _get_user(self: CognitoIdpUserPool, username: str) -> CognitoIdpUser | None:
 
 
 def install() -> None:
-    """Internals: `CognitoIdpUserPool._get_user` is moto's one lookup of a user by name."""
-    CognitoIdpUserPool._get_user = _get_user
+    """Internals: the pool's one lookup of a user by name (moto_internals.COGNITO_POOL_GET_USER)."""
+    moto_internals.replace_private(moto_internals.COGNITO_POOL_GET_USER, get_user)

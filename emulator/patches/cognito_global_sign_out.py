@@ -10,18 +10,20 @@ from __future__ import annotations
 
 from moto.cognitoidp.models import CognitoIdpUserPool
 
+from emulator import moto_internals
+
 _original_sign_out = CognitoIdpUserPool.sign_out
 
 
 def sign_out(self: CognitoIdpUserPool, username: str) -> None:
-    user = self._get_user(username)
+    user = moto_internals.cognito_pool_user(self, username)
     if user is None:
         return _original_sign_out(self, username)
     holders = {
         holder
         for holder in {entry[1] for entry in self.refresh_tokens.values() if entry}
         | {entry[1] for entry in self.access_tokens.values()}
-        if self._get_user(holder) is user
+        if moto_internals.cognito_pool_user(self, holder) is user
     }
     for holder in holders | {username}:
         _original_sign_out(self, holder)
@@ -31,4 +33,4 @@ def sign_out(self: CognitoIdpUserPool, username: str) -> None:
 def install() -> None:
     """Internals: the pool's sign_out(name) is what AdminUserGlobalSignOut and GlobalSignOut call;
     tokens are kept as refresh_tokens {token: (client, name, ...)} and access_tokens {token: (client, name)}."""
-    CognitoIdpUserPool.sign_out = sign_out
+    moto_internals.replace(CognitoIdpUserPool, "sign_out", sign_out)

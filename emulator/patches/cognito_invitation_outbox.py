@@ -23,6 +23,8 @@ from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool
 from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.cognitoidp.utils import flatten_attrs
 
+from emulator import moto_internals
+
 OUTBOX_VARIABLE = "EMULATOR_OUTBOX"
 # Cognito's default sender and invitation (what a pool without a template sends).
 DEFAULT_FROM = "no-reply@verificationemail.com"
@@ -87,14 +89,14 @@ def deliver(pool: CognitoIdpUserPool, user: CognitoIdpUser) -> Path | None:
 
 def admin_create_user(self: CognitoIdpResponse):
     result = _original_admin_create_user(self)
-    mediums = self._get_param("DesiredDeliveryMediums") or ["SMS"]
-    if self._get_param("MessageAction") != "SUPPRESS" and "EMAIL" in mediums:
-        pool_id = self._get_param("UserPoolId")
-        user = self.backend.admin_get_user(pool_id, self._get_param("Username"))
+    mediums = moto_internals.request_param(self, "DesiredDeliveryMediums") or ["SMS"]
+    if moto_internals.request_param(self, "MessageAction") != "SUPPRESS" and "EMAIL" in mediums:
+        pool_id = moto_internals.request_param(self, "UserPoolId")
+        user = self.backend.admin_get_user(pool_id, moto_internals.request_param(self, "Username"))
         deliver(self.backend.describe_user_pool(pool_id), user)
     return result
 
 
 def install() -> None:
     """Internals: the response handler is where DesiredDeliveryMediums is known."""
-    CognitoIdpResponse.admin_create_user = admin_create_user
+    moto_internals.replace(CognitoIdpResponse, "admin_create_user", admin_create_user)

@@ -13,6 +13,7 @@ from moto.cognitoidp.models import CognitoIdpBackend, UserStatus
 from moto.core.exceptions import JsonRESTError
 from moto.core.utils import utcnow
 
+from emulator import moto_internals
 from emulator.patches import cognito_temporary_password
 
 _original_admin_create_user = CognitoIdpBackend.admin_create_user
@@ -36,7 +37,7 @@ def admin_create_user(
             f"Resend not possible. {user.username} status is not FORCE_CHANGE_PASSWORD."
         )
     if temporary_password:
-        self._validate_password(user_pool_id, temporary_password)
+        moto_internals.cognito_validate_password(self, user_pool_id, temporary_password)
     user.password = temporary_password or cognito_temporary_password.generate(
         self.describe_user_pool(user_pool_id)
     )
@@ -46,4 +47,4 @@ def admin_create_user(
 
 def install() -> None:
     """Internals: wraps the backend's admin_create_user (after cognito_temporary_password)."""
-    CognitoIdpBackend.admin_create_user = admin_create_user
+    moto_internals.replace(CognitoIdpBackend, "admin_create_user", admin_create_user)

@@ -14,6 +14,8 @@ import string
 
 from moto.cognitoidp.models import CognitoIdpBackend, CognitoIdpUserPool
 
+from emulator import moto_internals
+
 # A subset of the symbols Cognito accepts, without quotes, backslash and angle brackets: a
 # password may be copied from an email or a terminal.
 SYMBOLS = "!#$%&*+-=?@^_~"
@@ -53,4 +55,4 @@ def admin_create_user(
 
 def install() -> None:
     """Internals: the backend's admin_create_user receives the TemporaryPassword (None if not given)."""
-    CognitoIdpBackend.admin_create_user = admin_create_user
+    moto_internals.replace(CognitoIdpBackend, "admin_create_user", admin_create_user)
