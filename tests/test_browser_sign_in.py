@@ -148,7 +148,9 @@ def test_the_app_refuses_an_identity_header_it_cannot_verify(launched_local, pag
     stack = local.client("cloudformation").describe_stacks(StackName="webapp-local-alb-ecs")["Stacks"][0]
     group = next(o["OutputValue"] for o in stack["Outputs"] if o["OutputKey"] == "TargetGroupArn")
     described = local.client("elbv2").describe_target_health(TargetGroupArn=group)
-    healthy = [d["Target"] for d in described["TargetHealthDescriptions"] if d["TargetHealth"]["State"] == "healthy"]
+    healthy = [
+        d["Target"] for d in described["TargetHealthDescriptions"] if d["TargetHealth"]["State"] == "healthy"
+    ]
     assert healthy, "no healthy task to reach"
     forged = "eyJhbGciOiJFUzI1NiJ9.eyJlbWFpbCI6Im1hbGxvcnlAZXhhbXBsZS5jb20ifQ==.c2lnbmF0dXJl"
     page.set_extra_http_headers({"x-amzn-oidc-data": forged})
