@@ -15,7 +15,15 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m emulator", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback by default)")
     parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one")
+    parser.add_argument(
+        "--outbox",
+        default=None,
+        help="directory where the email Cognito would send (invitations) is written, one file a message",
+    )
     args = parser.parse_args(argv)
+    if args.outbox:
+        # Read by emulator/patches/cognito_invitation_outbox.py when a message is sent.
+        os.environ["EMULATOR_OUTBOX"] = os.path.abspath(args.outbox)
 
     from emulator import extensions as emulator_extensions
     from emulator.moto_version import MotoVersionError

@@ -54,6 +54,14 @@ EXTENSIONS = (
     # After cfn_update_keeps_resources: registers the ALB's attributes as updated in place there.
     "elbv2_deletion_protection",
     "cognito_user_pool_domain_unique",
+    # Cognito's users as AWS documents them: names matched as the pool says (also by the
+    # sign-out), a temporary password (read by the resend and the outbox, so first), a resend to
+    # the same user, the invitation sent.
+    "cognito_case_insensitive_usernames",
+    "cognito_global_sign_out",
+    "cognito_temporary_password",
+    "cognito_resend_invitation",
+    "cognito_invitation_outbox",
     # Only with EMULATOR_REQUIRE_SERVICE_LINKED_ROLES=1; looks roles up by the names
     # iam_service_linked_role_names gives them.
     "ecs_service_linked_role_required",

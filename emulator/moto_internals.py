@@ -19,7 +19,12 @@ from moto.acm.models import CertBundle, acm_backends
 from moto.cloudformation.models import Stack
 from moto.cloudformation.parsing import OutputMap, ResourceMap
 from moto.cloudformation.responses import CloudFormationResponse
-from moto.cognitoidp.models import CognitoIdpUserPoolDomain
+from moto.cognitoidp.models import (
+    CognitoIdpBackend,
+    CognitoIdpUser,
+    CognitoIdpUserPool,
+    CognitoIdpUserPoolDomain,
+)
 from moto.core.responses import BaseResponse
 from moto.ec2.models.nat_gateways import NatGateway
 from moto.ecr.models import ECRBackend, Image, Repository
@@ -110,6 +115,9 @@ CFN_VALIDATE_DIFFERENT_UPDATE = MotoAttribute(CloudFormationResponse, "_validate
 # The IAM access check raises its two refusals from these.
 IAM_RAISE_ACCESS_DENIED = MotoAttribute(IAMRequest, "_raise_access_denied")
 IAM_RAISE_INVALID_ACCESS_KEY = MotoAttribute(IAMRequest, "_raise_invalid_access_key")
+# A user pool's one lookup of a user by name: every admin call, AdminCreateUser's "exists" check
+# and sign-in go through it.
+COGNITO_POOL_GET_USER = MotoAttribute(CognitoIdpUserPool, "_get_user")
 
 
 # --- a stack's resources (moto's ResourceMap) ------------------------------------------------------
@@ -243,6 +251,16 @@ def listener_rules(listener: FakeListener) -> dict[str, Any]:
 def user_pool_domain_distribution(domain: CognitoIdpUserPoolDomain) -> str:
     """The CloudFront distribution a user pool domain answers with (its CloudFrontDistribution)."""
     return domain._distribution_name()
+
+
+def cognito_pool_user(pool: CognitoIdpUserPool, username: str) -> CognitoIdpUser | None:
+    """The pool's user by name (or username attribute), None if there is none."""
+    return pool._get_user(username)
+
+
+def cognito_validate_password(backend: CognitoIdpBackend, user_pool_id: str, password: str) -> None:
+    """Refuse (InvalidPasswordException) a password the pool's policy does not accept."""
+    backend._validate_password(user_pool_id, password)
 
 
 # --- an extension's own state on moto's objects ---------------------------------------------------------

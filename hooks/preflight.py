@@ -9,8 +9,10 @@ Checked, from the environment's validated config.yaml values: the certificate fo
 the image repository:tag (through the resolvers themselves, found by their tags as Sceptre finds
 them, so the alb-ecs stack's later `!acm_certificate_arn`/`!ecr_image` is a cache hit), and what the environment names that must
 already exist: hosted_zone_id (route53 GetHostedZone), waf_web_acl_arn (wafv2 GetWebACL),
-access_log_bucket (s3 HeadBucket), and each app_secrets secret (secretsmanager DescribeSecret) or
-parameter (ssm GetParameter). Each lookup is made once per run, whichever stack asks first.
+access_log_bucket (s3 HeadBucket), each app_secrets secret (secretsmanager DescribeSecret) or
+parameter (ssm GetParameter), and the SES identity that sends invitations with
+invitation_email_from (ses GetIdentityVerificationAttributes: it must exist and be verified, in its
+region). Each lookup is made once per run, whichever stack asks first.
 
 Before a launch (no argument), it also makes the service-linked roles a new account lacks
 (sceptre_fargate_cognito/service_linked_roles.py). `!preflight review` (before a diff) changes nothing: it only looks up.
@@ -25,7 +27,7 @@ from typing import Any
 
 from sceptre.exceptions import SceptreException
 
-from sceptre_fargate_cognito import service_linked_roles
+from sceptre_fargate_cognito import rules, service_linked_roles
 from sceptre_fargate_cognito.aws_lookup import AwsCaller, cached, target_for
 from sceptre_fargate_cognito.config_schema import app_platform, validate
 from sceptre_fargate_cognito.plugin_base.errors import ResolverError
@@ -121,6 +123,8 @@ class Preflight(ProjectHook):
             self._attempt(problems, resolver.resolve)
         for key, service, command, kwargs in _existence_checks(settings):
             self._attempt(problems, self._exists(key, service, command, kwargs))
+        if settings["invitation_email_from"]:
+            self._attempt(problems, self._ses_identity(settings))
         if problems:
             raise PreflightError(
                 f"{self.where}: stopped before any stack changed:\n  - " + "\n  - ".join(problems)
@@ -164,3 +168,37 @@ class Preflight(ProjectHook):
                 raise ResolverError(f"{key} {value} does not exist or cannot be read: {err}") from None
 
         return lambda: cached((NAME, service, command, tuple(sorted(kwargs.items())), *target), lookup)
+
+    def _ses_identity(self, settings: dict) -> Callable[[], Any]:
+        """The SES identity that sends invitations exists and is verified, in its region."""
+        identity = settings["invitation_email_identity"] or rules.sender_address(
+            settings["invitation_email_from"]
+        )
+        name = rules.ses_identity_name(identity)
+        # arn:aws:ses:<region>:<account>:identity/<name>: Cognito uses SES in that region.
+        target = target_for(
+            self.stack, {"region": identity.split(":")[3]} if identity.startswith("arn:") else {}
+        )
+        key = (
+            "invitation_email_identity" if settings["invitation_email_identity"] else "invitation_email_from"
+        )
+
+        def lookup() -> bool:
+            found = AwsCaller(self.stack, target, NAME).call(
+                "ses", "get_identity_verification_attributes", Identities=[name]
+            )["VerificationAttributes"]
+            if name not in found:
+                raise ResolverError(
+                    f"{key}: SES has no identity {name} in {target.region}: verify the address or its "
+                    "domain in SES there (docs/operating.md), or name the identity that covers the "
+                    "sender in invitation_email_identity"
+                )
+            status = found[name].get("VerificationStatus")
+            if status != "Success":
+                raise ResolverError(
+                    f"{key}: SES identity {name} in {target.region} is not verified (status {status}): "
+                    "finish its verification (the DNS records, or the link SES emailed) and launch again"
+                )
+            return True
+
+        return lambda: cached((NAME, "ses", name, *target), lookup)

@@ -173,9 +173,10 @@ def _fast_tier_guard(request, monkeypatch):
 
 @pytest.fixture(scope="session")
 def emulator(tmp_path_factory):
-    """One real emulator server for the session (moto + the project's extensions) on 127.0.0.1."""
-    log = tmp_path_factory.mktemp("emulator") / "emulator.log"
-    server = emulator_process.start(log_path=log)
+    """One real emulator server for the session (moto + the project's extensions) on 127.0.0.1;
+    the email it would send goes to `emulator.outbox`."""
+    folder = tmp_path_factory.mktemp("emulator")
+    server = emulator_process.start(log_path=folder / "emulator.log", outbox=folder / "outbox")
     try:
         yield server
     finally:

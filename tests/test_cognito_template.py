@@ -145,3 +145,50 @@ def test_managed_login_brings_the_branding_its_pages_need(environment):
         "ClientId": {"Ref": "UserPoolClient"},
         "UseCognitoProvidedValues": True,
     }
+
+
+def test_invitations_come_from_cognitos_default_sender_with_its_own_text_unless_ses_is_configured(
+    environment,
+):
+    pool = cognito(environment).properties("UserPool")
+    assert pool["EmailConfiguration"] == {"EmailSendingAccount": "COGNITO_DEFAULT"}
+    # The default sender refuses a custom invitation (EmailConfigurationType): none is set.
+    assert "InviteMessageTemplate" not in pool["AdminCreateUserConfig"]
+
+
+SES = {"InvitationEmailFrom": "Example App <no-reply@example.com>", "InvitationSesIdentity": "example.com"}
+
+
+def test_with_an_ses_identity_the_invitation_is_sent_through_it_and_names_the_application(environment):
+    t = Template(template(environment, "cognito"), stack_parameters(environment, "cognito") | SES)
+    pool = t.properties("UserPool")
+    domain = t.parameters["DomainName"]
+    # On local the application is served on the data plane's port, and the invitation names it.
+    url = f"https://{domain}{t.parameters['UrlPortSuffix']}/"
+
+    assert pool["EmailConfiguration"] == {
+        "EmailSendingAccount": "DEVELOPER",
+        "From": "Example App <no-reply@example.com>",
+        "SourceArn": {
+            "Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${InvitationSesIdentity}"
+        },
+    }
+    invitation = pool["AdminCreateUserConfig"]["InviteMessageTemplate"]
+    subject, message = (
+        invitation[k]["Fn::Sub"]
+        .replace("${DomainName}", domain)
+        .replace("${UrlPortSuffix}", t.parameters["UrlPortSuffix"])
+        for k in ("EmailSubject", "EmailMessage")
+    )
+    assert subject == f"Your invitation to {domain}"
+    for needed in ("{username}", "{####}", f'href="{url}"', "valid for 3 days"):
+        assert needed in message
+    days = t.properties("UserPool")["Policies"]["PasswordPolicy"]["TemporaryPasswordValidityDays"]
+    assert f"valid for\n{days} days" in message or f"valid for {days} days" in message.replace("\n", " ")
+
+
+def test_an_ses_identity_in_another_region_is_used_by_its_arn(environment):
+    arn = "arn:aws:ses:us-east-1:111122223333:identity/example.com"
+    parameters = stack_parameters(environment, "cognito") | SES | {"InvitationSesIdentityArn": arn}
+    pool = Template(template(environment, "cognito"), parameters).properties("UserPool")
+    assert pool["EmailConfiguration"]["SourceArn"] == arn

@@ -126,6 +126,38 @@ def test_a_malformed_value_is_named_with_what_was_expected(key, value, expected)
     assert expected in str(error.value)
 
 
+@pytest.mark.parametrize(
+    "sender, identity",
+    [
+        ("no-reply@example.com", ""),
+        ("Example App <no-reply@example.com>", ""),
+        ("Example App <no-reply@example.com>", "example.com"),
+        ("no-reply@mail.example.com", "example.com"),
+        ("No-Reply@Example.com", "arn:aws:ses:us-east-1:111122223333:identity/no-reply@example.com"),
+    ],
+)
+def test_an_invitation_sender_is_accepted_with_an_identity_that_covers_it(sender, identity):
+    values = merged("prod") | {"invitation_email_from": sender, "invitation_email_identity": identity}
+    settings = validate(values, environment="prod")
+    assert (settings["invitation_email_from"], settings["invitation_email_identity"]) == (sender, identity)
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("invitation_email_from", "Example App no-reply@example.com"),
+        ("invitation_email_from", 'Say "hi" <no-reply@example.com>'),
+        ("invitation_email_identity", "arn:aws:ses:us-east-1:111122223333:example.com"),
+    ],
+)
+def test_a_malformed_invitation_sender_or_identity_is_named(key, value):
+    values = merged("prod") | {"invitation_email_from": "no-reply@example.com", key: value}
+    with pytest.raises(ConfigError) as error:
+        validate(values, environment="prod")
+    assert f"{key} is {value!r}" in str(error.value)
+    assert "expected an" in str(error.value)
+
+
 def test_local_app_command_must_be_a_list_of_strings():
     for value, expected in [
         ("python app.py", "local_app_command is 'python app.py' (config/local/config.yaml): expected a list"),
@@ -171,6 +203,21 @@ def test_all_problems_are_reported_at_once():
         (
             {"waf": True, "waf_web_acl_arn": "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/app/0a1b"},
             "waf is true and waf_web_acl_arn is set: the ALB takes one web ACL",
+        ),
+        (
+            {"invitation_email_identity": "example.com"},
+            "invitation_email_identity is set but invitation_email_from is not",
+        ),
+        (
+            {
+                "invitation_email_from": "App <no-reply@example.com>",
+                "invitation_email_identity": "example.org",
+            },
+            "invitation_email_identity example.org cannot send as no-reply@example.com (invitation_email_from)",
+        ),
+        (
+            {"invitation_email_from": "no-reply@example.com", "invitation_email_identity": "ops@example.com"},
+            "invitation_email_identity ops@example.com cannot send as no-reply@example.com",
         ),
     ],
 )

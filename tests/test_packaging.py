@@ -73,5 +73,6 @@ print(json.dumps(loaded))
         "sceptre.hooks:https_health_check",
         "sceptre.template_handlers:cached_cdk",
         "console_scripts:diff-report",
+        "console_scripts:webctl",
     } <= set(loaded)
     assert all(path.startswith(str(installed)) for path in loaded.values()), loaded

@@ -102,6 +102,12 @@ BROKEN = [
         "app_secrets arn:aws:secretsmanager:eu-west-1:123456789012:secret:no-such-AbCdEf does not exist or cannot be read",
         id="missing app secret",
     ),
+    pytest.param(
+        r"^image_tag:.*$",
+        "image_tag: local\ninvitation_email_from: Webapp <no-reply@unverified.example.com>",
+        "invitation_email_from: SES has no identity no-reply@unverified.example.com in eu-west-1",
+        id="missing SES identity",
+    ),
 ]
 
 

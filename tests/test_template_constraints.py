@@ -16,11 +16,15 @@ FORM_ONLY_IN_TEMPLATE = {("alb-ecs", "Memory")}
 
 
 def _fed_parameters():
-    """(stack, parameter, key) for every parameter a stack config sets to "{{ env.<key> }}"."""
+    """(stack, parameter, key) for every parameter a stack config sets to "{{ env.<key> }}" (or to
+    {{ env.<key> | tojson }}, for text that must not be HTML-escaped)."""
     for stack in ("cognito", "edge", "alb-ecs", "monitoring"):
         config = (PROJECT_ROOT / "config" / "stacks" / f"{stack}.yaml.j2").read_text()
-        for parameter, key in re.findall(r'^  (\w+): "\{\{ env\.(\w+) \}\}"$', config, flags=re.M):
-            yield stack, parameter, key
+        # The parameters block only (sceptre_user_data is written the same way).
+        config = re.search(r"^parameters:\n(.*?)(?=^\S)", config, flags=re.M | re.S)[1]
+        fed = r'^  (\w+): (?:"\{\{ env\.(\w+) \}\}"|\{\{ env\.(\w+) \| tojson \}\})$'
+        for parameter, quoted, as_json in re.findall(fed, config, flags=re.M):
+            yield stack, parameter, quoted or as_json
 
 
 def _parameters(stack: str) -> dict:
@@ -34,6 +38,7 @@ def test_the_stack_configs_feed_the_templates_from_environment_keys():
         ("cognito", "MfaConfiguration"),
         ("alb-ecs", "LogRetentionDays"),
         ("alb-ecs", "DomainName"),
+        ("cognito", "InvitationEmailFrom"),
     } <= fed
 
 

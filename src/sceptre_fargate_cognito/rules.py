@@ -151,6 +151,47 @@ SNS_TOPIC_ARN = Rule(
     pattern=r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}",
 )
 EMAIL = Rule("an email address such as ops@example.com", pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", max_length=254)
+# An address in a sender or an SES identity: no spaces, quotes or angle brackets around it.
+_ADDRESS = r'[^@\s<>"\\]+@[^@\s<>"\\]+\.[^@\s<>"\\]+'
+# Cognito's EmailConfiguration.From: an address, or a display name and the address in <...>.
+EMAIL_SENDER = Rule(
+    "an email address, or a name and an address such as Example App <no-reply@example.com>",
+    # No quotes or backslashes in the name: the stack config writes it into a quoted YAML string.
+    pattern=rf'[^"\\<>@\s][^"\\<>@]*<{_ADDRESS}>|{_ADDRESS}',
+    max_length=254,
+)
+SES_IDENTITY_ARN = Rule(
+    "an SES identity ARN such as arn:aws:ses:us-east-1:111122223333:identity/example.com",
+    pattern=r'arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity/[^\s<>"\\]+',
+)
+# What the SES identity that sends invitations may be named as.
+SES_IDENTITY = Rule(
+    "an SES identity: an email address, a domain such as example.com, or an identity ARN such as "
+    "arn:aws:ses:us-east-1:111122223333:identity/example.com",
+    pattern=f"{_ADDRESS}|{DNS_NAME.pattern}|{SES_IDENTITY_ARN.pattern}",
+)
+
+
+def sender_address(sender: str) -> str:
+    """The address of an EMAIL_SENDER value (the part in <...> of "Name <address>")."""
+    return sender.split("<")[-1].rstrip(">").strip()
+
+
+def ses_identity_name(identity: str) -> str:
+    """An SES identity's name: the address or domain itself, or the last part of its ARN."""
+    return identity.split(":identity/", 1)[1] if identity.startswith("arn:") else identity
+
+
+def ses_identity_covers(identity: str, sender: str) -> bool:
+    """Whether SES lets `identity` send as the address of `sender`: the same address (in any case),
+    or its domain or a parent domain of it."""
+    name, address = ses_identity_name(identity).lower(), sender_address(sender).lower()
+    if "@" in name:
+        return name == address
+    domain = address.rsplit("@", 1)[1]
+    return domain == name or domain.endswith("." + name)
+
+
 KMS_KEY_ARN = Rule(
     "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
     pattern=r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f-]{36})",

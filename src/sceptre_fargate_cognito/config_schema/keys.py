@@ -288,6 +288,26 @@ KEYS: tuple[Key, ...] = (
         False,
     ),
     Key(
+        "invitation_email_from",
+        str,
+        "Sender of the invitation email, through your SES identity (see invitation_email_identity): "
+        "an address or Name <address>; the invitation then names the application's URL.",
+        default="",
+        rule=rules.EMAIL_SENDER,
+        empty_is_off=True,
+        empty_means="Cognito's default sender (a few emails a day, Cognito's text)",
+    ),
+    Key(
+        "invitation_email_identity",
+        str,
+        "The verified SES identity that sends as invitation_email_from: the address, its domain, or an "
+        "identity ARN in another region Cognito can use; in the environment's account.",
+        default="",
+        rule=rules.SES_IDENTITY,
+        empty_is_off=True,
+        empty_means="the address of invitation_email_from, in the environment's region",
+    ),
+    Key(
         "signed_out_path",
         str,
         "Page Cognito sends a user to after sign-out; the ALB serves it (GET and HEAD) without sign-in. "

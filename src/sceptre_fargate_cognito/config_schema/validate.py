@@ -211,6 +211,20 @@ def _cross_checks(s: dict) -> list[str]:
             "waf is true and waf_web_acl_arn is set: the ALB takes one web ACL; remove waf to use"
             " yours, or remove waf_web_acl_arn to have the edge stack create one"
         )
+    if s["invitation_email_identity"] and not s["invitation_email_from"]:
+        problems.append(
+            "invitation_email_identity is set but invitation_email_from is not: set the sender "
+            "address invitations come from, or remove invitation_email_identity"
+        )
+    elif s["invitation_email_from"] and not rules.ses_identity_covers(
+        s["invitation_email_identity"] or rules.sender_address(s["invitation_email_from"]),
+        s["invitation_email_from"],
+    ):
+        problems.append(
+            f"invitation_email_identity {s['invitation_email_identity']} cannot send as "
+            f"{rules.sender_address(s['invitation_email_from'])} (invitation_email_from): SES sends as an "
+            "address only from that address's identity or its domain's"
+        )
     if s["access_log_bucket"] and not s["access_logs"]:
         problems.append("access_log_bucket is set but access_logs is false: remove one of them")
     return problems

@@ -27,6 +27,7 @@ class Emulator:
     endpoint: str
     pid: int
     process: subprocess.Popen | None = None
+    outbox: Path | None = None  # where the email it would send is written (None: not written)
 
     def reset(self) -> None:
         """Forget every resource (moto's own reset API)."""
@@ -50,18 +51,27 @@ def start(
     log_path: Path | None = None,
     timeout: float = 60.0,
     require_service_linked_roles: bool = False,
+    outbox: Path | None = None,
 ) -> Emulator:
     """Start the emulator on 127.0.0.1 (a free port unless given) and wait until it answers.
 
     `require_service_linked_roles`: as in a new AWS account, an ECS service cannot be created until
     the ECS service-linked role exists (the local environment launches this way, so the preflight
-    that makes the role is tested)."""
+    that makes the role is tested). `outbox`: the directory where the email Cognito would send
+    (an invitation with its temporary password) is written, one file a message."""
     if not MOTO_PYTHON.exists():
         raise EmulatorError(f"{MOTO_PYTHON} is missing: run bin/setup --local first")
     stderr: IO[bytes] | int = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 (the child keeps it)
     try:
         process, info = processes.start_announced(
-            [str(MOTO_PYTHON), "-m", "emulator", "--port", str(port)],
+            [
+                str(MOTO_PYTHON),
+                "-m",
+                "emulator",
+                "--port",
+                str(port),
+                *(["--outbox", str(outbox)] if outbox else []),
+            ],
             what="the emulator",
             error=EmulatorError,
             cwd=PROJECT_ROOT,
@@ -76,7 +86,7 @@ def start(
     finally:
         if not isinstance(stderr, int):
             stderr.close()
-    emulator = Emulator(endpoint=info["endpoint"], pid=info["pid"], process=process)
+    emulator = Emulator(endpoint=info["endpoint"], pid=info["pid"], process=process, outbox=outbox)
     deadline = time.monotonic() + timeout
     while True:
         try:

@@ -135,6 +135,11 @@ def state_file(workdir: Path) -> Path:
     return workdir / "state.json"
 
 
+def outbox(workdir: Path) -> Path:
+    """Where the emulator writes the email Cognito would send: one file a message."""
+    return workdir / "outbox"
+
+
 def _alive(state: State) -> bool:
     try:
         os.kill(state.emulator_pid, 0)
@@ -171,7 +176,10 @@ def start(
     else:
         try:
             local.emulator = emulator_process.start(
-                port=emulator_port, log_path=workdir / "emulator.log", require_service_linked_roles=True
+                port=emulator_port,
+                log_path=workdir / "emulator.log",
+                require_service_linked_roles=True,
+                outbox=outbox(workdir),
             )
         except emulator_process.EmulatorError as err:
             raise StepFailed(f"[1/5] starting the emulator: {err}") from err
@@ -179,6 +187,10 @@ def start(
         log(
             f"[1/5] emulator listening at {local.emulator.endpoint} (pid {local.emulator.pid}, log {workdir / 'emulator.log'})"
         )
+    log(
+        f"[1/5] email Cognito would send (invitations, with their temporary password) goes to "
+        f"{outbox(workdir)}/, one file a message"
+    )
     state_file(workdir).write_text(json.dumps(asdict(local.state)))
     domain, region = settings["domain_name"], settings["region"]
     try:
@@ -365,6 +377,7 @@ def main(argv: list[str] | None = None) -> int:
             log("kept running. To use sceptre against it:")
             print(
                 f"    export {exports}\n    .venv/bin/sceptre list outputs local\n"
+                f"    .venv/bin/webctl users local invite you@example.com   # the invitation: {outbox(workdir)}/\n"
                 f"    bin/launch-local --stop      # when done",
                 flush=True,
             )
