@@ -45,6 +45,7 @@ EXTENSIONS = (
     "cfn_deletion_policy",
     "cfn_unsupported_types_fail",
     "cfn_stack_resources_listed_as_created",
+    "cfn_outputs_settled",
     "cfn_update_keeps_resources",
     "cfn_noop_update_refused",
     "cfn_failed_operations_roll_back",

@@ -1,0 +1,96 @@
+"""DescribeStacks answered while a stack is being created shows no outputs, as in CloudFormation,
+and creates nothing: each resource is made once, by the create.
+
+moto computes outputs through the stack's lazy resource map, where reading a resource not made
+yet creates it; the local task runner polls DescribeStacks while `sceptre launch` creates the
+stack, so a second cluster or service could be made beside the create's own, and the create then
+failed ("ECS service doesn't exist" for the scalable target, then ROLLBACK_FAILED).
+"""
+
+import threading
+
+import boto3
+from cfn_stacks import outputs, put_stack
+
+# Parameters first (they make the create last long enough to be described half-way), then what
+# the outputs name.
+FILLERS = 300
+TEMPLATE = (
+    "Resources:\n"
+    + "".join(
+        f"  Filler{i}: {{Type: AWS::SSM::Parameter, Properties: {{Name: /busy/p{i}, Type: String, Value: v{i}}}}}\n"
+        for i in range(FILLERS)
+    )
+    + f"  Cluster: {{Type: AWS::ECS::Cluster, DependsOn: [{', '.join(f'Filler{i}' for i in range(FILLERS))}]}}\n"
+    + """
+  TaskDef:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: app
+      ContainerDefinitions: [{Name: app, Image: nginx, Memory: 512}]
+  Service:
+    Type: AWS::ECS::Service
+    Properties: {Cluster: !Ref Cluster, TaskDefinition: !Ref TaskDef, DesiredCount: 1}
+  ScalableTarget:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties:
+      MinCapacity: 1
+      MaxCapacity: 2
+      ResourceId: !Sub service/${Cluster}/${Service.Name}
+      ScalableDimension: ecs:service:DesiredCount
+      ServiceNamespace: ecs
+Outputs:
+  ClusterName: {Value: !Ref Cluster}
+  ServiceName: {Value: !GetAtt Service.Name}
+"""
+)
+
+
+def _describe_while(cf, polling: threading.Semaphore, creating: threading.Event, seen: list[dict]) -> None:
+    """DescribeStacks over and over, as the task runner polls, until the create has returned."""
+    while creating.is_set():
+        try:
+            (stack,) = cf.describe_stacks(StackName="busy")["Stacks"]
+            seen.append(stack)
+        except cf.exceptions.ClientError:
+            pass  # not there yet
+        polling.release()
+
+
+def test_a_stack_described_while_being_created_shows_no_outputs_and_gets_each_resource_once(aws):
+    cf, ecs = boto3.client("cloudformation"), boto3.client("ecs")
+    creating, polling, seen = threading.Event(), threading.Semaphore(0), []
+    creating.set()
+    pollers = [
+        threading.Thread(
+            target=_describe_while, args=(boto3.client("cloudformation"), polling, creating, seen)
+        )
+        for _ in range(2)
+    ]
+    for poller in pollers:
+        poller.start()
+    try:
+        for _ in pollers:
+            polling.acquire()  # both pollers polling before the create starts
+        stack = put_stack(cf, "busy", TEMPLATE)
+    finally:
+        creating.clear()
+        for poller in pollers:
+            poller.join()
+
+    half_way = [s for s in seen if s["StackStatus"] in ("CREATE_PENDING", "CREATE_IN_PROGRESS")]
+    assert half_way, "no DescribeStacks landed during the create: make it longer"
+    assert [s.get("Outputs") for s in half_way] == [None] * len(half_way)
+    assert stack["StackStatus"] == "CREATE_COMPLETE", stack.get("StackStatusReason")
+    out = outputs(stack)
+    assert ecs.list_clusters()["clusterArns"] == [
+        ecs.describe_clusters(clusters=[out["ClusterName"]])["clusters"][0]["clusterArn"]
+    ]
+    [service] = ecs.list_services(cluster=out["ClusterName"])["serviceArns"]
+    assert service.endswith("/" + out["ServiceName"])
+
+
+def test_a_created_stack_shows_its_outputs(aws):
+    cf = boto3.client("cloudformation")
+    stack = put_stack(cf, "done", TEMPLATE)
+    assert set(outputs(stack)) == {"ClusterName", "ServiceName"}
