@@ -8,9 +8,11 @@ thread while CreateStack runs (the local task runner polls its stack once a seco
 creates the resources the outputs name (`!Ref Cluster`, `!GetAtt Service.Name`) a second time
 when both threads reach one at once: the create then went on with one cluster and a service of the
 other, and failed ("ECS service doesn't exist: service/<cluster>/<service>" when registering the
-scalable target, then ROLLBACK_FAILED: "cluster ... still contains services"). An update or delete
-(a replaced resource is briefly missing from the map) could do the same. Here a reader never
-evaluates the outputs while an operation is under way: it gets the outputs last settled.
+scalable target, then ROLLBACK_FAILED: "cluster ... still contains services"). Updates and deletes do the same: a
+resource being replaced (cfn_update_keeps_resources) or deleted (moto's ResourceMap.delete) is
+briefly or finally missing from the map, and moto recomputes the exports on every read, so a read
+made it again (benchmarks/cfn_describe_during_stack_operations.py counts them). Here a reader
+never evaluates the outputs while an operation is under way: it gets the outputs last settled.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def _under_way(name: str):
 def install() -> None:
     """Internals: DescribeStacks reads Stack.outputs; UpdateStack and DeleteStack run Stack.update
     and Stack.delete (CreateStack shows in the stack's status)."""
-    _original["outputs"] = Stack.outputs.fget
+    _original["outputs"] = vars(Stack)["outputs"].fget  # the property's getter
     moto_internals.replace(Stack, "outputs", property(outputs))
     for name in ("update", "delete"):
         _original[name] = getattr(Stack, name)

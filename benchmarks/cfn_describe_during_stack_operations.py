@@ -1,15 +1,16 @@
-"""How often a stack create fails when DescribeStacks is answered on other threads meanwhile, as
-the local task runner polls its stack while `sceptre launch local` creates it.
+"""How often a stack create or update goes wrong when DescribeStacks is answered on other threads
+meanwhile, as the local task runner polls its stack while `sceptre launch local` runs.
 
 moto (with the emulator's extensions) runs in this process; two threads read the stacks' outputs,
 as DescribeStacks does, while the main thread creates stacks of a cluster, a service and its
-scalable target one after the other. The interpreter switches threads every --switch seconds
+scalable target one after the other, then updates stacks whose exported task definition is
+replaced (a leaked revision is one the reads made beside the update's own). The interpreter switches threads every --switch seconds
 (CPython's default is 0.005; a tiny value makes a loaded machine's interleavings common). With
 --without cfn_outputs_settled the extension that keeps readers off a stack being created is left
 out, which is how the emulator was before it (a failed create: "ECS service doesn't exist", then
 ROLLBACK_FAILED "cluster ... still contains services").
 
-Run: .venv-moto/bin/python benchmarks/cfn_describe_during_create.py [--stacks 50] [--switch 1e-6]
+Run: .venv-moto/bin/python benchmarks/cfn_describe_during_stack_operations.py [--stacks 50] [--switch 1e-6]
      [--without cfn_outputs_settled]
 """
 
@@ -47,6 +48,19 @@ Resources:
 Outputs:
   ClusterName: {Value: !Ref Cluster}
   ServiceName: {Value: !GetAtt Service.Name}
+"""
+
+UPDATED = """
+Parameters:
+  Image: {Type: String}
+Resources:
+  TaskDef:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: app
+      ContainerDefinitions: [{Name: app, Image: !Ref Image, Memory: 512}]
+Outputs:
+  TaskDef: {Value: !Ref TaskDef, Export: {Name: !Sub "${AWS::StackName}-TaskDef"}}
 """
 
 
@@ -95,19 +109,37 @@ def main() -> int:
         reader.start()
     started = time.monotonic()
     statuses = Counter[str]()
+    update_errors = 0
     try:
         for i in range(args.stacks):
             statuses[cloudformation.create_stack(f"s{i}", TEMPLATE, parameters={}, tags={}).status] += 1
+        created = time.monotonic()
+        for i in range(args.stacks):
+            image = [{"ParameterKey": "Image", "ParameterValue": "nginx:1"}]
+            cloudformation.create_stack(f"u{i}", UPDATED, parameters={"Image": "nginx:1"}, tags={})
+            try:
+                image[0]["ParameterValue"] = "nginx:2"
+                cloudformation.update_stack(f"u{i}", UPDATED, role_arn=None, parameters=image, tags={})
+            except Exception:
+                update_errors += 1
     finally:
         done.set()
         for reader in readers:
             reader.join()
-    elapsed = time.monotonic() - started
+    updated = time.monotonic()
     ecs = ecs_backends[DEFAULT_ACCOUNT_ID][region]
+    services = len(ecs.services)
+    revisions = sum(
+        1 for family in ecs.task_definitions.values() for d in family.values() if d.status == "ACTIVE"
+    )
     print(f"without: {', '.join(args.without) or '-'}; switch interval {args.switch:g} s")
-    print(f"stacks created: {args.stacks} in {elapsed:.1f} s; statuses: {dict(statuses)}")
-    print(f"reads while creating: {reads['CREATE_IN_PROGRESS'] + reads['CREATE_PENDING']}")
-    print(f"ECS clusters: {len(ecs.clusters)}, services: {len(ecs.services)} (one each per stack expected)")
+    print(f"creates: {args.stacks} in {created - started:.1f} s; statuses: {dict(statuses)}")
+    print(f"  ECS clusters: {len(ecs.clusters)}, services: {services} (expected {args.stacks} each)")
+    print(f"updates: {args.stacks} in {updated - created:.1f} s; failed: {update_errors}")
+    print(f"  active task definitions: {revisions} (expected {2 * args.stacks})")
+    print(
+        f"outputs read while a stack was being created: {reads['CREATE_IN_PROGRESS'] + reads['CREATE_PENDING']}"
+    )
     return 0
 
 
