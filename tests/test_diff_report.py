@@ -179,7 +179,7 @@ def test_a_changed_property_of_a_type_no_schema_describes_may_replace_the_resour
 
 
 def test_without_cfn_lint_schemas_the_report_fails_rather_than_guess_may_replace(tmp_path, monkeypatch):
-    monkeypatch.setattr(update_behaviour.cfnlint, "__file__", str(tmp_path / "cfnlint" / "__init__.py"))
+    monkeypatch.setattr(update_behaviour, "_cfn_lint_dir", lambda: tmp_path / "cfnlint")
     update_behaviour._schema.cache_clear()
     try:
         new = with_(NETWORK, Logs={"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 365}})

@@ -9,12 +9,12 @@ listed in _DOCUMENTED below, each with its source.
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.util
 import json
 from functools import cache
 from pathlib import Path
 
-import cfnlint
-import cfnlint.version
 from sceptre.exceptions import SceptreException
 
 REPLACE = "True"  # the vocabulary of a change set's `Replacement`
@@ -37,14 +37,28 @@ class SchemasMissing(SceptreException):
     """cfn-lint is installed without its resource schemas: replacement cannot be decided."""
 
 
+def _cfn_lint_dir() -> Path:
+    # Found, not imported: importing cfn-lint costs half a second, and the refuse_replacement hook
+    # that needs this is loaded by every sceptre command.
+    spec = importlib.util.find_spec("cfnlint")
+    return Path(spec.origin).parent if spec and spec.origin else Path("cfnlint (not installed)")
+
+
 def _schemas_dir() -> Path:
-    path = Path(cfnlint.__file__).parent / "data" / "schemas"
+    path = _cfn_lint_dir() / "data" / "schemas"
     if not (path / "providers" / "us-east-1.json").is_file():
         raise SchemasMissing(
-            f"cfn-lint {cfnlint.version.__version__} ships no resource schemas under {path}: "
+            f"cfn-lint {_version()} ships no resource schemas under {path}: "
             "cannot tell which changes replace a resource (reinstall the project with bin/setup)"
         )
     return path
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("cfn-lint")
+    except importlib.metadata.PackageNotFoundError:
+        return "(not installed)"
 
 
 # The region whose resource schemas stand in where a region has none, or none is known.
