@@ -98,6 +98,9 @@ def _group(item, needs: set[str]) -> str | None:
     return None
 
 
+# First: pytest-xdist reads the xdist_group marks in its own collection hook (into the node ids it
+# schedules by), so they must be on the items before it runs (tests/test_parallel_run_groups.py).
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     needs_of = _needs()
     counts = dict.fromkeys(tiers.TIERS, 0)
