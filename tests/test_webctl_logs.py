@@ -132,6 +132,11 @@ def test_follow_prints_new_lines_within_seconds_each_once_across_pages_and_ctrl_
 ):
     local, marker = launched_local, uuid.uuid4().hex[:12]
     process = webctl_process(local, "logs", "local", "--follow", "--since", "1m")
+    assert process.stderr is not None
+    stderr_stream, errors = process.stderr, []
+    # Read as it comes: a pipe left unread fills, and a process blocked writing it never exits.
+    draining = threading.Thread(target=lambda: errors.extend(stderr_stream), daemon=True)
+    draining.start()
     try:
         lines = Lines(process)
         put(local, new_task(), [(now_ms(), f"{marker} start")])
@@ -156,9 +161,13 @@ def test_follow_prints_new_lines_within_seconds_each_once_across_pages_and_ctrl_
         assert numbers == list(range(count))
 
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=30) == 0
-        assert process.stderr is not None
-        stderr = process.stderr.read()
+        try:
+            code = process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"still running 30 s after Ctrl-C; its stderr so far: {''.join(errors)[-2000:]!r}")
+        assert code == 0
+        draining.join(timeout=10)
+        stderr = "".join(errors)
         assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
     finally:
         if process.poll() is None:
