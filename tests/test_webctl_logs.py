@@ -11,6 +11,7 @@ import subprocess
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from local_project import PROJECT_ROOT
@@ -164,7 +165,11 @@ def test_follow_prints_new_lines_within_seconds_each_once_across_pages_and_ctrl_
         try:
             code = process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            pytest.fail(f"still running 30 s after Ctrl-C; its stderr so far: {''.join(errors)[-2000:]!r}")
+            status = Path(f"/proc/{process.pid}/status").read_text()
+            signals = [line for line in status.splitlines() if line.startswith(("State", "Sig"))]
+            pytest.fail(
+                f"still running 30 s after Ctrl-C ({signals}); its stderr so far: {''.join(errors)[-2000:]!r}"
+            )
         assert code == 0
         draining.join(timeout=10)
         stderr = "".join(errors)

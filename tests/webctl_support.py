@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,13 @@ def webctl(local: LocalEnvironment, *args: str, timeout: float = 120) -> subproc
     )
 
 
+def _as_a_shell_starts_it() -> None:
+    # A shell starts a foreground command with SIGINT at its default and unblocked; a test worker's
+    # own signal state must not decide whether Ctrl-C reaches webctl.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def webctl_process(local: LocalEnvironment, *args: str) -> subprocess.Popen:
     """`webctl <args>` started and left running (for --follow), its output on pipes."""
     return subprocess.Popen(
@@ -34,6 +42,7 @@ def webctl_process(local: LocalEnvironment, *args: str) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
         text=True,
+        preexec_fn=_as_a_shell_starts_it,  # noqa: PLW1509 (two async-signal-safe calls)
     )
 
 
