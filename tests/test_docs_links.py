@@ -4,6 +4,7 @@ names a heading of the target page as GitHub makes anchors. External links are n
 from __future__ import annotations
 
 from markdown_links import Link, anchors, broken, links, markdown_files, slug
+
 from templates import PROJECT_ROOT
 
 
@@ -20,9 +21,15 @@ def test_every_relative_link_and_anchor_in_the_markdown_resolves():
 
 
 def test_anchors_are_made_as_github_makes_them():
-    assert slug("Resolvers: `!acm_certificate_arn` and `!ecr_image`") == "resolvers-acm_certificate_arn-and-ecr_image"
+    assert (
+        slug("Resolvers: `!acm_certificate_arn` and `!ecr_image`")
+        == "resolvers-acm_certificate_arn-and-ecr_image"
+    )
     assert slug("The `local` environment (no AWS account)") == "the-local-environment-no-aws-account"
-    assert slug("Invitation email: Cognito's sender or yours (SES)") == "invitation-email-cognitos-sender-or-yours-ses"
+    assert (
+        slug("Invitation email: Cognito's sender or yours (SES)")
+        == "invitation-email-cognitos-sender-or-yours-ses"
+    )
     assert slug("`webctl status <env>`") == "webctl-status-env"
     assert anchors("# A\n\n## A\n\n```bash\n# not a heading\n```\n## A\n") == {"a", "a-1", "a-2"}
 
@@ -41,4 +48,6 @@ def test_a_link_to_a_missing_file_or_heading_is_found(tmp_path):
         "#no-such-heading: page.md has no heading with the anchor #no-such-heading",
         "missing.md: docs/missing.md does not exist",
     ]
-    assert broken(Link(page, 1, "../../outside.md"), tmp_path) == "../../outside.md leads outside the repository"
+    assert (
+        broken(Link(page, 1, "../../outside.md"), tmp_path) == "../../outside.md leads outside the repository"
+    )

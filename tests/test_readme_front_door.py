@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 from markdown_links import headings, links
+
 from templates import PROJECT_ROOT
 
 README = (PROJECT_ROOT / "README.md").read_text()
@@ -143,7 +144,7 @@ MOVED = {
     "How review works": (
         "docs/review-and-ci.md",
         "How review works",
-        "every stack says \"no change\" (the tests check this on `local`). Exit status: **0** no change,",
+        'every stack says "no change" (the tests check this on `local`). Exit status: **0** no change,',
     ),
     "How to read the report": (
         "docs/review-and-ci.md",

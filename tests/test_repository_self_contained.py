@@ -27,7 +27,9 @@ def files_naming(text: str) -> list[str]:
 
 
 def test_no_tracked_file_refers_to_the_shared_folder_outside_the_repository():
-    assert files_naming(OUTSIDE) == [], f"these refer to {OUTSIDE}, which a clone lacks: link docs/decisions.md"
+    assert files_naming(OUTSIDE) == [], (
+        f"these refer to {OUTSIDE}, which a clone lacks: link docs/decisions.md"
+    )
 
 
 def test_no_tracked_file_cites_notes_a_clone_does_not_have():
