@@ -260,7 +260,7 @@ KEYS: tuple[Key, ...] = (
     Key(
         "health_check",
         dict,
-        "Options for the after-launch HTTPS health check (see the health-check section).",
+        "Options for the after-launch HTTPS health check (docs/health-check.md).",
         {"connect_to_alb": True},
         options=OPTION_NAMES,
     ),
