@@ -31,6 +31,9 @@ EXTENSIONS = (
     "cfn_acm_certificate_resource",
     "cfn_application_autoscaling_resources",
     "cfn_cognito_resources",
+    # After cfn_cognito_resources: its app clients are made and updated through the backend
+    # methods this one wraps.
+    "cfn_cognito_resource_server",
     "cfn_cognito_managed_login_branding",
     "cfn_cloudwatch_alarm_resource",
     "cfn_security_group_rules",
