@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_environment_config import merged
 
 from templates import ENVIRONMENTS, PROJECT_ROOT, stack_config
 
@@ -37,6 +38,7 @@ def golden(environment: str, stack: str) -> tuple[Path, Path]:
 @pytest.mark.parametrize("stack", STACKS)
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_without_an_api_the_template_and_parameters_are_unchanged(environment, stack):
+    assert merged(environment)["api"] == {}
     body, parameters = generated(environment, stack)
     template_file, parameters_file = golden(environment, stack)
     # Compared as bytes: a changed blank line or a trailing newline is a change CloudFormation sees.
