@@ -50,6 +50,8 @@ EXTENSIONS = (
     "cfn_stack_resources_listed_as_created",
     "cfn_outputs_settled",
     "cfn_update_keeps_resources",
+    # Wraps the resource creation cfn_update_keeps_resources replaced: after it.
+    "cfn_depends_on_honoured",
     "cfn_noop_update_refused",
     "cfn_failed_operations_roll_back",
     "cfn_termination_protection",
