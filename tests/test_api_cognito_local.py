@@ -5,6 +5,10 @@ accept that action: it is tested statically in tests/test_api_templates.py.)"""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from api_support import API, API_YAML
 from local_project import start_local
@@ -72,15 +76,46 @@ def test_the_issuer_is_the_pools_and_the_keys_are_served_where_the_local_hosted_
     )
 
 
-def test_a_relaunch_with_another_client_adds_it_and_keeps_the_others(local_with_api):
-    before = stack_outputs(local_with_api)["MachineClientIds"].split(",")
-    config = local_with_api.project / "config" / "local" / "config.yaml"
-    text = config.read_text()
+def diff_report(local) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "diff-report"), "local/cognito.yaml"],
+        cwd=local.project,
+        env=local.env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def with_audit_client(config: Path, text: str) -> None:
     config.write_text(
         text.replace(
             "    partnerSync: [orders.read]\n", "    partnerSync: [orders.read]\n    audit: [orders.read]\n"
         )
     )
+
+
+def test_after_the_launch_the_diff_report_says_no_change_and_shows_a_new_client_as_added(local_with_api):
+    unchanged = diff_report(local_with_api)
+    assert unchanged.returncode == 0, unchanged.stdout + unchanged.stderr[-3000:]
+    assert "| `local/cognito.yaml` | no change |" in unchanged.stdout
+
+    config = local_with_api.project / "config" / "local" / "config.yaml"
+    text = config.read_text()
+    with_audit_client(config, text)
+    try:
+        changed = diff_report(local_with_api)
+    finally:
+        config.write_text(text)
+    assert changed.returncode == 2, changed.stdout + changed.stderr[-3000:]
+    assert "| add | `MachineClientAudit` | AWS::Cognito::UserPoolClient | — |  |" in changed.stdout
+
+
+def test_a_relaunch_with_another_client_adds_it_and_keeps_the_others(local_with_api):
+    before = stack_outputs(local_with_api)["MachineClientIds"].split(",")
+    config = local_with_api.project / "config" / "local" / "config.yaml"
+    text = config.read_text()
+    with_audit_client(config, text)
     try:
         result = local_with_api.sceptre("launch", "local/cognito.yaml", "--yes")
         assert result.returncode == 0, result.stdout + result.stderr
