@@ -4,7 +4,8 @@ environment's config, before anything changes, each problem naming the key and t
 from __future__ import annotations
 
 import pytest
-from test_environment_config import merged
+from api_support import project_with_api
+from test_environment_config import merged, run_sceptre
 
 from sceptre_fargate_cognito import rules
 from sceptre_fargate_cognito.config_schema import ConfigError, validate
@@ -158,3 +159,13 @@ def test_an_unknown_option_is_named_with_its_line():
     assert "api: client (config/dev/config.yaml line 4) is not an option; did you mean `clients`?" in str(
         error.value
     )
+
+
+def test_launch_with_an_undefined_scope_fails_before_any_aws_call_naming_the_key_and_the_file(tmp_path):
+    broken = "\napi:\n  paths: [/api/*]\n  scopes: {orders.read: Read orders}\n  clients: {partnerSync: [orders.delete]}\n"
+    result = run_sceptre(project_with_api(tmp_path, "prod", broken), "launch", "--yes", "prod")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "environment 'prod': fix config/prod/config.yaml" in output
+    assert "clients: partnerSync names the scope orders.delete, which scopes does not define" in output
+    assert "Could not connect" not in output and "EndpointConnectionError" not in output
