@@ -190,6 +190,14 @@ def test_the_rule_takes_the_issuer_keys_and_client_ids_from_the_cognito_stack(en
     assert t.raw["Parameters"]["MachineClientIds"]["Type"] == "CommaDelimitedList"
 
 
+def test_every_parameter_the_api_adds_is_described_and_constrained(environment, with_api):
+    for stack, added in ADDED.items():
+        declared = with_api(environment, stack).raw["Parameters"]
+        for name in added["Parameters"]:
+            assert declared[name].get("Description"), name
+            assert {"AllowedPattern", "AllowedValues"} & set(declared[name]), f"{name} is unconstrained"
+
+
 def test_the_stack_configs_pass_every_parameter_the_templates_need(environment, with_api):
     # Template() refuses a parameter passed but not declared; one declared without a default
     # must be passed (it would be None here).
