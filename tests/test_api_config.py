@@ -130,6 +130,13 @@ def test_a_client_name_must_be_letters_and_digits_for_its_logical_id(name):
     )
 
 
+def test_a_client_with_more_scopes_than_cognito_allows_one_app_client_is_refused():
+    scopes = {f"s{n}": "x" for n in range(51)}
+    assert "clients: one names 51 scopes; a Cognito app client allows at most 50" in refused(
+        scopes=scopes, clients={"one": list(scopes)}
+    )
+
+
 def test_client_names_that_differ_only_in_case_are_refused():
     assert "clients: nightly and Nightly differ only in case" in refused(
         clients={"nightly": ["orders.read"], "Nightly": ["orders.read"]}

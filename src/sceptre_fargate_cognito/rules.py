@@ -362,6 +362,8 @@ MACHINE_CLIENT_NAME = Rule(
     pattern=r"[A-Za-z][A-Za-z0-9]*",
     max_length=64,
 )
-# Cognito: custom scopes per resource server. ALB jwt-validation: values of one claim (client_id).
+# Cognito: custom scopes per resource server, and AllowedOAuthScopes of one app client. ALB
+# jwt-validation: values of one claim (client_id).
 COGNITO_SCOPES_PER_RESOURCE_SERVER = 100
+COGNITO_SCOPES_PER_CLIENT = 50
 JWT_CLAIM_VALUES = 10

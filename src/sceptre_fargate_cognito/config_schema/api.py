@@ -139,6 +139,11 @@ def _clients(value, scopes: dict[str, str]) -> dict[str, list[str]]:
                 f"the scopes are {', '.join(scopes)}"
             )
         clients[name] = list(dict.fromkeys(granted))
+        if len(clients[name]) > rules.COGNITO_SCOPES_PER_CLIENT:
+            raise ValueError(
+                f"clients: {name} names {len(clients[name])} scopes; a Cognito app client allows at most "
+                f"{rules.COGNITO_SCOPES_PER_CLIENT}"
+            )
     return clients
 
 
