@@ -109,3 +109,32 @@ def broken(link: Link, root: Path) -> str | None:
     if anchor and destination.suffix == ".md" and anchor not in anchors(destination.read_text()):
         return f"{target}: {destination.name} has no heading with the anchor #{anchor}"
     return None
+
+
+# The project's top-level folders: a code span that starts with one of them names a file or folder.
+PROJECT_FOLDERS = (
+    ".ci/",
+    ".github/",
+    "benchmarks/",
+    "bin/",
+    "config/",
+    "docs/",
+    "emulator/",
+    "hooks/",
+    "requirements/",
+    "resolvers/",
+    "sample_app/",
+    "src/",
+    "templates/",
+    "tests/",
+)
+
+
+def named_paths(page: Path) -> Iterator[Link]:
+    """Every repository path the page names in a code span outside code blocks (`templates/x.yaml`),
+    except patterns and placeholders (`config/<env>/config.yaml`, `tests/test_emulator_*.py`)."""
+    for number, line in prose_lines(page.read_text()):
+        for match in INLINE_CODE.finditer(line):
+            text = match[2].strip()
+            if text.startswith(PROJECT_FOLDERS) and not re.search(r"[\s<>*{}$]", text):
+                yield Link(page, number, text.split("::")[0].rstrip(".,"))

@@ -3,7 +3,7 @@ names a heading of the target page as GitHub makes anchors. External links are n
 
 from __future__ import annotations
 
-from markdown_links import Link, anchors, broken, links, markdown_files, slug
+from markdown_links import Link, anchors, broken, links, markdown_files, named_paths, slug
 
 from templates import PROJECT_ROOT
 
@@ -18,6 +18,18 @@ def test_every_relative_link_and_anchor_in_the_markdown_resolves():
         if (why := broken(link, PROJECT_ROOT))
     ]
     assert not problems, "links that lead nowhere:\n" + "\n".join(problems)
+
+
+def test_every_repository_path_the_readme_and_docs_name_exists():
+    # CHANGELOG.md is left out: it records paths as they were.
+    pages = [PROJECT_ROOT / "README.md", *sorted((PROJECT_ROOT / "docs").glob("*.md"))]
+    missing = [
+        f"{path.page.relative_to(PROJECT_ROOT)}:{path.line}: {path.target}"
+        for page in pages
+        for path in named_paths(page)
+        if not (PROJECT_ROOT / path.target).exists()
+    ]
+    assert not missing, "paths the docs name that do not exist:\n" + "\n".join(missing)
 
 
 def test_anchors_are_made_as_github_makes_them():
