@@ -138,3 +138,20 @@ def named_paths(page: Path) -> Iterator[Link]:
             text = match[2].strip()
             if text.startswith(PROJECT_FOLDERS) and not re.search(r"[\s<>*{}$]", text):
                 yield Link(page, number, text.split("::")[0].rstrip(".,"))
+
+
+def section(text: str, heading: str) -> str | None:
+    """The text under `heading` (as written), up to the next heading of its level or above; None
+    if the page has no such heading. Lines in code blocks are text, never headings."""
+    lines = text.splitlines()
+    prose = dict(prose_lines(text))
+    start = level = None
+    for number, line in prose.items():
+        match = HEADING.match(line)
+        if not match:
+            continue
+        if start is None and match[2] == heading:
+            start, level = number, len(match[1])
+        elif start is not None and level is not None and len(match[1]) <= level:
+            return "\n".join(lines[start : number - 1])
+    return None if start is None else "\n".join(lines[start:])

@@ -3,7 +3,7 @@ names a heading of the target page as GitHub makes anchors. External links are n
 
 from __future__ import annotations
 
-from markdown_links import Link, anchors, broken, links, markdown_files, named_paths, slug
+from markdown_links import Link, anchors, broken, links, markdown_files, named_paths, section, slug
 
 from templates import PROJECT_ROOT
 
@@ -44,6 +44,13 @@ def test_anchors_are_made_as_github_makes_them():
     )
     assert slug("`webctl status <env>`") == "webctl-status-env"
     assert anchors("# A\n\n## A\n\n```bash\n# not a heading\n```\n## A\n") == {"a", "a-1", "a-2"}
+
+
+def test_a_section_runs_to_the_next_heading_of_its_level_and_a_comment_in_code_is_no_heading():
+    page = "# Page\n\n## One\n\nfirst\n\n```bash\n# a comment\n```\n\n### Sub\n\nsub\n\n## Two\n\nsecond\n"
+    assert section(page, "One") == "\nfirst\n\n```bash\n# a comment\n```\n\n### Sub\n\nsub\n"
+    assert section(page, "Two") == "\nsecond"
+    assert section(page, "Three") is None
 
 
 def test_a_link_to_a_missing_file_or_heading_is_found(tmp_path):

@@ -7,7 +7,7 @@ import re
 import subprocess
 
 import pytest
-from markdown_links import headings, links
+from markdown_links import headings, links, section
 
 from templates import PROJECT_ROOT
 
@@ -206,9 +206,9 @@ def test_the_readme_maps_every_page_in_docs():
 def test_every_old_readme_section_lives_on_in_docs(old_heading):
     page, heading, witness = MOVED[old_heading]
     text = (PROJECT_ROOT / page).read_text()
-    assert heading in headings(text), f"{page} has no heading {heading!r}"
-    section = text[text.index(heading) :]
-    assert witness in section, f"{page}, section {heading!r}, lost: {witness!r}"
+    text_of_section = section(text, heading)
+    assert text_of_section is not None, f"{page} has no heading {heading!r}"
+    assert witness in text_of_section, f"{page}, section {heading!r}, lost: {witness!r}"
 
 
 def test_the_map_of_moved_sections_names_every_heading_the_long_readme_had():
