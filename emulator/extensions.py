@@ -54,6 +54,7 @@ EXTENSIONS = (
     # Strictness AWS has and stock moto lacks.
     # After cfn_update_keeps_resources: registers the ALB's attributes as updated in place there.
     "elbv2_deletion_protection",
+    "elbv2_jwt_validation",
     "cognito_user_pool_domain_unique",
     # Cognito's users as AWS documents them: names matched as the pool says (also by the
     # sign-out), a temporary password (read by the resend and the outbox, so first), a resend to

@@ -29,7 +29,7 @@ from moto.core.responses import BaseResponse
 from moto.ec2.models.nat_gateways import NatGateway
 from moto.ecr.models import ECRBackend, Image, Repository
 from moto.ecs.models import Cluster, EC2ContainerServiceBackend, Service
-from moto.elbv2.models import FakeListener
+from moto.elbv2.models import ELBv2Backend, FakeListener
 from moto.iam.access_control import IAMRequest
 from moto.moto_api._internal import urls as moto_api_urls
 
@@ -118,6 +118,8 @@ IAM_RAISE_INVALID_ACCESS_KEY = MotoAttribute(IAMRequest, "_raise_invalid_access_
 # A user pool's one lookup of a user by name: every admin call, AdminCreateUser's "exists" check
 # and sign-in go through it.
 COGNITO_POOL_GET_USER = MotoAttribute(CognitoIdpUserPool, "_get_user")
+# The action-type check CreateRule, ModifyRule, CreateListener and ModifyListener share.
+ELBV2_VALIDATE_ACTIONS = MotoAttribute(ELBv2Backend, "_validate_actions")
 
 
 # --- a stack's resources (moto's ResourceMap) ------------------------------------------------------
