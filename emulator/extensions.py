@@ -64,6 +64,9 @@ EXTENSIONS = (
     "cognito_temporary_password",
     "cognito_resend_invitation",
     "cognito_invitation_outbox",
+    # Each pool's own signing key (and JWKS); the client-credentials grant signs with it.
+    "cognito_pool_signing_keys",
+    "cognito_client_credentials",
     # Only with EMULATOR_REQUIRE_SERVICE_LINKED_ROLES=1; looks roles up by the names
     # iam_service_linked_role_names gives them.
     "ecs_service_linked_role_required",

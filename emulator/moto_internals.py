@@ -207,6 +207,16 @@ def iam_request_action(request: IAMRequest) -> str:
     return request._action
 
 
+def replace_route(urls_module: types.ModuleType, path: str, handler: Callable[..., Any]) -> None:
+    """Serve `handler` at one of a service's own URL patterns (`url_paths` of its urls module),
+    in place of moto's handler: the server reads the patterns when it builds its routes."""
+    if path not in urls_module.url_paths:
+        raise MotoChanged(
+            f"moto serves no {path} in {urls_module.__name__} any more: the extension needs a rewrite"
+        )
+    urls_module.url_paths[path] = handler
+
+
 def add_moto_api_route(path: str, handler: Callable[..., Any]) -> None:
     """Serve `handler` at `path` (a moto URL pattern, `{0}` the host) beside moto's own /moto-api/
     endpoints: the way moto's server adds a non-AWS endpoint."""
