@@ -145,6 +145,24 @@ def door(module_aws, tmp_path_factory):
             ],
         )
         with DataPlane(elbv2, idp, cert=leaf.fullchain_path, key=leaf.key_path, region=REGION) as plane:
+            # The same check with the keys where local's cognito template points the ALB: the
+            # data plane's own https://cognito-idp.<region>.localhost:<port> (AWS: the ProviderURL).
+            local_keys = (
+                f"https://cognito-idp.{REGION}.localhost:{plane.https_port}/{pool}/.well-known/jwks.json"
+            )
+            elbv2.create_rule(
+                ListenerArn=listener,
+                Priority=20,
+                Conditions=[{"Field": "path-pattern", "PathPatternConfig": {"Values": ["/local-keys/*"]}}],
+                Actions=[
+                    {
+                        "Type": "jwt-validation",
+                        "Order": 1,
+                        "JwtValidationConfig": {"JwksEndpoint": local_keys, "Issuer": issuer},
+                    },
+                    forward,
+                ],
+            )
             yield {
                 "idp": idp,
                 "pool": pool,
@@ -157,6 +175,7 @@ def door(module_aws, tmp_path_factory):
                 "outsider": outsider,
                 "browser": browser,
                 "ca": str(ca.cert_path),
+                "local_keys": local_keys,
             }
 
 
@@ -304,6 +323,20 @@ def test_browser_paths_beside_the_api_rule_still_redirect_to_sign_in(door):
     assert answer.status == 302
     assert answer.location.startswith(f"https://app-auth.auth.{REGION}.localhost:")
     assert "/oauth2/authorize?" in answer.location
+
+
+def test_the_data_plane_serves_each_pools_keys_and_a_rule_may_read_them_there(door):
+    token = access_token(door, door["partner"])
+
+    keys = LoopbackClient(door["ca"]).get(door["local_keys"])
+    answer = call(door, token, path="/local-keys/x")
+    other = call(door, access_token(door, door["outsider"], "other_token_url"), path="/local-keys/x")
+
+    assert keys.status == 200, keys.text
+    kids = [k["kid"] for k in json.loads(keys.body)["keys"]]
+    assert kids == [json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))["kid"]]
+    assert answer.status == 200, answer.text
+    assert other.status == 401
 
 
 # ---------------------------------------------------------------- the claim formats

@@ -14,7 +14,8 @@ request with token as is"); any other gets 401 with a `WWW-Authenticate: Bearer`
 (RFC 6750: `error="invalid_token"` when a token was sent), never a redirect to a sign-in page.
 
 The JWKS is fetched as the ALB fetches it, from `JwksEndpoint`; on `local` an endpoint on an
-`*.amazonaws.com` host is the emulator's (AWS_ENDPOINT_URL), asked with that host as `Host`, as
+`*.amazonaws.com` host, or on `cognito-idp.<region>.localhost` (where the data plane serves the
+user pools' keys), is the emulator's (AWS_ENDPOINT_URL), asked with the AWS host as `Host`, as
 the emulator tells services apart. The ALB's limits apply (150 KB, 10 keys). Keys are cached per
 endpoint for an hour, and fetched again at most once a minute when a token names a `kid` the
 cached set lacks (a pool's new key), so a request costs no fetch in the common case.
@@ -25,6 +26,7 @@ Signature and registered claims are checked by PyJWT (with `cryptography`), not 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 import urllib.error
@@ -42,6 +44,9 @@ ALGORITHMS = ["RS256"]
 MAX_JWKS_BYTES = 150 * 1024
 MAX_JWKS_KEYS = 10
 CACHE_SECONDS = 3600
+# Where local serves a user pool's keys (AWS: https://cognito-idp.<region>.amazonaws.com/<pool>/...).
+LOCAL_IDP_HOST = re.compile(r"^cognito-idp\.(?P<region>[a-z0-9-]+)\.localhost$")
+JWKS_PATH = re.compile(r"^/[A-Za-z0-9_-]+/\.well-known/jwks\.json$")
 REFETCH_SECONDS = 60
 
 
@@ -109,13 +114,29 @@ class JwtValidator:
         self._cache: dict[str, _CachedKeys] = {}
 
     def _where(self, endpoint: str) -> tuple[str, str | None]:
-        """The URL to read a JWKS endpoint at, and the Host to send: AWS's hosts are the emulator's."""
+        """The URL to read a JWKS endpoint at, and the Host to send. AWS's hosts are the
+        emulator's; so is `cognito-idp.<region>.localhost[:port]`, where the data plane serves
+        the emulator's user-pool keys (`user_pool_keys`), read here without the detour."""
         parts = urlsplit(endpoint)
         host = parts.hostname or ""
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        local = LOCAL_IDP_HOST.match(host)
+        if self.aws_endpoint and local:
+            return f"{self.aws_endpoint}{path}", f"cognito-idp.{local['region']}.amazonaws.com"
         if self.aws_endpoint and (host == "amazonaws.com" or host.endswith(".amazonaws.com")):
-            path = parts.path + (f"?{parts.query}" if parts.query else "")
             return f"{self.aws_endpoint}{path}", parts.netloc
         return endpoint, None
+
+    def user_pool_keys(self, region: str, request_path: str) -> Response:
+        """`https://cognito-idp.<region>.localhost:<port>/<pool>/.well-known/jwks.json`: the
+        emulator's keys of that pool, as Cognito serves them at its ProviderURL."""
+        if not JWKS_PATH.match(request_path):
+            return Response.text(404, "not found\n")
+        try:
+            body = self.fetch(f"{self.aws_endpoint}{request_path}", f"cognito-idp.{region}.amazonaws.com")
+        except JwksUnavailable:
+            return Response.text(404, "no such user pool\n")
+        return Response(200, [("Content-Type", "application/json")], body)
 
     def _load(self, endpoint: str) -> dict[str, jwt.PyJWK]:
         body = self.fetch(*self._where(endpoint))
