@@ -25,6 +25,7 @@ Parameters:
   Desired: {Type: Number, Default: 1}
   Greeting: {Type: String, Default: hello}
   HealthStatus: {Type: String, Default: "200"}
+  Delay: {Type: String, Default: "0"}
 Conditions:
   HasSecret: !Not [!Equals [!Ref Secret, ""]]
 Resources:
@@ -41,7 +42,7 @@ Resources:
       HealthCheckPath: /healthz
       HealthCheckIntervalSeconds: 5
       HealthyThresholdCount: 2
-      TargetGroupAttributes: [{Key: deregistration_delay.timeout_seconds, Value: "0"}]
+      TargetGroupAttributes: [{Key: deregistration_delay.timeout_seconds, Value: !Ref Delay}]
   TaskDefinition:
     Type: AWS::ECS::TaskDefinition
     Properties:
@@ -211,6 +212,27 @@ def test_a_changed_desired_count_starts_and_stops_tasks(stack):
     stack(update=True, Desired=1)
     wait_for("one task left", lambda: len(tasks()) == 1)
     wait_for("one process left", lambda: len([r for r in recorded(stack.records) if alive(r["pid"])]) == 1)
+
+
+def test_a_stopped_task_is_deregistered_at_once_and_drains_for_the_target_groups_deregistration_delay(stack):
+    stack(Desired=1)
+    wait_for("one task running", lambda: len(tasks()) == 1)
+    # The delay as the stack says it when the task stops, not as it was when the task started.
+    stack(update=True, Desired=1, Delay="6")
+    stack(update=True, Desired=0, Delay="6")
+    (draining,) = wait_for(
+        "a task draining", lambda: [t for t in tasks("STOPPED") if t["lastStatus"] == "DEACTIVATING"]
+    )
+    (group,) = boto3.client("elbv2").describe_target_groups()["TargetGroups"]
+    health = boto3.client("elbv2").describe_target_health(TargetGroupArn=group["TargetGroupArn"])
+    assert [d["TargetHealth"]["State"] for d in health["TargetHealthDescriptions"]] == ["draining"]
+    (record,) = recorded(stack.records)
+    time.sleep(2.5)  # well inside the 6 s delay, however late the drain was seen
+    (still,) = tasks("STOPPED")
+    assert still["lastStatus"] == "DEACTIVATING", "the task drains for the whole delay"
+    assert alive(record["pid"]), "the task's process serves its requests in flight until the delay is over"
+    wait_for("the task stopped", lambda: [t for t in tasks("STOPPED") if t["lastStatus"] == "STOPPED"])
+    wait_for("its process gone", lambda: not alive(record["pid"]))
 
 
 def test_a_task_that_fails_its_health_checks_after_the_grace_period_is_stopped_and_replaced(stack):

@@ -82,9 +82,7 @@ class ServiceView:
     target_group_arn: str
     desired: int
     task_definition: dict
-    container: dict
     grace_period: float
-    deregistration_delay: float
 
 
 @dataclass
@@ -228,6 +226,7 @@ class TaskRunner:
         self.last_report_at = 0.0
         self.unreachable_since: float | None = None
         self.stopping = threading.Event()
+        self._task_definitions: dict[str, dict] = {}
 
     # ------------------------------------------------------------------ what the stack launched
     def read_service(self) -> ServiceView | None:
@@ -260,36 +259,46 @@ class TaskRunner:
         # A stack update replaces the task definition before it updates the service: a reference
         # that does not resolve now is not a deleted service.
         try:
-            task_definition = self.ecs.describe_task_definition(taskDefinition=service["taskDefinition"])[
-                "taskDefinition"
-            ]
-            (group,) = self.elbv2.describe_target_groups(TargetGroupArns=[outputs["TargetGroupArn"]])[
-                "TargetGroups"
-            ]
-            attributes = self.elbv2.describe_target_group_attributes(TargetGroupArn=outputs["TargetGroupArn"])
+            task_definition = self._task_definition(service["taskDefinition"])
         except (ClientError, ValueError) as err:
             raise NotNow(str(err)) from None
-        delay = next(
-            (
-                a["Value"]
-                for a in attributes["Attributes"]
-                if a["Key"] == "deregistration_delay.timeout_seconds"
-            ),
-            "0",
-        )
         return ServiceView(
             cluster=outputs["ClusterName"],
             service=outputs["ServiceName"],
             target_group_arn=outputs["TargetGroupArn"],
             desired=int(service["desiredCount"]),
             task_definition=task_definition,
-            container=self._app_container(task_definition, group.get("Port")),
             grace_period=float(
                 service.get("healthCheckGracePeriodSeconds")
                 or parameters.get("HealthCheckGracePeriodSeconds")
                 or 0
             ),
-            deregistration_delay=float(delay),
+        )
+
+    # The runner looks every second for as long as `local` runs, so a look reads only what can
+    # change between two: a task definition revision never does, and the target group's port and
+    # deregistration delay are read when a task starts or stops (halves an idle environment's load).
+    def _task_definition(self, arn: str) -> dict:
+        if arn not in self._task_definitions:
+            self._task_definitions[arn] = self.ecs.describe_task_definition(taskDefinition=arn)[
+                "taskDefinition"
+            ]
+        return self._task_definitions[arn]
+
+    def _deregistration_delay(self, target_group_arn: str) -> float:
+        try:
+            attributes = self.elbv2.describe_target_group_attributes(TargetGroupArn=target_group_arn)
+        except ClientError:
+            return 0.0  # the target group is gone: nothing to drain from
+        return float(
+            next(
+                (
+                    a["Value"]
+                    for a in attributes["Attributes"]
+                    if a["Key"] == "deregistration_delay.timeout_seconds"
+                ),
+                "0",
+            )
         )
 
     @staticmethod
@@ -355,7 +364,8 @@ class TaskRunner:
 
     # ------------------------------------------------------------------ starting and stopping tasks
     def start_task(self, view: ServiceView) -> Task:
-        container = view.container
+        (group,) = self.elbv2.describe_target_groups(TargetGroupArns=[view.target_group_arn])["TargetGroups"]
+        container = self._app_container(view.task_definition, group.get("Port"))
         options = (container.get("logConfiguration") or {}).get("options", {})
         task_id = uuid.uuid4().hex
         prefix = options.get("awslogs-stream-prefix")
@@ -429,7 +439,13 @@ class TaskRunner:
         task.registered = False
 
     def stop_task(
-        self, task: Task, reason: str, *, stop_code: str = "ServiceSchedulerInitiated", failed=False
+        self,
+        task: Task,
+        reason: str,
+        *,
+        stop_code: str = "ServiceSchedulerInitiated",
+        failed=False,
+        drain: bool = True,
     ) -> None:
         """Deregister, let it drain for the deregistration delay, then SIGTERM (and SIGKILL later)."""
         if task.status in ("DEACTIVATING", "STOPPING", "STOPPED"):
@@ -439,7 +455,8 @@ class TaskRunner:
         task.stop_code, task.stopped_reason, task.failed = stop_code, reason, failed
         say(f"task {task.task_id} stopping: {reason}")
         task.status = "DEACTIVATING"
-        task.stop_after = time.monotonic() + (view.deregistration_delay if view else 0)
+        delay = self._deregistration_delay(view.target_group_arn) if view and drain else 0.0
+        task.stop_after = time.monotonic() + delay
         if failed:
             self._count_failure()
 
@@ -608,8 +625,7 @@ class TaskRunner:
     def shutdown(self, timeout: float = 20.0) -> None:
         """Stop every task now (deregistered, SIGTERM, SIGKILL after `timeout`), report, send the logs."""
         for task in self.live():
-            self.stop_task(task, "Task runner stopped")
-            task.stop_after = 0
+            self.stop_task(task, "Task runner stopped", drain=False)
             task.stop_timeout = min(task.stop_timeout, timeout)
         deadline = time.monotonic() + timeout + 1
         while self.live() and time.monotonic() < deadline:
