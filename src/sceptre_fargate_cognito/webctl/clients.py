@@ -138,14 +138,14 @@ class _Connection(http.client.HTTPSConnection):
     """HTTPS to a host name, where a `*.localhost` name is loopback (RFC 6761; as browsers resolve
     it and the local data plane serves the hosted UI), with the name kept for SNI and Host."""
 
+    def __init__(self, host: str, port: int | None, context: ssl.SSLContext):
+        super().__init__(host, port, timeout=TIMEOUT, context=context)
+        self._tls = context
+
     def connect(self):
         host = "127.0.0.1" if self.host == "localhost" or self.host.endswith(".localhost") else self.host
         raw = socket.create_connection((host, self.port), self.timeout)
         self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
-
-    def __init__(self, host: str, port: int | None, context: ssl.SSLContext):
-        super().__init__(host, port, timeout=TIMEOUT, context=context)
-        self._tls = context
 
 
 def post_form(domain: str, path: str, form: dict[str, str], client_id: str, secret: str) -> tuple[int, dict]:
