@@ -25,30 +25,18 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the stacks the tests use
 
-TEMPLATE = """
-Resources:
-  Cluster: {Type: AWS::ECS::Cluster}
-  TaskDef:
-    Type: AWS::ECS::TaskDefinition
-    Properties:
-      Family: app
-      ContainerDefinitions: [{Name: app, Image: nginx, Memory: 512}]
-  Service:
-    Type: AWS::ECS::Service
-    Properties: {Cluster: !Ref Cluster, TaskDefinition: !Ref TaskDef, DesiredCount: 1}
-  ScalableTarget:
-    Type: AWS::ApplicationAutoScaling::ScalableTarget
-    Properties:
-      MinCapacity: 1
-      MaxCapacity: 2
-      ResourceId: !Sub service/${Cluster}/${Service.Name}
-      ScalableDimension: ecs:service:DesiredCount
-      ServiceNamespace: ecs
-Outputs:
+from cfn_stacks import scaled_service  # noqa: E402
+
+TEMPLATE = (
+    "Resources:\n"
+    + scaled_service()
+    + """Outputs:
   ClusterName: {Value: !Ref Cluster}
   ServiceName: {Value: !GetAtt Service.Name}
 """
+)
 
 UPDATED = """
 Parameters:

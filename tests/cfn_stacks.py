@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 
@@ -31,3 +31,32 @@ def event_reasons(cf, name: str) -> list[str]:
     return [
         e.get("ResourceStatusReason") or "" for e in cf.describe_stack_events(StackName=name)["StackEvents"]
     ]
+
+
+def scaled_service(
+    *, max_capacity: str = "2", service_name: str = "", cluster_depends_on: Sequence[str] = ()
+) -> str:
+    """The resources (YAML, indented as under `Resources:`) of an ECS cluster, a task definition, a
+    service of it and the service's scalable target: what the alb-ecs stack makes for ECS, in small.
+    `max_capacity` is YAML (`2`, or `!Ref MaxCount`)."""
+    depends_on = f", DependsOn: [{', '.join(cluster_depends_on)}]" if cluster_depends_on else ""
+    name = f", ServiceName: {service_name}" if service_name else ""
+    return f"""\
+  Cluster: {{Type: AWS::ECS::Cluster{depends_on}}}
+  TaskDef:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: app
+      ContainerDefinitions: [{{Name: app, Image: nginx, Memory: 512}}]
+  Service:
+    Type: AWS::ECS::Service
+    Properties: {{Cluster: !Ref Cluster, TaskDefinition: !Ref TaskDef, DesiredCount: 1{name}}}
+  ScalableTarget:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties:
+      MinCapacity: 1
+      MaxCapacity: {max_capacity}
+      ResourceId: !Sub service/${{Cluster}}/${{Service.Name}}
+      ScalableDimension: ecs:service:DesiredCount
+      ServiceNamespace: ecs
+"""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 from sceptre_fargate_cognito.local_env import launch
@@ -56,3 +58,23 @@ def start_local(tmp: Path, log=lambda message: None) -> launch.LocalEnvironment:
     """A fresh emulator, certificate, image and stand-in for a copy of the project (nothing launched)."""
     project = copy_project(tmp / "project", source=PROJECT_ROOT)
     return launch.start(tmp / "state", project=project, log=log)
+
+
+TASK_APP = PROJECT_ROOT / "tests" / "apps" / "task_app.py"
+
+
+def task_app_project(tmp: Path, desired: int, environment: dict[str, str]) -> tuple[Path, Path, Path]:
+    """A copy of the project whose `local` tasks run the test application (tests/apps/task_app.py),
+    `desired` of them, each recording its start in the records folder: (project, its local
+    config.yaml, records)."""
+    project = copy_project(tmp / "project", source=PROJECT_ROOT)
+    records = tmp / "records"
+    config = project / "config" / "local" / "config.yaml"
+    config.write_text(
+        config.read_text().replace("desired_count: 1\n", f"desired_count: {desired}\n")
+        + f"local_app_command: [{json.dumps(sys.executable)}, {json.dumps(str(TASK_APP))}]\n"
+        + "app_environment:\n"
+        + f"  TASK_APP_DIR: {json.dumps(str(records))}\n"
+        + "".join(f"  {name}: {value}\n" for name, value in environment.items())
+    )
+    return project, config, records

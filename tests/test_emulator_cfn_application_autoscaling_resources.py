@@ -1,30 +1,16 @@
 """The emulator registers an ECS service's scalable target and scaling policy from a stack."""
 
 import boto3
-from cfn_stacks import outputs, put_stack
+from cfn_stacks import outputs, put_stack, scaled_service
 
-TEMPLATE = """
+TEMPLATE = (
+    """
 Parameters:
   MaxCount: {Type: Number}
 Resources:
-  Cluster: {Type: AWS::ECS::Cluster}
-  TaskDef:
-    Type: AWS::ECS::TaskDefinition
-    Properties:
-      Family: app
-      ContainerDefinitions: [{Name: app, Image: nginx, Memory: 512}]
-  Service:
-    Type: AWS::ECS::Service
-    Properties: {Cluster: !Ref Cluster, TaskDefinition: !Ref TaskDef, DesiredCount: 1, ServiceName: web}
-  ScalableTarget:
-    Type: AWS::ApplicationAutoScaling::ScalableTarget
-    Properties:
-      MinCapacity: 1
-      MaxCapacity: !Ref MaxCount
-      ResourceId: !Sub service/${Cluster}/${Service.Name}
-      ScalableDimension: ecs:service:DesiredCount
-      ServiceNamespace: ecs
-  CpuPolicy:
+"""
+    + scaled_service(max_capacity="!Ref MaxCount", service_name="web")
+    + """  CpuPolicy:
     Type: AWS::ApplicationAutoScaling::ScalingPolicy
     Properties:
       PolicyName: cpu
@@ -37,6 +23,7 @@ Outputs:
   TargetId: {Value: !Ref ScalableTarget}
   PolicyArn: {Value: !Ref CpuPolicy}
 """
+)
 
 
 def _launch(cf, max_count, update=False):

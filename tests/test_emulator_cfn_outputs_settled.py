@@ -10,7 +10,7 @@ failed ("ECS service doesn't exist" for the scalable target, then ROLLBACK_FAILE
 import threading
 
 import boto3
-from cfn_stacks import outputs, put_stack
+from cfn_stacks import outputs, put_stack, scaled_service
 
 # Parameters first (they make the create last long enough to be described half-way), then what
 # the outputs name.
@@ -21,25 +21,8 @@ TEMPLATE = (
         f"  Filler{i}: {{Type: AWS::SSM::Parameter, Properties: {{Name: /busy/p{i}, Type: String, Value: v{i}}}}}\n"
         for i in range(FILLERS)
     )
-    + f"  Cluster: {{Type: AWS::ECS::Cluster, DependsOn: [{', '.join(f'Filler{i}' for i in range(FILLERS))}]}}\n"
-    + """
-  TaskDef:
-    Type: AWS::ECS::TaskDefinition
-    Properties:
-      Family: app
-      ContainerDefinitions: [{Name: app, Image: nginx, Memory: 512}]
-  Service:
-    Type: AWS::ECS::Service
-    Properties: {Cluster: !Ref Cluster, TaskDefinition: !Ref TaskDef, DesiredCount: 1}
-  ScalableTarget:
-    Type: AWS::ApplicationAutoScaling::ScalableTarget
-    Properties:
-      MinCapacity: 1
-      MaxCapacity: 2
-      ResourceId: !Sub service/${Cluster}/${Service.Name}
-      ScalableDimension: ecs:service:DesiredCount
-      ServiceNamespace: ecs
-Outputs:
+    + scaled_service(cluster_depends_on=[f"Filler{i}" for i in range(FILLERS)])
+    + """Outputs:
   ClusterName: {Value: !Ref Cluster}
   ServiceName: {Value: !GetAtt Service.Name}
 """

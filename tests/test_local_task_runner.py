@@ -5,35 +5,19 @@ target group, and the emulator reports what really runs (real processes, the rea
 from __future__ import annotations
 
 import json
-import os
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-from local_project import PROJECT_ROOT
+from local_project import task_app_project
+from waiting import alive, wait_for
 
 from sceptre_fargate_cognito.local_env import launch
-from sceptre_fargate_cognito.local_env.project_copy import copy_project
 
 pytestmark = pytest.mark.e2e
 
-APP = PROJECT_ROOT / "tests" / "apps" / "task_app.py"
 VALUE = "s3cr3t-Task-Value-0815"
 RECORDED = "PORT,GREETING,DB_PASSWORD,API_TOKEN,AWS_ACCESS_KEY_ID,AWS_ENDPOINT_URL,TASK_APP_HEALTH_STATUS"
-
-
-def wait_for(what: str, check, timeout: float = 90.0):
-    """Poll `check` until it returns something true; fail naming `what` and the last value seen."""
-    deadline = time.monotonic() + timeout
-    while True:
-        seen = check()
-        if seen:
-            return seen
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what}: not within {timeout} s; last seen: {seen!r}")
-        time.sleep(0.5)
 
 
 class App:
@@ -76,27 +60,11 @@ class App:
         return {d["Target"]["Port"]: d["TargetHealth"] for d in described["TargetHealthDescriptions"]}
 
 
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("task-runner")
-    project = copy_project(tmp / "project", source=PROJECT_ROOT)
-    records = tmp / "records"
-    config = project / "config" / "local" / "config.yaml"
-    config.write_text(
-        config.read_text().replace("desired_count: 1\n", "desired_count: 2\n")
-        + f"local_app_command: [{json.dumps(sys.executable)}, {json.dumps(str(APP))}]\n"
-        + "app_environment:\n"
-        + f"  TASK_APP_DIR: {json.dumps(str(records))}\n"
-        + f"  TASK_APP_RECORD: {RECORDED}\n"
-        + "  GREETING: hello\n"
+    project, config, records = task_app_project(
+        tmp, desired=2, environment={"TASK_APP_RECORD": RECORDED, "GREETING": "hello"}
     )
     local = launch.start(tmp / "state", project=project, log=lambda message: None)
     try:

@@ -13,6 +13,7 @@ import time
 import boto3
 import pytest
 from cfn_stacks import put_stack
+from waiting import alive, wait_for
 
 from sceptre_fargate_cognito.local_env import task_runner
 
@@ -70,25 +71,6 @@ Outputs:
   ServiceName: {Value: !GetAtt Service.Name}
   TargetGroupArn: {Value: !Ref TargetGroup}
 """
-
-
-def wait_for(what, check, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        seen = check()
-        if seen:
-            return seen
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what}: not within {timeout} s; last seen: {seen!r}")
-        time.sleep(0.3)
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from sceptre_fargate_cognito.aws_environment import without_aws
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -24,15 +26,25 @@ def webctl(*args: str, env: dict | None = None, cwd: Path = PROJECT_ROOT) -> sub
     )
 
 
-def test_an_unknown_environment_is_named_with_the_ones_that_exist():
-    result = webctl("users", "staging", "list", env=without_aws())
+# Every command that reads an environment: what each says when it cannot reach it.
+COMMANDS = [("users", "{env}", "list"), ("status", "{env}"), ("logs", "{env}")]
+
+
+def command(words: tuple[str, ...], env: str) -> list[str]:
+    return [word.format(env=env) for word in words]
+
+
+@pytest.mark.parametrize("words", COMMANDS, ids=lambda words: words[0])
+def test_an_unknown_environment_is_named_with_the_ones_that_exist(words):
+    result = webctl(*command(words, "staging"), env=without_aws())
     assert result.returncode == 2
     assert "no environment 'staging'" in result.stderr
     assert "dev, local, prod" in result.stderr
 
 
-def test_missing_credentials_say_how_to_get_them():
-    result = webctl("users", "dev", "list", env=without_aws())
+@pytest.mark.parametrize("words", COMMANDS, ids=lambda words: words[0])
+def test_missing_credentials_say_how_to_get_them(words):
+    result = webctl(*command(words, "dev"), env=without_aws())
     assert result.returncode == 2
     assert "no AWS credentials for environment 'dev'" in result.stderr
     assert "Traceback" not in result.stderr

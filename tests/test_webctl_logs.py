@@ -17,8 +17,6 @@ import pytest
 from local_project import PROJECT_ROOT
 from webctl_support import WEBCTL, outputs, webctl, webctl_process
 
-from sceptre_fargate_cognito.aws_environment import without_aws
-
 pytestmark = pytest.mark.e2e
 
 PAGE = 10_000  # the most events one FilterLogEvents page (and one PutLogEvents call) holds
@@ -188,19 +186,6 @@ def run(*args: str, env: dict | None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(WEBCTL), *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
     )
-
-
-def test_logs_of_an_unknown_environment_names_the_ones_that_exist():
-    result = run("logs", "staging", env=without_aws())
-    assert result.returncode == 2
-    assert "no environment 'staging'" in result.stderr and "dev, local, prod" in result.stderr
-
-
-def test_logs_without_credentials_says_how_to_get_them():
-    result = run("logs", "dev", env=without_aws())
-    assert result.returncode == 2
-    assert "no AWS credentials for environment 'dev'" in result.stderr
-    assert "Traceback" not in result.stderr
 
 
 def test_logs_of_an_environment_not_launched_says_to_launch_it(aws):

@@ -8,35 +8,20 @@ app_environment, and the task runner's command is fixed when the environment sta
 
 from __future__ import annotations
 
-import json
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-from local_project import PROJECT_ROOT
+from local_project import task_app_project
+from waiting import wait_for
 from webctl_support import outputs, webctl, webctl_process
 
 from sceptre_fargate_cognito.local_env import launch
-from sceptre_fargate_cognito.local_env.project_copy import copy_project
 
 pytestmark = pytest.mark.e2e
 
-APP = PROJECT_ROOT / "tests" / "apps" / "task_app.py"
 DESIRED = 2
-
-
-def wait_for(what: str, check, timeout: float = 120.0):
-    """Poll `check` until it returns something true; fail naming `what` and the last value seen."""
-    deadline = time.monotonic() + timeout
-    while True:
-        seen = check()
-        if seen:
-            return seen
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what}: not within {timeout} s; last seen: {seen!r}")
-        time.sleep(0.5)
 
 
 class RunningApp:
@@ -63,15 +48,7 @@ class RunningApp:
 def running_app(tmp_path_factory):
     """`local` launched with the test application (tests/apps/task_app.py) as its tasks."""
     tmp = tmp_path_factory.mktemp("webctl-running-app")
-    project = copy_project(tmp / "project", source=PROJECT_ROOT)
-    records = tmp / "records"
-    config = project / "config" / "local" / "config.yaml"
-    config.write_text(
-        config.read_text().replace("desired_count: 1\n", f"desired_count: {DESIRED}\n")
-        + f"local_app_command: [{json.dumps(sys.executable)}, {json.dumps(str(APP))}]\n"
-        + "app_environment:\n"
-        + f"  TASK_APP_DIR: {json.dumps(str(records))}\n"
-    )
+    project, config, records = task_app_project(tmp, desired=DESIRED, environment={})
     local = launch.start(tmp / "state", project=project, log=lambda message: None)
     try:
         launched = local.sceptre("launch", "local", "--yes")

@@ -12,7 +12,6 @@ import pytest
 from local_project import PROJECT_ROOT
 from webctl_support import WEBCTL, outputs, webctl
 
-from sceptre_fargate_cognito.aws_environment import without_aws
 from sceptre_fargate_cognito.local_env import certificate_authority
 
 pytestmark = pytest.mark.e2e
@@ -207,19 +206,6 @@ def run(*args: str, env: dict | None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(WEBCTL), *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
     )
-
-
-def test_status_of_an_unknown_environment_names_the_ones_that_exist():
-    result = run("status", "staging", env=without_aws())
-    assert result.returncode == 2
-    assert "no environment 'staging'" in result.stderr and "dev, local, prod" in result.stderr
-
-
-def test_status_without_credentials_says_how_to_get_them():
-    result = run("status", "dev", env=without_aws())
-    assert result.returncode == 2
-    assert "no AWS credentials for environment 'dev'" in result.stderr
-    assert "Traceback" not in result.stderr
 
 
 def test_status_of_an_environment_not_launched_names_every_missing_stack(aws):
