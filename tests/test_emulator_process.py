@@ -1,11 +1,11 @@
 """Starting the emulator (and any server of the local environment): it answers on loopback, or
 the start fails saying why and leaves nothing running."""
 
-import os
 import sys
 
 import boto3
 import pytest
+from waiting import alive
 
 from sceptre_fargate_cognito.local_env import processes
 from sceptre_fargate_cognito.local_env.emulator_process import EmulatorError
@@ -32,21 +32,13 @@ def _start(tmp_path, code: str):
     return str(failed.value), int(pid_file.read_text())
 
 
-def _gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return False
-
-
 def test_a_server_that_exits_before_it_listens_is_reported_with_its_status(tmp_path):
     message, pid = _start(tmp_path, "raise SystemExit(3)")
     assert message == "the server stopped before it listened (exit status 3)"
-    assert _gone(pid)
+    assert not alive(pid)
 
 
 def test_a_server_that_prints_something_else_is_stopped_and_what_it_printed_is_shown(tmp_path):
     message, pid = _start(tmp_path, "print('Traceback: no module named moto', flush=True); time.sleep(60)")
     assert message.startswith("the server printed 'Traceback: no module named moto' instead of its address")
-    assert _gone(pid)
+    assert not alive(pid)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -12,6 +11,7 @@ import time
 import boto3
 import pytest
 from local_project import edited, start_local
+from waiting import alive
 
 from sceptre_fargate_cognito.config_schema import load_environment
 from sceptre_fargate_cognito.local_env.launch import PROJECT_ROOT
@@ -321,14 +321,6 @@ def test_bin_launch_local_runs_every_step_and_stops_what_it_started(tmp_path):
     assert not (tmp_path / "state.json").exists()
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 def test_keep_prints_the_app_url_and_stop_stops_the_task_runner_and_every_task_it_started(tmp_path):
     def launch_local(*args: str) -> subprocess.CompletedProcess:
         # Output to a file, not a pipe: what --keep leaves running may hold the pipe open.
@@ -360,7 +352,7 @@ def test_keep_prints_the_app_url_and_stop_stops_the_task_runner_and_every_task_i
         assert re.search(
             rf"LOCAL_APP_URL=https://{domain}:{state['https_port']}/?( |$)", kept.stdout, re.M
         ), kept.stdout
-        assert _alive(state["runner_pid"]), "the task runner is kept running"
+        assert alive(state["runner_pid"]), "the task runner is kept running"
         # The default local_app_command, the sample application, runs and passes its health checks.
         ecs = boto3.client(
             "ecs",
@@ -381,9 +373,9 @@ def test_keep_prints_the_app_url_and_stop_stops_the_task_runner_and_every_task_i
     finally:
         stopped = launch_local("--stop")
     assert stopped.returncode == 0, stopped.stdout
-    assert not _alive(state["runner_pid"])
+    assert not alive(state["runner_pid"])
     started = re.findall(
         r"started on 127\.0\.0\.1:\d+ \(pid (\d+)\)", (tmp_path / "task-runner.log").read_text()
     )
     assert started, "the runner started the service's task"
-    assert not [pid for pid in map(int, started) if _alive(pid)], "no task outlives the runner"
+    assert not [pid for pid in map(int, started) if alive(pid)], "no task outlives the runner"
