@@ -163,6 +163,23 @@ def door(module_aws, tmp_path_factory):
                     forward,
                 ],
             )
+            # The pool's keys but another pool's issuer: a genuine token of this pool fails on iss.
+            elbv2.create_rule(
+                ListenerArn=listener,
+                Priority=30,
+                Conditions=[{"Field": "path-pattern", "PathPatternConfig": {"Values": ["/other-issuer/*"]}}],
+                Actions=[
+                    {
+                        "Type": "jwt-validation",
+                        "Order": 1,
+                        "JwtValidationConfig": {
+                            "JwksEndpoint": f"{issuer}/.well-known/jwks.json",
+                            "Issuer": f"https://cognito-idp.{REGION}.amazonaws.com/{other_pool}",
+                        },
+                    },
+                    forward,
+                ],
+            )
             yield {
                 "idp": idp,
                 "pool": pool,
@@ -337,6 +354,37 @@ def test_the_data_plane_serves_each_pools_keys_and_a_rule_may_read_them_there(do
     assert kids == [json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))["kid"]]
     assert answer.status == 200, answer.text
     assert other.status == 401
+
+
+def test_a_token_whose_iss_is_not_the_rules_issuer_gets_401_though_its_signature_verifies(door):
+    token = access_token(door, door["partner"])
+
+    answer = call(door, token, path="/other-issuer/x")
+
+    assert answer.status == 401
+    assert "issuer" in (answer.header("WWW-Authenticate") or "")
+
+
+@pytest.mark.parametrize(
+    ("keys", "words"),
+    [
+        ({"keys": [{"kty": "RSA", "kid": f"k{i}", "n": "AQAB", "e": "AQAB"} for i in range(11)]}, "11 keys"),
+        ({"keys": [], "padding": "x" * (150 * 1024)}, "larger than"),
+    ],
+)
+def test_a_jwks_beyond_the_albs_limits_forwards_nothing(keys, words):
+    from sceptre_fargate_cognito.local_env.data_plane.jwt_validation import JwtValidator
+
+    header = base64.urlsafe_b64encode(json.dumps({"alg": "RS256", "kid": "k0"}).encode()).decode().rstrip("=")
+    validator = JwtValidator("http://127.0.0.1:1", fetch=lambda url, host: json.dumps(keys).encode())
+
+    refused = validator.check(
+        {"JwksEndpoint": "https://idp.example.com/jwks.json", "Issuer": "https://idp.example.com"},
+        {"authorization": f"Bearer {header}.e30.c2ln"},
+    )
+
+    assert refused is not None and refused.status == 500
+    assert words in refused.body.decode()
 
 
 # ---------------------------------------------------------------- the claim formats
