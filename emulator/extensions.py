@@ -31,6 +31,9 @@ EXTENSIONS = (
     "cfn_acm_certificate_resource",
     "cfn_application_autoscaling_resources",
     "cfn_cognito_resources",
+    # After cfn_cognito_resources: its app clients are made and updated through the backend
+    # methods this one wraps.
+    "cfn_cognito_resource_server",
     "cfn_cognito_managed_login_branding",
     "cfn_cloudwatch_alarm_resource",
     "cfn_security_group_rules",
@@ -47,6 +50,8 @@ EXTENSIONS = (
     "cfn_stack_resources_listed_as_created",
     "cfn_outputs_settled",
     "cfn_update_keeps_resources",
+    # Wraps the resource creation cfn_update_keeps_resources replaced: after it.
+    "cfn_depends_on_honoured",
     "cfn_noop_update_refused",
     "cfn_failed_operations_roll_back",
     "cfn_termination_protection",

@@ -8,7 +8,7 @@ import email.policy
 from email.message import EmailMessage
 from pathlib import Path
 
-# templates/cognito.yaml's pool: email sign-in, case-insensitive, 14+ characters of every class.
+# templates/cognito.yaml.j2's pool: email sign-in, case-insensitive, 14+ characters of every class.
 POLICY = {
     "MinimumLength": 14,
     "RequireLowercase": True,
@@ -20,7 +20,7 @@ POLICY = {
 
 
 def email_pool(idp, name: str = "pool", case_sensitive: bool | None = False, **more) -> str:
-    """A pool whose users sign in with their email (as templates/cognito.yaml's); its id."""
+    """A pool whose users sign in with their email (as templates/cognito.yaml.j2's); its id."""
     settings: dict = {
         "UsernameAttributes": ["email"],
         "Policies": {"PasswordPolicy": POLICY},

@@ -463,3 +463,32 @@ def test_a_new_container_port_is_called_out_as_a_change_in_exposure(launched_loc
         "> - `local/alb-ecs.yaml` **changes** `HttpsListener` (AWS::ElasticLoadBalancingV2::Listener) "
         "modified — because of new TargetGroup"
     ]
+
+
+# --- machine clients (docs/machine-clients.md) -------------------------------------------------
+
+
+def cognito_with_api(folder: Path, clients: str) -> tuple[dict, dict]:
+    """(dev's cognito template, its parameters) with an api whose clients are `clients` (YAML)."""
+    from api_support import project_with_api, rendered
+
+    api = f"\napi:\n  paths: [/api/*]\n  scopes: {{orders.read: Read orders}}\n  clients: {clients}\n"
+    _, t = rendered(project_with_api(folder, "dev", api), "dev", "cognito")
+    # What the stack config passes (strings), as CloudFormation's parameters are.
+    return t.raw, {k: v for k, v in t.parameters.items() if isinstance(v, str)}
+
+
+def test_a_new_machine_client_is_an_added_app_client_and_the_first_one_adds_the_resource_server(tmp_path):
+    one, parameters = cognito_with_api(tmp_path / "one", "{partnerSync: [orders.read]}")
+    two, _ = cognito_with_api(tmp_path / "two", "{partnerSync: [orders.read], nightly: [orders.read]}")
+    without = template("dev", "cognito")
+
+    added = render("dev", [changes(one, two, parameters, parameters, name="dev/cognito.yaml")])
+    assert "| add | `MachineClientNightly` | AWS::Cognito::UserPoolClient | — |  |" in added
+    assert "resources: 1 added" in added
+    assert "| add | `MachineClientPartnerSync`" not in added
+
+    first = render("dev", [changes(without, one, parameters, parameters, name="dev/cognito.yaml")])
+    assert "| add | `ApiResourceServer` | AWS::Cognito::UserPoolResourceServer | — |  |" in first
+    assert "| add | `MachineClientPartnerSync` | AWS::Cognito::UserPoolClient | — |  |" in first
+    assert "resources: 2 added" in first

@@ -40,7 +40,7 @@ def test_ruff_cfn_lint_and_actionlint_run_on_every_commit():
     assert set(HOOKS) == {"ruff-check", "ruff-format", "cfn-lint", "actionlint"}
     # Every plain CloudFormation template (a .j2 one is linted once rendered, by tests/test_scanners.py).
     plain = sorted(str(p.relative_to(PROJECT_ROOT)) for p in (PROJECT_ROOT / "templates").glob("*.yaml"))
-    assert files_for(HOOKS["cfn-lint"]) == plain and "templates/cognito.yaml" in plain
+    assert files_for(HOOKS["cfn-lint"]) == plain and "templates/edge.yaml" in plain
     assert files_for(HOOKS["actionlint"])
 
 

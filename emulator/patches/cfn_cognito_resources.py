@@ -126,6 +126,9 @@ class CfnUserPoolClient(UpdatableCfnResource, CloudFormationModel):
         config = _without(properties, "UserPoolId", "GenerateSecret")
         config["ClientName"] = properties.get("ClientName", name)
         kept = {k: v for k, v in client.extended_config.items() if k not in _SETTABLE_CLIENT_PROPERTIES}
+        # Through the backend's update, so what it checks (as AWS does: the scopes a client names)
+        # is checked for a template's update too; then without what the template no longer sets.
+        _backend(account_id, region_name).update_user_pool_client(self.pool_id, self.client_id, config)
         client.extended_config = {**kept, **config}
         return self
 

@@ -318,3 +318,52 @@ def _vpc_cidr(value: str) -> str:
 
 
 VPC_CIDR = Rule("an IPv4 network in CIDR form, such as 10.0.0.0/16", extra=_vpc_cidr)
+
+
+# --- machine clients: the API paths, scopes and clients (config_schema/api.py) -------------------
+
+# An ALB path-pattern value: case-sensitive, at most 128 characters, of the characters the ALB
+# documents (A-Z a-z 0-9 _ - . $ / ~ " ' @ : + &) and its two wildcards, * (0 or more characters)
+# and ? (exactly one). Ours start with /: an API's paths, not a suffix such as *.json.
+ALB_PATH_PATTERN = Rule(
+    "an ALB path pattern such as /api/* (starting with /; letters, digits, _ - . $ / ~ \" ' @ : + & "
+    "and the wildcards * and ?)",
+    pattern=r"/[A-Za-z0-9_\-.$/~\"'@:+&*?]*",
+    max_length=128,
+)
+# ALB quotas for one listener rule: condition values and wildcards (neither adjustable), and rules
+# per load balancer (the health and signed-out rules take two of them).
+ALB_CONDITION_VALUES_PER_RULE = 5
+ALB_WILDCARDS_PER_RULE = 5
+ALB_RULES_PER_LOAD_BALANCER = 100
+
+
+def alb_path_matches(pattern: str, path: str) -> bool:
+    """Whether an ALB path pattern matches a path as the ALB compares them (case-sensitive; * any
+    run of characters, / included; ? exactly one)."""
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, path, flags=re.S) is not None
+
+
+# A Cognito resource server's scope name (ScopeName: no space, ", / or \, at most 256) and its
+# description (ScopeDescription, 1 to 256 characters).
+OAUTH_SCOPE_NAME = Rule(
+    "a scope name such as orders.read (no spaces, quotes, / or \\; at most 256 characters)",
+    pattern=r"[!#-.0-\[\]-~]+",
+    max_length=256,
+)
+OAUTH_SCOPE_DESCRIPTION = Rule(
+    "a description of what the scope allows (1 to 256 characters)", pattern=r"[^\x00-\x1f]+", max_length=256
+)
+# A machine client's name: Cognito's ClientName, and part of the CloudFormation logical id of its
+# app client (MachineClient<name>), so letters and digits only.
+MACHINE_CLIENT_NAME = Rule(
+    "a client name of letters and digits, starting with a letter, such as partnerSync (at most 64)",
+    pattern=r"[A-Za-z][A-Za-z0-9]*",
+    max_length=64,
+)
+# Cognito: custom scopes per resource server, and AllowedOAuthScopes of one app client. ALB
+# jwt-validation: values of one claim (client_id).
+COGNITO_SCOPES_PER_RESOURCE_SERVER = 100
+COGNITO_SCOPES_PER_CLIENT = 50
+JWT_CLAIM_VALUES = 10

@@ -191,12 +191,15 @@ def command(value):
     return list(value)
 
 
+def health_paths(s: dict) -> set[str]:
+    """The template's HealthCheckPath (/healthz) and the path the after-launch health check probes."""
+    return {"/healthz", s.get("health_check", {}).get("health_path", "/healthz")}
+
+
 def cross_checks(s: dict) -> list[str]:
     """Contradictions between the keys above."""
     problems = []
-    # The health path is the template's HealthCheckPath (/healthz) and what the health check probes.
-    health_paths = {"/healthz", s.get("health_check", {}).get("health_path", "/healthz")}
-    if s.get("signed_out_path") in health_paths:
+    if s.get("signed_out_path") in health_paths(s):
         problems.append(
             f"signed_out_path {s['signed_out_path']} is the health path: the signed-out page needs a path of its own"
         )

@@ -17,7 +17,7 @@ from sceptre.config.reader import (
 )
 
 from sceptre_fargate_cognito import rules
-from sceptre_fargate_cognito.config_schema import app_platform
+from sceptre_fargate_cognito.config_schema import api, app_platform
 from sceptre_fargate_cognito.health_check.options import OPTION_NAMES
 from sceptre_fargate_cognito.rules import Rule
 
@@ -383,6 +383,18 @@ KEYS: tuple[Key, ...] = (
         default="",
         rule=rules.KMS_KEY_ARN,
         empty_is_off=True,
+    ),
+    # Machine clients: the checks are in api.py, the page is docs/machine-clients.md.
+    Key(
+        "api",
+        dict,
+        "Paths that take machine clients' access tokens instead of the browser sign-in (the ALB checks them, "
+        "jwt-validation): `paths` (ALB path patterns such as /api/*), `scopes` (name: description) and "
+        "`clients` (name: [scopes]), each client a Cognito app client with the client-credentials grant "
+        "(docs/machine-clients.md). Empty: none.",
+        {},
+        Rule("a mapping of paths, scopes, clients", extra=api.check),
+        options=api.OPTIONS,
     ),
 )
 

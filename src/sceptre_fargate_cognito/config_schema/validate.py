@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sceptre_fargate_cognito import rules
-from sceptre_fargate_cognito.config_schema import app_platform
+from sceptre_fargate_cognito.config_schema import api, app_platform
 from sceptre_fargate_cognito.config_schema.keys import (
     BY_NAME,
     KEYS,
@@ -201,6 +201,7 @@ def _cross_checks(s: dict) -> list[str]:
             f"choose from {valid[0]} to {valid[-1]} in steps of {valid[1] - valid[0]}"
         )
     problems += app_platform.cross_checks(s)
+    problems += api.cross_checks(s, app_platform.health_paths(s))
     if s["alarm_email"] and s["alarm_topic_arn"]:
         problems.append(
             "alarm_email and alarm_topic_arn are both set: the alarms notify one topic; subscribe the"

@@ -2,7 +2,7 @@
 stack's outputs): invite, resend, list, disable, enable, remove.
 
 Addresses are passed to Cognito as typed: the pool matches them as it is configured
-(templates/cognito.yaml: email sign-in, `CaseSensitive: false`), so `Alice@Example.com` is the
+(templates/cognito.yaml.j2: email sign-in, `CaseSensitive: false`), so `Alice@Example.com` is the
 user `alice@example.com`. No temporary password is ever printed: Cognito generates it and emails
 it (on `local`, the emulator writes that email to its outbox).
 """
