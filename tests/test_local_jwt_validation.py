@@ -13,6 +13,7 @@ import json
 import time
 
 import boto3
+import jwt
 import pytest
 from echo_target import EchoTarget
 from loopback_client import Answer, LoopbackClient
@@ -414,3 +415,35 @@ def test_an_additional_claim_passes_when_its_value_in_its_format_is_one_of_the_v
 
     assert claim_matches(claim, {"c": value}) is passes
     assert claim_matches(claim, {}) is False
+
+
+def test_the_keys_are_read_once_and_again_only_for_an_unknown_kid_after_a_minute(monkeypatch):
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from sceptre_fargate_cognito.local_env.data_plane import jwt_validation
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    reads: list[str] = []
+
+    def fetch(url, host):
+        reads.append(url)
+        return json.dumps({"keys": [{**public, "kid": "k1", "alg": "RS256"}]}).encode()
+
+    clock = [1000.0]
+    monkeypatch.setattr(jwt_validation.time, "monotonic", lambda: clock[0])
+    validator = jwt_validation.JwtValidator("http://127.0.0.1:1", fetch=fetch)
+    config = {"JwksEndpoint": "https://idp.example.com/jwks.json", "Issuer": "https://idp.example.com"}
+    claims = {"iss": "https://idp.example.com", "exp": int(time.time()) + 60}
+
+    def check(kid):
+        token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
+        return validator.check(config, {"authorization": f"Bearer {token}"})
+
+    assert check("k1") is None and check("k1") is None
+    assert len(reads) == 1
+    assert check("k2").status == 401 and len(reads) == 1  # read a moment ago: not again
+    clock[0] += 61
+    assert check("k2").status == 401 and len(reads) == 2  # a minute later: the set may have changed
+    clock[0] += 3601
+    assert check("k1") is None and len(reads) == 3  # over an hour after the last read: read again anyway

@@ -160,17 +160,20 @@ class JwtValidator:
         return keys
 
     def key(self, endpoint: str, kid: str) -> jwt.PyJWK | None:
+        """The key `kid` of the endpoint's JWKS: from the cache while it is fresh, unless the
+        cache lacks `kid` and was read over a minute ago (the set may have gained a key)."""
         now = time.monotonic()
         with self._lock:
             cached = self._cache.get(endpoint)
-        stale = cached is None or now - cached.fetched > CACHE_SECONDS
-        if not stale and kid not in cached.keys and now - cached.fetched > REFETCH_SECONDS:  # type: ignore[union-attr]
-            stale = True
-        if stale:
+        if (
+            cached is None
+            or now - cached.fetched > CACHE_SECONDS
+            or (kid not in cached.keys and now - cached.fetched > REFETCH_SECONDS)
+        ):
             cached = _CachedKeys(self._load(endpoint), now)
             with self._lock:
                 self._cache[endpoint] = cached
-        return cached.keys.get(kid)  # type: ignore[union-attr]
+        return cached.keys.get(kid)
 
     def check(self, config: Mapping[str, Any], headers: Mapping[str, str]) -> Response | None:
         """None when the request may go on; else the response the ALB gives."""
