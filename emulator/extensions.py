@@ -59,6 +59,7 @@ EXTENSIONS = (
     # Strictness AWS has and stock moto lacks.
     # After cfn_update_keeps_resources: registers the ALB's attributes as updated in place there.
     "elbv2_deletion_protection",
+    "elbv2_jwt_validation",
     "cognito_user_pool_domain_unique",
     # Cognito's users as AWS documents them: names matched as the pool says (also by the
     # sign-out), a temporary password (read by the resend and the outbox, so first), a resend to
@@ -68,6 +69,9 @@ EXTENSIONS = (
     "cognito_temporary_password",
     "cognito_resend_invitation",
     "cognito_invitation_outbox",
+    # Each pool's own signing key (and JWKS); the client-credentials grant signs with it.
+    "cognito_pool_signing_keys",
+    "cognito_client_credentials",
     # Only with EMULATOR_REQUIRE_SERVICE_LINKED_ROLES=1; looks roles up by the names
     # iam_service_linked_role_names gives them.
     "ecs_service_linked_role_required",

@@ -29,7 +29,7 @@ from moto.core.responses import BaseResponse
 from moto.ec2.models.nat_gateways import NatGateway
 from moto.ecr.models import ECRBackend, Image, Repository
 from moto.ecs.models import Cluster, EC2ContainerServiceBackend, Service
-from moto.elbv2.models import FakeListener
+from moto.elbv2.models import ELBv2Backend, FakeListener
 from moto.iam.access_control import IAMRequest
 from moto.moto_api._internal import urls as moto_api_urls
 
@@ -118,6 +118,8 @@ IAM_RAISE_INVALID_ACCESS_KEY = MotoAttribute(IAMRequest, "_raise_invalid_access_
 # A user pool's one lookup of a user by name: every admin call, AdminCreateUser's "exists" check
 # and sign-in go through it.
 COGNITO_POOL_GET_USER = MotoAttribute(CognitoIdpUserPool, "_get_user")
+# The action-type check CreateRule, ModifyRule, CreateListener and ModifyListener share.
+ELBV2_VALIDATE_ACTIONS = MotoAttribute(ELBv2Backend, "_validate_actions")
 
 
 # --- a stack's resources (moto's ResourceMap) ------------------------------------------------------
@@ -203,6 +205,16 @@ def iam_request_access_key_arn(request: IAMRequest) -> str:
 def iam_request_action(request: IAMRequest) -> str:
     """`service:Action`, as IAM policies name it."""
     return request._action
+
+
+def replace_route(urls_module: types.ModuleType, path: str, handler: Callable[..., Any]) -> None:
+    """Serve `handler` at one of a service's own URL patterns (`url_paths` of its urls module),
+    in place of moto's handler: the server reads the patterns when it builds its routes."""
+    if path not in urls_module.url_paths:
+        raise MotoChanged(
+            f"moto serves no {path} in {urls_module.__name__} any more: the extension needs a rewrite"
+        )
+    urls_module.url_paths[path] = handler
 
 
 def add_moto_api_route(path: str, handler: Callable[..., Any]) -> None:

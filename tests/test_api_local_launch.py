@@ -1,29 +1,27 @@
 """`local` launched with an api (docs/machine-clients.md) by the real `sceptre launch local`: the
 listener rule the alb-ecs stack made checks machine clients' tokens against the cognito stack's
-pool, through real HTTPS on loopback. A token of a machine client reaches the application on an
-API path; no token, or a token of a client the stack did not make, gets the ALB's 401; the browser
-paths still redirect to sign-in; the health path answers without either."""
+pool, through real HTTPS on loopback. A token of a machine client (from the token endpoint, or
+from `webctl clients local token`) reaches the application on each API path; no token, an expired
+token, a token of another pool, a person's ID or access token, or a token of a client the stack
+did not make, gets the ALB's 401, never a redirect; the browser paths still redirect to sign-in;
+the health and signed-out paths answer without either."""
 
 from __future__ import annotations
 
 import base64
+import hmac
 import json
+import time
 from urllib.parse import urlsplit
 
 import pytest
 from api_support import API_YAML
 from local_project import start_local
 from loopback_client import LoopbackClient
+from webctl_support import webctl
 
-from emulator.extensions import EXTENSIONS
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        "elbv2_jwt_validation" not in EXTENSIONS,
-        reason="the emulator refuses the jwt-validation action until its elbv2 extension (branch api-local) is in",
-    ),
-]
+pytestmark = [pytest.mark.e2e]
+PASSWORD = "Correct-Horse-9-Battery"
 
 
 def stack_outputs(local, stack: str) -> dict[str, str]:
@@ -126,3 +124,131 @@ def test_the_browser_paths_still_sign_in_and_the_health_path_answers_without_eit
     hosted_ui = stack_outputs(api_local, "cognito")["HostedUiDomain"]
     assert urlsplit(home.location).netloc == hosted_ui
     assert get(api_local, "/healthz").status == 200
+
+
+# ---------------------------------------------------------------- webctl clients, and every refusal
+
+
+def webctl_token(local, name: str) -> str:
+    result = webctl(local, "clients", "local", "token", name)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_webctl_lists_the_launched_machine_clients_and_its_token_reaches_each_api_path(api_local):
+    listed = webctl(api_local, "clients", "local", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert sorted(line.split()[0] for line in listed.stdout.splitlines()[1:-1]) == ["nightly", "partnerSync"]
+
+    bearer = webctl_token(api_local, "partnerSync")
+
+    for path in ("/api/orders", "/v2/orders/7"):
+        answer = get(api_local, path, bearer)
+        assert answer.status == 404 and b"<h1>Not found</h1>" in answer.body, (path, answer.status)
+        assert answer.header("WWW-Authenticate") is None
+
+
+def _person_tokens(local, email: str) -> dict:
+    """A person's tokens from the browser's app client of the launched pool."""
+    idp, cognito = local.client("cognito-idp"), stack_outputs(local, "cognito")
+    pool, client_id = cognito["UserPoolId"], cognito["UserPoolClientId"]
+    idp.admin_create_user(UserPoolId=pool, Username=email, MessageAction="SUPPRESS")
+    idp.admin_set_user_password(UserPoolId=pool, Username=email, Password=PASSWORD, Permanent=True)
+    secret = idp.describe_user_pool_client(UserPoolId=pool, ClientId=client_id)["UserPoolClient"][
+        "ClientSecret"
+    ]
+    digest = hmac.new(secret.encode(), (email + client_id).encode(), "sha256").digest()
+    return idp.admin_initiate_auth(
+        UserPoolId=pool,
+        ClientId=client_id,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={
+            "USERNAME": email,
+            "PASSWORD": PASSWORD,
+            "SECRET_HASH": base64.b64encode(digest).decode(),
+        },
+    )["AuthenticationResult"]
+
+
+def _other_pool_token(local) -> str:
+    """A client-credentials token of another user pool, from its own hosted-UI domain."""
+    idp = local.client("cognito-idp")
+    pool = idp.create_user_pool(PoolName="elsewhere")["UserPool"]["Id"]
+    idp.create_user_pool_domain(UserPoolId=pool, Domain="elsewhere-auth")
+    idp.create_resource_server(
+        UserPoolId=pool, Identifier="api", Name="api", Scopes=[{"ScopeName": "read", "ScopeDescription": "r"}]
+    )
+    client = idp.create_user_pool_client(
+        UserPoolId=pool,
+        ClientName="partnerSync",
+        GenerateSecret=True,
+        AllowedOAuthFlows=["client_credentials"],
+        AllowedOAuthScopes=["api/read"],
+        AllowedOAuthFlowsUserPoolClient=True,
+    )["UserPoolClient"]
+    pair = base64.b64encode(f"{client['ClientId']}:{client['ClientSecret']}".encode()).decode()
+    answer = LoopbackClient(local.state.ca_bundle).post(
+        f"https://elsewhere-auth.auth.{idp.meta.region_name}.localhost:{local.state.https_port}/oauth2/token",
+        {"grant_type": "client_credentials"},
+        headers={"Authorization": f"Basic {pair}"},
+    )
+    assert answer.status == 200, answer.text
+    return json.loads(answer.body)["access_token"]
+
+
+def _expired_token(local) -> str:
+    """A real token of the stack's own client `nightly`, once expired: the client is given a
+    1-second access token validity for the moment (AWS's shortest is 5 minutes; the emulator
+    takes it), then its own again."""
+    idp, pool = local.client("cognito-idp"), stack_outputs(local, "cognito")["UserPoolId"]
+    clients = idp.list_user_pool_clients(UserPoolId=pool, MaxResults=60)["UserPoolClients"]
+    client_id = next(c["ClientId"] for c in clients if c["ClientName"] == "nightly")
+    described = idp.describe_user_pool_client(UserPoolId=pool, ClientId=client_id)["UserPoolClient"]
+    keep = {
+        k: described[k]
+        for k in ("ClientName", "AllowedOAuthFlows", "AllowedOAuthScopes", "AllowedOAuthFlowsUserPoolClient")
+    }
+    own = {k: described[k] for k in ("AccessTokenValidity", "TokenValidityUnits") if k in described}
+    idp.update_user_pool_client(
+        UserPoolId=pool,
+        ClientId=client_id,
+        AccessTokenValidity=1,
+        TokenValidityUnits={"AccessToken": "seconds"},
+        **keep,
+    )
+    try:
+        bearer = webctl_token(local, "nightly")
+    finally:
+        idp.update_user_pool_client(UserPoolId=pool, ClientId=client_id, **keep, **own)
+    time.sleep(2)
+    return bearer
+
+
+@pytest.mark.parametrize("case", ["expired", "another pool", "id token", "person's access token"])
+def test_a_token_the_rule_must_refuse_gets_401_with_a_bearer_challenge_never_a_redirect(api_local, case):
+    if case == "expired":
+        bearer = _expired_token(api_local)
+    elif case == "another pool":
+        bearer = _other_pool_token(api_local)
+    else:
+        email = {"id token": "id-token@example.com", "person's access token": "access-token@example.com"}[
+            case
+        ]
+        tokens = _person_tokens(api_local, email)
+        bearer = tokens["IdToken"] if case == "id token" else tokens["AccessToken"]
+
+    answer = get(api_local, "/api/orders", bearer)
+
+    assert answer.status == 401, (case, answer.status, answer.body[:300])
+    assert (answer.header("WWW-Authenticate") or "").startswith('Bearer error="invalid_token"')
+    assert answer.location is None
+
+
+def test_browser_paths_redirect_to_sign_in_even_with_a_machine_token_and_signed_out_answers(api_local):
+    hosted_ui = stack_outputs(api_local, "cognito")["HostedUiDomain"]
+
+    home = get(api_local, "/", webctl_token(api_local, "partnerSync"))
+    signed_out = get(api_local, api_local.settings["signed_out_path"])
+
+    assert home.status == 302 and urlsplit(home.location).netloc == hosted_ui
+    assert signed_out.status == 200, signed_out.body[:300]

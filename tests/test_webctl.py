@@ -27,14 +27,20 @@ def webctl(*args: str, env: dict | None = None, cwd: Path = PROJECT_ROOT) -> sub
 
 
 # Every command that reads an environment: what each says when it cannot reach it.
-COMMANDS = [("users", "{env}", "list"), ("status", "{env}"), ("logs", "{env}")]
+COMMANDS = [
+    ("users", "{env}", "list"),
+    ("clients", "{env}", "list"),
+    ("clients", "{env}", "token", "partner"),
+    ("status", "{env}"),
+    ("logs", "{env}"),
+]
 
 
 def command(words: tuple[str, ...], env: str) -> list[str]:
     return [word.format(env=env) for word in words]
 
 
-@pytest.mark.parametrize("words", COMMANDS, ids=lambda words: words[0])
+@pytest.mark.parametrize("words", COMMANDS, ids=lambda words: " ".join(w for w in words if w != "{env}"))
 def test_an_unknown_environment_is_named_with_the_ones_that_exist(words):
     result = webctl(*command(words, "staging"), env=without_aws())
     assert result.returncode == 2
@@ -42,7 +48,7 @@ def test_an_unknown_environment_is_named_with_the_ones_that_exist(words):
     assert "dev, local, prod" in result.stderr
 
 
-@pytest.mark.parametrize("words", COMMANDS, ids=lambda words: words[0])
+@pytest.mark.parametrize("words", COMMANDS, ids=lambda words: " ".join(w for w in words if w != "{env}"))
 def test_missing_credentials_say_how_to_get_them(words):
     result = webctl(*command(words, "dev"), env=without_aws())
     assert result.returncode == 2

@@ -15,9 +15,9 @@ from sceptre_fargate_cognito.webctl.environment import Environment
 
 def _commands() -> list[ModuleType]:
     # Imported here, so `webctl --help` stays fast and a command's imports cost only its own runs.
-    from sceptre_fargate_cognito.webctl import logs, status, users
+    from sceptre_fargate_cognito.webctl import clients, logs, status, users
 
-    return [users, status, logs]
+    return [users, clients, status, logs]
 
 
 def build_parser(commands: list[ModuleType]) -> argparse.ArgumentParser:

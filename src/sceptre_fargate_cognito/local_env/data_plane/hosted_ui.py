@@ -9,6 +9,8 @@
                           RespondToAuthChallenge), then redirects to redirect_uri?code=..&state=..;
 - POST /oauth2/token      authorization_code grant (client secret by Basic auth or in the body),
                           refresh_token grant; codes are single-use and live 5 minutes;
+                          client_credentials grant (a machine client's access token, `scope`
+                          optional: all the client's scopes by default);
 - GET  /oauth2/userInfo   the user's attributes for a Bearer access token (GetUser);
 - GET  /logout            ends the hosted-UI session and redirects to a registered logout_uri.
 Everything about users and clients is read from the emulator's cognito-idp API; this module keeps
@@ -25,6 +27,8 @@ import json
 import secrets
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +44,8 @@ SESSION_COOKIE = "cognito"
 XSRF_COOKIE = "XSRF-TOKEN"
 WRONG_CREDENTIALS = "Incorrect username or password."
 NO_STORE = [("Cache-Control", "no-store"), ("Pragma", "no-cache")]
+# Where the emulator signs a machine client's token with the pool's key (on AWS, inside Cognito).
+CLIENT_CREDENTIALS_PATH = "/moto-api/cognito-idp/client-credentials-token"
 
 
 def secret_hash(client_id: str, client_secret: str, username: str) -> str:
@@ -461,9 +467,45 @@ class HostedUi:
                     "token_type": "Bearer",
                 },
             )
-        if grant_type in ("client_credentials",):
-            return _json(400, {"error": "unauthorized_client"})
+        if grant_type == "client_credentials":
+            return self._client_credentials(pool_id, client, request, form)
         return _json(400, {"error": "unsupported_grant_type"})
+
+    def _client_credentials(
+        self, pool_id: str, client: Mapping[str, Any], request: Request, form: Mapping[str, str]
+    ) -> Response:
+        """A machine client's access token. The client is authenticated above; the emulator,
+        which holds the pool's signing key, checks the client's flow and scopes and signs
+        (emulator/patches/cognito_client_credentials.py)."""
+        if not client.get("ClientSecret"):
+            return _json(401, {"error": "invalid_client"})  # a client without a secret has no credentials
+        body: dict[str, Any] = {
+            "UserPoolId": pool_id,
+            "ClientId": client["ClientId"],
+            "ClientSecret": client["ClientSecret"],
+        }
+        if form.get("scope", "").strip():
+            body["Scope"] = form["scope"]
+        status, answer = self._emulator_post(CLIENT_CREDENTIALS_PATH, body)
+        if status != 200:
+            return _json(status, {"error": answer.get("error", "invalid_request")})
+        return _json(200, {k: answer[k] for k in ("access_token", "expires_in", "token_type")})
+
+    def _emulator_post(self, path: str, body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
+        request = urllib.request.Request(
+            f"{self.cognito.meta.endpoint_url}{path}",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                return answer.status, json.load(answer)
+        except urllib.error.HTTPError as refused:
+            try:
+                return refused.code, json.load(refused)
+            except ValueError:
+                return refused.code, {}
 
     def user_info(self, pool_id: str, request: Request) -> Response:
         authorization = request.headers.get("authorization", "")

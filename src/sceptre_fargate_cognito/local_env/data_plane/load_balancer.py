@@ -4,7 +4,8 @@ Per request, the load balancer, its listener for the port, the listener's rules 
 group's target health are read from the emulator's public elbv2 API, so a change launched to the
 listener decides the very next request. The matching rule's actions then run as the ALB runs them:
 authenticate-cognito (session cookie, or a 302 to the hosted UI, or 401/pass-through as
-OnUnauthenticatedRequest says; /oauth2/idpresponse redeems the code), then forward (to a healthy
+OnUnauthenticatedRequest says; /oauth2/idpresponse redeems the code) or jwt-validation (a bearer
+token checked against the action's JWKS, issuer and claims, else 401), then forward (to a healthy
 registered target; all of them when none is healthy, as the ALB fails open; 503 when there are
 none), redirect or fixed-response.
 """
@@ -29,6 +30,7 @@ from botocore.exceptions import ClientError
 
 from sceptre_fargate_cognito.local_env.data_plane import listener_rules
 from sceptre_fargate_cognito.local_env.data_plane.hosted_ui import HostedUi
+from sceptre_fargate_cognito.local_env.data_plane.jwt_validation import JwtValidator
 from sceptre_fargate_cognito.local_env.data_plane.messages import Request, Response
 from sceptre_fargate_cognito.local_env.data_plane.oidc_data import SigningKey, oidc_data
 from sceptre_fargate_cognito.local_env.data_plane.session_cookie import DEFAULT_NAME, SessionCookies
@@ -86,6 +88,7 @@ class LoadBalancer:
         signing_key: SigningKey,
         load_balancer_name: str | None = None,
         sessions: SessionCookies | None = None,
+        jwt_validator: JwtValidator | None = None,
     ):
         self.elbv2 = elbv2
         self.hosted_ui = hosted_ui
@@ -95,6 +98,8 @@ class LoadBalancer:
         self.signing_key = signing_key
         self.load_balancer_name = load_balancer_name
         self.sessions = sessions or SessionCookies()
+        # JWKS endpoints on AWS's hosts are read from the emulator the elbv2 client talks to.
+        self.jwt_validator = jwt_validator or JwtValidator(getattr(elbv2.meta, "endpoint_url", None))
         self._lock = threading.Lock()
         self._pending: dict[str, PendingSignIn] = {}
         self._turn = itertools.count()
@@ -156,6 +161,12 @@ class LoadBalancer:
                 if isinstance(outcome, Response):
                     return outcome
                 identity = outcome
+            elif kind == "jwt-validation":
+                if listener["Protocol"] != "HTTPS":
+                    return Response.text(500, "jwt-validation needs an HTTPS listener\n")
+                refusal = self.jwt_validator.check(action.get("JwtValidationConfig") or {}, request.headers)
+                if refusal is not None:
+                    return refusal
             elif kind == "forward":
                 return self._forward(action, seen, request, identity)
             elif kind == "redirect":

@@ -1,7 +1,9 @@
 """The data plane's servers on loopback, and the process `bin/launch-local` runs them in.
 
 - HTTPS (the ALB's port 443): by Host, `<prefix>.auth.<region>.localhost` is the hosted UI of that
-  user-pool domain; any other host is the load balancer's 443 listener.
+  user-pool domain; `cognito-idp.<region>.localhost` serves each pool's public keys at
+  `/<pool>/.well-known/jwks.json` (the emulator's); any other host is the load balancer's 443
+  listener.
 - HTTP (the ALB's port 80): the load balancer's 80 listener.
 - The ALB's public keys, PEM at `/<kid>` (AWS: https://public-keys.auth.elb.<region>.amazonaws.com/<kid>),
   on plain HTTP so that an application process reads them with no certificate to trust.
@@ -41,9 +43,15 @@ def hosted_ui_host(prefix: str, region: str) -> str:
     return f"{prefix}.auth.{region}.localhost"
 
 
+def idp_host(region: str) -> str:
+    """Where `local` serves the user pools' public keys (AWS: cognito-idp.<region>.amazonaws.com)."""
+    return f"cognito-idp.{region}.localhost"
+
+
 def hosted_ui_names(region: str) -> list[str]:
-    """Names the data plane's certificate must cover for the hosted UI of every prefix."""
-    return [f"*.auth.{region}.localhost"]
+    """Names the data plane's certificate must cover: the hosted UI of every prefix, and the user
+    pools' keys."""
+    return [f"*.auth.{region}.localhost", idp_host(region)]
 
 
 def _split_authority(authority: str) -> str:
@@ -195,6 +203,8 @@ class DataPlane:
             match = HOSTED_UI_HOST.match(request.host)
             if match and match["region"] == self.region:
                 return self.hosted_ui.handle(match["prefix"], request)
+            if request.host == idp_host(self.region) and request.method in ("GET", "HEAD"):
+                return self.load_balancer.jwt_validator.user_pool_keys(self.region, request.path)
             return self.load_balancer.handle(443, request)
         return self.load_balancer.handle(80, request)
 
