@@ -213,7 +213,8 @@ def module_aws(emulator):
 @pytest.fixture(scope="session")
 def launched_local(tmp_path_factory):
     """The `local` environment launched with `sceptre launch local --yes` on its own emulator,
-    from a copy of the project (tests may change its config and must put it back)."""
+    from a copy of the project (tests may change its config and must put it back). The modules a
+    worker runs share it: the users a module makes carry the module's own tag (ada.door@…)."""
     from local_project import start_local
 
     local = start_local(tmp_path_factory.mktemp("launched-local"))

@@ -196,10 +196,10 @@ def test_plain_http_is_moved_permanently_to_https_on_the_port_local_serves_443_o
 
 # ---------------------------------------------------------------------------- signing in
 def test_a_user_signs_in_and_the_target_receives_identity_headers_it_can_verify(front_door):
-    sub = new_user(front_door, "ada@example.com")
+    sub = new_user(front_door, "ada.door@example.com")
     client = browser(front_door)
 
-    answer = sign_in(client, f"{front_door['app_url']}/echo/hello?x=1", "ada@example.com")
+    answer = sign_in(client, f"{front_door['app_url']}/echo/hello?x=1", "ada.door@example.com")
 
     assert answer.status == 200, answer.text
     seen = json.loads(answer.body)
@@ -212,13 +212,13 @@ def test_a_user_signs_in_and_the_target_receives_identity_headers_it_can_verify(
     assert header["client"] == front_door["client_id"]
     assert header["iss"] == f"https://cognito-idp.eu-west-1.amazonaws.com/{front_door['pool_id']}"
     assert header["exp"] > time.time()
-    assert (claims["sub"], claims["email"]) == (sub, "ada@example.com")
+    assert (claims["sub"], claims["email"]) == (sub, "ada.door@example.com")
     # The access token is the user's: the hosted UI's userInfo endpoint accepts it.
     user_info = client.get(
         f"{front_door['hosted_ui']}/oauth2/userInfo",
         headers={"Authorization": f"Bearer {headers['x-amzn-oidc-accesstoken']}"},
     )
-    assert json.loads(user_info.body)["email"] == "ada@example.com"
+    assert json.loads(user_info.body)["email"] == "ada.door@example.com"
     # The session is the ALB's cookie, in shards named as the ALB names them.
     jar = client.cookies[urlsplit(front_door["app_url"]).hostname or ""]
     assert "AWSELBAuthSessionCookie-0" in jar
@@ -227,11 +227,11 @@ def test_a_user_signs_in_and_the_target_receives_identity_headers_it_can_verify(
 
 
 def test_an_invited_user_chooses_a_new_password_at_the_first_sign_in(front_door):
-    sub = new_user(front_door, "grace@example.com", invited=True)
+    sub = new_user(front_door, "grace.door@example.com", invited=True)
     client = browser(front_door)
     login_url = to_login(client, f"{front_door['app_url']}/echo/first")
 
-    challenge = submit_sign_in(client, login_url, "grace@example.com", PASSWORD)
+    challenge = submit_sign_in(client, login_url, "grace.door@example.com", PASSWORD)
     assert challenge.status == 200 and "new_password" in challenge.text
     form = {name: hidden(challenge, name) for name in ("_csrf", "session", "username")}
     mismatch = client.post(
@@ -247,19 +247,21 @@ def test_an_invited_user_chooses_a_new_password_at_the_first_sign_in(front_door)
     landed = client.get(client.get(chosen.location).location)
 
     assert json.loads(landed.body)["headers"]["x-amzn-oidc-identity"] == sub
-    user = front_door["idp"].admin_get_user(UserPoolId=front_door["pool_id"], Username="grace@example.com")
+    user = front_door["idp"].admin_get_user(
+        UserPoolId=front_door["pool_id"], Username="grace.door@example.com"
+    )
     assert user["UserStatus"] == "CONFIRMED"
 
 
 def test_a_wrong_password_an_unknown_user_and_a_disabled_user_are_refused_by_the_sign_in_page(front_door):
-    new_user(front_door, "linus@example.com")
+    new_user(front_door, "linus.door@example.com")
     client = browser(front_door)
     login_url = to_login(client, f"{front_door['app_url']}/echo/x")
 
-    wrong = submit_sign_in(client, login_url, "linus@example.com", "Not-The-Password-1")
+    wrong = submit_sign_in(client, login_url, "linus.door@example.com", "Not-The-Password-1")
     unknown = submit_sign_in(client, login_url, "nobody@example.com", PASSWORD)
-    front_door["idp"].admin_disable_user(UserPoolId=front_door["pool_id"], Username="linus@example.com")
-    disabled = submit_sign_in(client, login_url, "linus@example.com", PASSWORD)
+    front_door["idp"].admin_disable_user(UserPoolId=front_door["pool_id"], Username="linus.door@example.com")
+    disabled = submit_sign_in(client, login_url, "linus.door@example.com", PASSWORD)
 
     assert (wrong.status, unknown.status, disabled.status) == (400, 400, 400)
     assert "Incorrect username or password." in wrong.text
@@ -329,9 +331,9 @@ def test_logout_is_get_only_and_redirects_to_a_registered_sign_out_url_only(fron
 
 
 def test_the_hosted_ui_remembers_a_sign_in_until_logout(front_door):
-    new_user(front_door, "alan@example.com")
+    new_user(front_door, "alan.door@example.com")
     client = browser(front_door)
-    sign_in(client, f"{front_door['app_url']}/echo/a", "alan@example.com")
+    sign_in(client, f"{front_door['app_url']}/echo/a", "alan.door@example.com")
 
     remembered = client.get(authorize_url(front_door))
     client.get(
@@ -345,10 +347,10 @@ def test_the_hosted_ui_remembers_a_sign_in_until_logout(front_door):
 
 
 def test_the_token_endpoint_refuses_a_wrong_secret_and_a_code_used_twice(front_door):
-    new_user(front_door, "barbara@example.com")
+    new_user(front_door, "barbara.door@example.com")
     client = browser(front_door)
     authorize = client.get(authorize_url(front_door))
-    signed_in = submit_sign_in(client, authorize.location, "barbara@example.com", PASSWORD)
+    signed_in = submit_sign_in(client, authorize.location, "barbara.door@example.com", PASSWORD)
     code = parse_qs(urlsplit(signed_in.location).query)["code"][0]
     secret = front_door["idp"].describe_user_pool_client(
         UserPoolId=front_door["pool_id"], ClientId=front_door["client_id"]
@@ -377,9 +379,9 @@ def test_the_token_endpoint_refuses_a_wrong_secret_and_a_code_used_twice(front_d
 
 
 def test_a_tampered_session_cookie_is_no_session(front_door):
-    new_user(front_door, "edsger@example.com")
+    new_user(front_door, "edsger.door@example.com")
     client = browser(front_door)
-    sign_in(client, f"{front_door['app_url']}/echo/a", "edsger@example.com")
+    sign_in(client, f"{front_door['app_url']}/echo/a", "edsger.door@example.com")
     host = urlsplit(front_door["app_url"]).hostname or ""
     value = client.cookies[host]["AWSELBAuthSessionCookie-0"]
     client.cookies[host]["AWSELBAuthSessionCookie-0"] = (
