@@ -50,6 +50,8 @@ def _needs() -> tiers.Needs:
                 # Console scripts that run Sceptre's config reading and plans in their own process.
                 BIN / "webctl",
                 BIN / "diff-report",
+                # checkov: half a minute of CPU a run, as slow as a synth.
+                Path(__file__).resolve().parent.parent / ".venv-checkov" / "bin" / "checkov",
             ],
         }
     )

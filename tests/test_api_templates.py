@@ -230,30 +230,3 @@ def test_the_templates_with_an_api_are_cfn_lint_clean(environment, with_api, tmp
         path.write_text(json.dumps(with_api(environment, stack).raw))
         result = cfn_lint([path], stack)
         assert result.returncode == 0 and not result.stdout.strip(), result.stdout + result.stderr
-
-
-def test_checkov_finds_nothing_new_in_the_templates_with_an_api(environment, with_api, tmp_path):
-    import subprocess
-
-    from test_scanners import CHECKOV, accepted
-
-    if environment != "prod":
-        pytest.skip("checkov takes half a minute; the api's resources are alike in every environment")
-
-    for stack in ADDED:
-        (tmp_path / f"{stack}.json").write_text(json.dumps(with_api(environment, stack).raw))
-    result = subprocess.run(
-        [str(CHECKOV), "-d", str(tmp_path), "--framework", "cloudformation", "--skip-download", "--quiet"]
-        + ["--compact", "-o", "json"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode in (0, 1), result.stderr[-2000:]
-    report = json.loads(result.stdout) if result.stdout.strip() else {}
-    failed = {
-        (check["check_id"], check["file_path"].rsplit("/", 1)[-1].removesuffix(".json"))
-        for r in (report if isinstance(report, list) else [report])
-        for check in r.get("results", {}).get("failed_checks", [])
-    }
-    assert not {(rule, stack) for rule, stack in failed if rule not in accepted("checkov", stack)}

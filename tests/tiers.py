@@ -3,12 +3,12 @@
 A test needs the **emulator** when one of its fixtures is the emulator (`aws`, `module_aws` and
 `launched_local` all stand on it) or it starts one itself; it needs the **sceptre CLI** when it, a
 fixture of its, or a helper it calls runs `sceptre` as a subprocess (generating templates
-included) or the CDK synth (Node, through jsii: seconds of CPU each). The tiers are named after what they need:
+included), the CDK synth (Node, through jsii: seconds of CPU each) or checkov (half a minute). The tiers are named after what they need:
 
 | tier         | needs                                   |
 |--------------|-----------------------------------------|
 | `fast`       | neither: Python, files, loopback servers |
-| `sceptre_cli`| the `sceptre` CLI or the CDK synth, no emulator |
+| `sceptre_cli`| the `sceptre` CLI, the CDK synth or checkov, no emulator |
 | `emulator`   | the emulator, no `sceptre` subprocess   |
 | `end_to_end` | both: stacks launched with the real CLI |
 
