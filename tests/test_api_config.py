@@ -118,9 +118,14 @@ def test_paths_are_grouped_five_to_a_listener_rule_and_five_wildcards_to_a_rule(
     assert groups == [["/a/**", "/b/?*"], ["/c/**", "/d"]]
 
 
-def test_more_paths_than_the_load_balancer_has_rules_for_are_refused():
-    paths = [f"/v{n}" for n in range(98 * 5 + 1)]
-    assert "need 99 listener rules" in refused(paths=paths)
+def test_more_paths_than_five_listener_rules_hold_are_refused_to_keep_the_template_within_its_limit():
+    paths = [f"/v{n}" for n in range(5 * 5 + 1)]
+    error = refused(paths=paths)
+    assert "paths: 26 patterns need 6 listener rules" in error
+    assert (
+        "an api has at most 5, so that the alb-ecs template stays within CloudFormation's 51,200 bytes"
+        in error
+    )
 
 
 @pytest.mark.parametrize("name", ["partner-sync", "9lives", "a" * 65, "with space"])
@@ -130,10 +135,11 @@ def test_a_client_name_must_be_letters_and_digits_for_its_logical_id(name):
     )
 
 
-def test_a_client_with_more_scopes_than_cognito_allows_one_app_client_is_refused():
-    scopes = {f"s{n}": "x" for n in range(51)}
-    assert "clients: one names 51 scopes; a Cognito app client allows at most 50" in refused(
-        scopes=scopes, clients={"one": list(scopes)}
+def test_more_scopes_than_an_api_defines_are_refused_to_keep_the_template_within_its_limit():
+    scopes = {f"s{n}": "x" for n in range(17)}
+    assert (
+        "scopes: 17 scopes; an api defines at most 16, so that the cognito template stays within"
+        in refused(scopes=scopes, clients={"one": list(scopes)})
     )
 
 
@@ -150,13 +156,20 @@ def test_more_clients_than_the_alb_checks_a_claim_against_are_refused():
     )
 
 
-@pytest.mark.parametrize("scope", ["orders read", "orders/read", 'say"hi', "a" * 257])
+@pytest.mark.parametrize("scope", ["orders read", "orders/read", 'say"hi', "a" * 65])
 def test_a_scope_name_cognito_would_refuse_is_refused(scope):
     assert f"scopes: {scope!r} is not a scope name" in refused(scopes={scope: "x"}, clients={"one": [scope]})
 
 
 def test_a_scope_needs_a_description():
     assert "scopes: orders.read needs a description" in refused(scopes={"orders.read": None})
+
+
+def test_a_scope_description_of_more_than_100_characters_is_refused():
+    assert (
+        "scopes: orders.read needs a description of what the scope allows (1 to 100 characters)"
+        in refused(scopes={"orders.read": "x" * 101, "orders.write": "y"})
+    )
 
 
 def test_an_unknown_option_is_named_with_its_line():

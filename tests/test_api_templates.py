@@ -79,7 +79,7 @@ def test_each_machine_client_gets_the_client_credentials_grant_with_a_secret_and
         assert client["AllowedOAuthFlowsUserPoolClient"] is True
         assert client["AllowedOAuthFlows"] == ["client_credentials"]
         assert client["AllowedOAuthScopes"] == [
-            {"Fn::Sub": f"https://${{DomainName}}/{scope}"} for scope in API["clients"][name]
+            f"https://{t.parameters['DomainName']}/{scope}" for scope in API["clients"][name]
         ]
         # No user signs in through it: no password, SRP or custom flow.
         assert client["ExplicitAuthFlows"] == ["ALLOW_REFRESH_TOKEN_AUTH"]

@@ -335,7 +335,6 @@ ALB_PATH_PATTERN = Rule(
 # per load balancer (the health and signed-out rules take two of them).
 ALB_CONDITION_VALUES_PER_RULE = 5
 ALB_WILDCARDS_PER_RULE = 5
-ALB_RULES_PER_LOAD_BALANCER = 100
 
 
 def alb_path_matches(pattern: str, path: str) -> bool:
@@ -347,13 +346,15 @@ def alb_path_matches(pattern: str, path: str) -> bool:
 
 # A Cognito resource server's scope name (ScopeName: no space, ", / or \, at most 256) and its
 # description (ScopeDescription, 1 to 256 characters).
+# Cognito takes names and descriptions of up to 256 characters; the project's limits keep the cognito
+# template within CloudFormation's inline size (config_schema/api.py).
 OAUTH_SCOPE_NAME = Rule(
-    "a scope name such as orders.read (no spaces, quotes, / or \\; at most 256 characters)",
+    "a scope name such as orders.read (no spaces, quotes, / or \\; at most 64 characters)",
     pattern=r"[!#-.0-\[\]-~]+",
-    max_length=256,
+    max_length=64,
 )
 OAUTH_SCOPE_DESCRIPTION = Rule(
-    "a description of what the scope allows (1 to 256 characters)", pattern=r"[^\x00-\x1f]+", max_length=256
+    "a description of what the scope allows (1 to 100 characters)", pattern=r"[^\x00-\x1f]+", max_length=100
 )
 # A machine client's name: Cognito's ClientName, and part of the CloudFormation logical id of its
 # app client (MachineClient<name>), so letters and digits only.
@@ -365,5 +366,4 @@ MACHINE_CLIENT_NAME = Rule(
 # Cognito: custom scopes per resource server, and AllowedOAuthScopes of one app client. ALB
 # jwt-validation: values of one claim (client_id).
 COGNITO_SCOPES_PER_RESOURCE_SERVER = 100
-COGNITO_SCOPES_PER_CLIENT = 50
 JWT_CLAIM_VALUES = 10

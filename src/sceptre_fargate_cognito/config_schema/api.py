@@ -18,6 +18,12 @@ OPTIONS = ("paths", "scopes", "clients")
 EXAMPLE = '{paths: ["/api/*"], scopes: {orders.read: Read orders}, clients: {partnerSync: [orders.read]}}'
 # The listener rules that come before the API's: the health path and the signed-out page.
 RULES_BEFORE = 2
+# CloudFormation takes a template sent inline, as Sceptre sends it, up to 51,200 bytes. Within these
+# (and the name lengths in rules.py) the alb-ecs and cognito templates fit, however long each name
+# (tests/test_api_template_size.py); the ALB and Cognito alone would take more.
+TEMPLATE_LIMIT = "CloudFormation's 51,200 bytes for a template sent inline"
+MAX_LISTENER_RULES = 5
+MAX_SCOPES = 16
 
 
 def check(value):
@@ -75,12 +81,12 @@ def path_groups(paths: list[str]) -> list[list[str]]:
             groups.append([path])
         else:
             last.append(path)
-    room = rules.ALB_RULES_PER_LOAD_BALANCER - RULES_BEFORE
-    if len(groups) > room:
+    if len(groups) > MAX_LISTENER_RULES:
         raise ValueError(
             f"paths: {len(paths)} patterns need {len(groups)} listener rules (at most "
             f"{rules.ALB_CONDITION_VALUES_PER_RULE} patterns and {rules.ALB_WILDCARDS_PER_RULE} wildcards each); "
-            f"the load balancer has room for {room}: use fewer, broader patterns"
+            f"an api has at most {MAX_LISTENER_RULES}, so that the alb-ecs template stays within {TEMPLATE_LIMIT}: "
+            "use fewer, broader patterns"
         )
     return groups
 
@@ -90,10 +96,10 @@ def _scopes(value) -> dict[str, str]:
         raise ValueError(
             "scopes: expected a mapping of scope name: description, such as {orders.read: Read orders}"
         )
-    if len(value) > rules.COGNITO_SCOPES_PER_RESOURCE_SERVER:
+    if len(value) > MAX_SCOPES:
         raise ValueError(
-            f"scopes: {len(value)} scopes; a Cognito resource server holds at most "
-            f"{rules.COGNITO_SCOPES_PER_RESOURCE_SERVER}"
+            f"scopes: {len(value)} scopes; an api defines at most {MAX_SCOPES}, so that the cognito template "
+            f"stays within {TEMPLATE_LIMIT} (Cognito would take {rules.COGNITO_SCOPES_PER_RESOURCE_SERVER})"
         )
     scopes = {}
     for name, description in value.items():
@@ -138,12 +144,8 @@ def _clients(value, scopes: dict[str, str]) -> dict[str, list[str]]:
                 f"clients: {name} names the scope {', '.join(unknown)}, which scopes does not define; "
                 f"the scopes are {', '.join(scopes)}"
             )
+        # At most MAX_SCOPES, fewer than the 50 a Cognito app client takes.
         clients[name] = list(dict.fromkeys(granted))
-        if len(clients[name]) > rules.COGNITO_SCOPES_PER_CLIENT:
-            raise ValueError(
-                f"clients: {name} names {len(clients[name])} scopes; a Cognito app client allows at most "
-                f"{rules.COGNITO_SCOPES_PER_CLIENT}"
-            )
     return clients
 
 
