@@ -53,7 +53,7 @@ def ours(environment: str) -> dict:
     )
 
 
-# Published defaults (FACTS.md; CDK ApplicationLoadBalancedFargateService; Copilot's Load Balanced Web Service).
+# Published defaults (docs/decisions.md, "The target group is tuned for fast rollouts"; CDK ApplicationLoadBalancedFargateService; Copilot's Load Balanced Web Service).
 REFERENCES = {
     "article's template": dict(
         interval=30, healthy=2, unhealthy=2, drain=300, grace=0, desired=1, breaker=False

@@ -86,7 +86,7 @@ def main() -> int:
     base = Path(tempfile.mkdtemp(prefix="setup-from-nothing-"))
     clone = base / "project"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
-    # The checkout beside it that DESIGN/FACTS live in is not needed to launch.
+    # Only the clone: nothing outside the repository is needed to launch.
     env = {**os.environ, **empty_caches(base / "caches")}
     env.pop("VIRTUAL_ENV", None)
     try:

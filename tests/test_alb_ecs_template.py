@@ -1,6 +1,6 @@
 """The alb-ecs stack as each environment deploys it: the security and reliability it promises.
 
-Scanners miss most of these (FACTS.md), so removing or weakening any one must fail a test here.
+Scanners miss most of these (docs/decisions.md, "Scanners and the project's own policy tests"), so removing or weakening any one must fail a test here.
 """
 
 from __future__ import annotations

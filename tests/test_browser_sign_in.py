@@ -21,7 +21,7 @@ from cognito_support import messages_to, temporary_password
 from sceptre_fargate_cognito.local_env import launch
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-# What runs headless here as root (FACTS.md): no sandbox, no GPU, no QUIC, nothing in the background.
+# What runs headless here as root (docs/decisions.md, "Chromium headless"): no sandbox, no GPU, no QUIC, nothing in the background.
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",

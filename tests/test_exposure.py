@@ -21,8 +21,8 @@ from templates import ENVIRONMENTS, STACKS, stack_parameters, template
 
 # The designed exposure: one row per path. `when` names the config keys that must all be set for
 # the row to exist in an environment (empty: every environment). Add a row here, with its why,
-# only together with the rule in templates/network.py that opens it (see the README, "What it
-# launches"). Listener *rules* (which paths need sign-in) are no row: they change no port or peer.
+# only together with the rule in templates/network.py that opens it (see docs/architecture.md, "Who
+# may reach what"). Listener *rules* (which paths need sign-in) are no row: they change no port or peer.
 DESIGNED = """
 | stack   | kind                        | who                                  | whom                                            | how                    | when                           | why |
 |---------|-----------------------------|--------------------------------------|-------------------------------------------------|------------------------|--------------------------------|-----|

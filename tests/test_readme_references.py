@@ -1,5 +1,6 @@
-"""The README's reference tables say what the code does: each is checked against its source.
-(The environment-key table is generated from the schema: tests/test_config_reference.py.)"""
+"""The reference tables of the docs say what the code does: each is checked against its source.
+(The environment-key table of docs/configuration.md is generated from the schema:
+tests/test_config_reference.py.)"""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from tiers import TIERS
 from sceptre_fargate_cognito.health_check.options import HOOK_ONLY, Target
 from templates import PROJECT_ROOT
 
-README = (PROJECT_ROOT / "README.md").read_text()
+HEALTH_CHECK = (PROJECT_ROOT / "docs" / "health-check.md").read_text()
 
 
-def table_after(heading: str) -> dict[str, list[str]]:
+def table_after(heading: str, page: str = HEALTH_CHECK) -> dict[str, list[str]]:
     """The first Markdown table after `heading`: first cell (without backticks) -> the other cells."""
-    section = README[README.index(heading) :]
+    section = page[page.index(heading) :]
     table, started = {}, False
     for line in section.splitlines():
         if line.startswith("|"):
@@ -31,7 +32,7 @@ def table_after(heading: str) -> dict[str, list[str]]:
 
 
 def test_the_health_check_option_table_lists_every_option_and_its_default():
-    table = table_after("### Configuring it per environment")
+    table = table_after("## Configuring it per environment")
     fields = {field.name: field for field in dataclasses.fields(Target)}
     assert set(table) == set(fields) | set(HOOK_ONLY)
     for name, field in fields.items():
@@ -40,17 +41,9 @@ def test_the_health_check_option_table_lists_every_option_and_its_default():
             default, type(dataclasses.MISSING)
         ):
             shown = str(default).lower() if isinstance(default, bool) else str(default).removesuffix(".0")
-            assert f"`{shown}`" in table[name][1], f"{name}: README says {table[name][1]}, the code {shown}"
-
-
-def github_anchor(heading: str) -> str:
-    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
-
-
-def test_the_table_of_contents_links_every_section_in_order():
-    contents = README[README.index("**Contents**") : README.index("<!-- section:stacks -->")]
-    links = re.findall(r"^- \[[^\]]+\]\(#([^)]+)\)$", contents, re.M)
-    assert links == [github_anchor(h) for h in re.findall(r"^## (.+)$", README, re.M)]
+            assert f"`{shown}`" in table[name][1], (
+                f"{name}: docs/health-check.md says {table[name][1]}, the code {shown}"
+            )
 
 
 def test_docs_developing_names_every_test_tier_with_its_command():

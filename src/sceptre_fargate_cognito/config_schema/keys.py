@@ -1,5 +1,5 @@
 """The schema: every key an environment's config.yaml may set, the one place that says its type,
-default, valid values and meaning. Validation, the defaults and the README's key table come from it.
+default, valid values and meaning. Validation, the defaults and the key table of docs/configuration.md come from it.
 
 A key with a default may be left out by every environment; one without (REQUIRED) must be set in
 every environment's config.yaml.
@@ -32,7 +32,7 @@ class Key:
     default: Any = REQUIRED
     rule: Rule | None = None
     empty_is_off: bool = False  # '' is allowed, and leaves the value to the project
-    empty_means: str = "off"  # what '' does, for the README
+    empty_means: str = "off"  # what '' does, for the key table
     options: tuple[str, ...] = ()  # the keys a mapping may hold
 
     @property
@@ -40,7 +40,7 @@ class Key:
         return self.default is REQUIRED
 
     def allowed(self) -> str:
-        """The valid values, in words, for the README."""
+        """The valid values, in words, for the key table."""
         if self.type is bool:
             text = "true, false"
         elif self.type is dict:
@@ -260,7 +260,7 @@ KEYS: tuple[Key, ...] = (
     Key(
         "health_check",
         dict,
-        "Options for the after-launch HTTPS health check (see the health-check section).",
+        "Options for the after-launch HTTPS health check (docs/health-check.md).",
         {"connect_to_alb": True},
         options=OPTION_NAMES,
     ),

@@ -50,7 +50,7 @@ class StackOutputs:
 # Options only the hook takes: they name a stack output, and become Target fields in parse.
 HOOK_ONLY = ("connect_to_alb",)
 
-# What each option is, for error messages, the CLI's --help and the README.
+# What each option is, for error messages, the CLI's --help and docs/health-check.md.
 DESCRIPTIONS: dict[str, str] = {
     "url": "https:// base URL to check (scheme, host, optional port; no path). "
     "Hook default: https:// + the stack output AlbDnsName.",

@@ -2,7 +2,7 @@
 
 An ES256 JWT whose header carries `kid`, `signer` (the load balancer's ARN), `iss`, `client` and
 `exp`, and whose base64url parts keep their `=` padding, as AWS's do (strict JWT libraries refuse
-them: FACTS.md). The public half of the key is served as PEM at <public keys URL>/<kid>.
+them: docs/decisions.md). The public half of the key is served as PEM at <public keys URL>/<kid>.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The ALB names the shards `<SessionCookieName>-0`, `-1`, ... (default name
 `AWSELBAuthSessionCookie`) and an application signs a user out by expiring every one of them
-(FACTS.md). The value here is AES-GCM over the session's JSON with a key only the data plane
+(docs/decisions.md, "Sessions and sign-out"). The value here is AES-GCM over the session's JSON with a key only the data plane
 holds, so a client can neither read nor forge it.
 """
 
