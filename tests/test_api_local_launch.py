@@ -114,6 +114,16 @@ def test_a_token_of_a_client_the_stack_did_not_make_gets_401(api_local):
     )["UserPoolClient"]["ClientId"]
     try:
         assert get(api_local, "/api/orders", token(api_local, stranger)).status == 401
+
+        listed = webctl(api_local, "clients", "local", "list")
+        assert listed.returncode == 0, listed.stderr
+        alb = {line.split()[0]: line.split()[2] for line in listed.stdout.splitlines()[1:-1]}
+        assert alb == {"nightly": "yes", "partnerSync": "yes", "stranger": "no"}
+        warned = webctl(api_local, "clients", "local", "token", "stranger")
+        assert warned.returncode == 0, warned.stderr
+        assert get(api_local, "/api/orders", warned.stdout.strip()).status == 401
+        assert "the load balancer will refuse this token" in warned.stderr
+        assert "'stranger' is not among the machine clients" in warned.stderr
     finally:
         idp.delete_user_pool_client(UserPoolId=cognito["UserPoolId"], ClientId=stranger)
 
@@ -132,13 +142,16 @@ def test_the_browser_paths_still_sign_in_and_the_health_path_answers_without_eit
 def webctl_token(local, name: str) -> str:
     result = webctl(local, "clients", "local", "token", name)
     assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no warning: the load balancer accepts the stack's own clients
     return result.stdout.strip()
 
 
 def test_webctl_lists_the_launched_machine_clients_and_its_token_reaches_each_api_path(api_local):
     listed = webctl(api_local, "clients", "local", "list")
     assert listed.returncode == 0, listed.stderr
-    assert sorted(line.split()[0] for line in listed.stdout.splitlines()[1:-1]) == ["nightly", "partnerSync"]
+    assert listed.stdout.splitlines()[0].split() == ["NAME", "CLIENT", "ID", "ALB", "SCOPES"]
+    rows = {line.split()[0]: line.split()[2] for line in listed.stdout.splitlines()[1:-1]}
+    assert rows == {"nightly": "yes", "partnerSync": "yes"}
 
     bearer = webctl_token(api_local, "partnerSync")
 
