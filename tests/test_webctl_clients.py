@@ -11,6 +11,7 @@ import urllib.request
 
 import jwt
 import pytest
+from front_door_support import machine_client
 from webctl_support import outputs, webctl
 
 
@@ -29,14 +30,7 @@ def machine(launched_local):
         ],
     )
     made = {
-        name: idp.create_user_pool_client(
-            UserPoolId=pool,
-            ClientName=name,
-            GenerateSecret=True,
-            AllowedOAuthFlows=["client_credentials"],
-            AllowedOAuthScopes=scopes,
-            AllowedOAuthFlowsUserPoolClient=True,
-        )["UserPoolClient"]
+        name: machine_client(idp, pool, name, scopes)
         for name, scopes in (("partner", ["tryout/read", "tryout/write"]), ("reporter", ["tryout/read"]))
     }
     try:
