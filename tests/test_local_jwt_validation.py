@@ -206,6 +206,17 @@ def test_the_secret_may_come_in_the_body_and_a_scope_may_be_asked_for(door):
     assert claims(json.loads(answer.body)["access_token"])["scope"] == "api/write"
 
 
+def test_with_the_secret_both_by_http_basic_and_in_the_body_the_header_decides(door):
+    # Cognito documents both methods but not a request with both (docs/local-front-door.md).
+    partner = door["partner"]
+    body = {"client_id": partner["ClientId"], "client_secret": "not-the-secret"}
+
+    answer = token_answer(door, partner, **body)
+
+    assert answer.status == 200, answer.text
+    assert claims(json.loads(answer.body)["access_token"])["client_id"] == partner["ClientId"]
+
+
 def test_a_wrong_secret_is_an_invalid_client_and_a_scope_not_allowed_an_invalid_scope(door):
     wrong = token_answer(door, door["partner"], secret="not-the-secret")
     too_much = token_answer(door, door["stranger"], scope="api/write")
