@@ -13,7 +13,6 @@ Run: .venv/bin/python benchmarks/jwt_validation_latency.py [--requests 50]
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import statistics
@@ -27,8 +26,16 @@ import boto3
 from sceptre_fargate_cognito.local_env import certificate_authority, emulator_process
 from sceptre_fargate_cognito.local_env.data_plane.server import DataPlane, hosted_ui_names
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the helpers the tests use
 from echo_target import EchoTarget  # noqa: E402
+from front_door_support import (  # noqa: E402
+    access_token_check,
+    basic,
+    forward_to,
+    machine_client,
+    pool_with_api,
+    two_subnets,
+)
 from loopback_client import LoopbackClient  # noqa: E402
 
 REGION = "eu-west-1"
@@ -60,39 +67,15 @@ def main() -> int:
         ec2, elbv2, acm, idp = (
             boto3.client(s, region_name=REGION) for s in ("ec2", "elbv2", "acm", "cognito-idp")
         )
-        pool = idp.create_user_pool(PoolName="bench")["UserPool"]["Id"]
-        idp.create_user_pool_domain(UserPoolId=pool, Domain="bench-auth")
-        idp.create_resource_server(
-            UserPoolId=pool,
-            Identifier="api",
-            Name="api",
-            Scopes=[{"ScopeName": "read", "ScopeDescription": "r"}],
-        )
-        client = idp.create_user_pool_client(
-            UserPoolId=pool,
-            ClientName="partner",
-            GenerateSecret=True,
-            AllowedOAuthFlows=["client_credentials"],
-            AllowedOAuthScopes=["api/read"],
-            AllowedOAuthFlowsUserPoolClient=True,
-        )["UserPoolClient"]
-        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-        subnets = [
-            ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{z}")[
-                "Subnet"
-            ]["SubnetId"]
-            for i, z in enumerate("ab")
-        ]
+        pool = pool_with_api(idp, "bench", "bench-auth")
+        client = machine_client(idp, pool, "partner")
+        vpc, subnets = two_subnets(ec2, REGION)
         balancer = elbv2.create_load_balancer(Name="bench", Subnets=subnets)["LoadBalancers"][0][
             "LoadBalancerArn"
         ]
         issuer = f"https://cognito-idp.{REGION}.amazonaws.com/{pool}"
         with EchoTarget("bench") as echo:
-            group = elbv2.create_target_group(
-                Name="bench", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip"
-            )["TargetGroups"][0]["TargetGroupArn"]
-            elbv2.register_targets(TargetGroupArn=group, Targets=[{"Id": "127.0.0.1", "Port": echo.port}])
-            forward = {"Type": "forward", "Order": 2, "TargetGroupArn": group}
+            forward = forward_to(elbv2, vpc, "bench", echo.port)
             listener = elbv2.create_listener(
                 LoadBalancerArn=balancer,
                 Protocol="HTTPS",
@@ -100,18 +83,7 @@ def main() -> int:
                 Certificates=[{"CertificateArn": acm.request_certificate(DomainName=APP)["CertificateArn"]}],
                 DefaultActions=[{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404"}}],
             )["Listeners"][0]["ListenerArn"]
-            check = {
-                "Type": "jwt-validation",
-                "Order": 1,
-                "JwtValidationConfig": {
-                    "JwksEndpoint": f"{issuer}/.well-known/jwks.json",
-                    "Issuer": issuer,
-                    "AdditionalClaims": [
-                        {"Format": "single-string", "Name": "token_use", "Values": ["access"]},
-                        {"Format": "single-string", "Name": "client_id", "Values": [client["ClientId"]]},
-                    ],
-                },
-            }
+            check = access_token_check(issuer, [client["ClientId"]])
             for priority, path, actions in ((10, "/api/*", [check, forward]), (20, "/open/*", [forward])):
                 elbv2.create_rule(
                     ListenerArn=listener,
@@ -123,13 +95,12 @@ def main() -> int:
                 browser = LoopbackClient(str(ca.cert_path))
                 app = f"https://{APP}:{plane.https_port}"
                 token_url = f"https://bench-auth.auth.{REGION}.localhost:{plane.https_port}/oauth2/token"
-                pair = base64.b64encode(f"{client['ClientId']}:{client['ClientSecret']}".encode()).decode()
 
                 def grant():
                     answer = browser.post(
                         token_url,
                         {"grant_type": "client_credentials"},
-                        headers={"Authorization": f"Basic {pair}"},
+                        headers=basic(client["ClientId"], client["ClientSecret"]),
                     )
                     assert answer.status == 200, answer.text
                     return json.loads(answer.body)["access_token"]

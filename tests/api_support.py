@@ -4,10 +4,13 @@ stacks: a copy of the project whose environment config.yaml ends with the api be
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
 from cfn_values import Template
+from local_project import start_local
 from sceptre.cli.helpers import CfnYamlLoader
 
 from templates import PROJECT_ROOT
@@ -44,3 +47,18 @@ def rendered(project: Path, environment: str, stack: str) -> tuple[str, Template
     (sceptre_stack,) = SceptrePlan(context).command_stacks
     body = sceptre_stack.template.body
     return body, Template(yaml.load(body, CfnYamlLoader), dict(sceptre_stack._parameters))
+
+
+@contextmanager
+def launched_with_api(folder: Path, what: str = "local") -> Iterator:
+    """A local environment in `folder` whose config has the api above, `what` (the environment or
+    one of its stack configs) launched by the real `sceptre launch`; stopped afterwards."""
+    local = start_local(folder)
+    try:
+        config = local.project / "config" / "local" / "config.yaml"
+        config.write_text(config.read_text() + API_YAML)
+        result = local.sceptre("launch", what, "--yes")
+        assert result.returncode == 0, result.stdout + result.stderr
+        yield local
+    finally:
+        local.stop()

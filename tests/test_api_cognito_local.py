@@ -10,32 +10,20 @@ import sys
 from pathlib import Path
 
 import pytest
-from api_support import API, API_YAML
-from local_project import start_local
+from api_support import API, launched_with_api
+from webctl_support import outputs
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def local_with_api(tmp_path_factory):
-    local = start_local(tmp_path_factory.mktemp("api-local"))
-    try:
-        config = local.project / "config" / "local" / "config.yaml"
-        config.write_text(config.read_text() + API_YAML)
-        result = local.sceptre("launch", "local/cognito.yaml", "--yes")
-        assert result.returncode == 0, result.stdout + result.stderr
+    with launched_with_api(tmp_path_factory.mktemp("api-local"), "local/cognito.yaml") as local:
         yield local
-    finally:
-        local.stop()
-
-
-def stack_outputs(local) -> dict[str, str]:
-    (stack,) = local.client("cloudformation").describe_stacks(StackName="webapp-local-cognito")["Stacks"]
-    return {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
 
 
 def test_the_resource_server_holds_the_api_scopes(local_with_api):
-    out = stack_outputs(local_with_api)
+    out = outputs(local_with_api, "cognito")
     identifier = f"https://{local_with_api.settings['domain_name']}"
     assert out["ApiResourceServerIdentifier"] == identifier
     server = local_with_api.client("cognito-idp").describe_resource_server(
@@ -45,7 +33,7 @@ def test_the_resource_server_holds_the_api_scopes(local_with_api):
 
 
 def test_each_machine_client_has_the_client_credentials_grant_a_secret_and_exactly_its_scopes(local_with_api):
-    out = stack_outputs(local_with_api)
+    out = outputs(local_with_api, "cognito")
     cognito = local_with_api.client("cognito-idp")
     identifier = out["ApiResourceServerIdentifier"]
     clients = {}
@@ -65,7 +53,7 @@ def test_each_machine_client_has_the_client_credentials_grant_a_secret_and_exact
 
 
 def test_the_issuer_is_the_pools_and_the_keys_are_served_where_the_local_hosted_ui_is(local_with_api):
-    out = stack_outputs(local_with_api)
+    out = outputs(local_with_api, "cognito")
     region = local_with_api.settings["region"]
     assert out["TokenIssuer"] == f"https://cognito-idp.{region}.amazonaws.com/{out['UserPoolId']}"
     # The data plane's loopback authority: localhost:<port>, as in the hosted UI's domain.
@@ -112,14 +100,14 @@ def test_after_the_launch_the_diff_report_says_no_change_and_shows_a_new_client_
 
 
 def test_a_relaunch_with_another_client_adds_it_and_keeps_the_others(local_with_api):
-    before = stack_outputs(local_with_api)["MachineClientIds"].split(",")
+    before = outputs(local_with_api, "cognito")["MachineClientIds"].split(",")
     config = local_with_api.project / "config" / "local" / "config.yaml"
     text = config.read_text()
     with_audit_client(config, text)
     try:
         result = local_with_api.sceptre("launch", "local/cognito.yaml", "--yes")
         assert result.returncode == 0, result.stdout + result.stderr
-        after = stack_outputs(local_with_api)["MachineClientIds"].split(",")
+        after = outputs(local_with_api, "cognito")["MachineClientIds"].split(",")
         assert len(after) == 3 and set(before) <= set(after)
     finally:
         config.write_text(text)

@@ -8,52 +8,37 @@ the health and signed-out paths answer without either."""
 
 from __future__ import annotations
 
-import base64
-import hmac
 import json
 import time
 from urllib.parse import urlsplit
 
 import pytest
-from api_support import API_YAML
-from local_project import start_local
+from api_support import launched_with_api
+from front_door_support import basic, machine_client, person_tokens, pool_with_api
 from loopback_client import LoopbackClient
-from webctl_support import webctl
+from webctl_support import outputs, webctl
 
 pytestmark = [pytest.mark.e2e]
 PASSWORD = "Correct-Horse-9-Battery"
 
 
-def stack_outputs(local, stack: str) -> dict[str, str]:
-    (described,) = local.client("cloudformation").describe_stacks(StackName=f"webapp-local-{stack}")["Stacks"]
-    return {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs", [])}
-
-
 @pytest.fixture(scope="module")
 def api_local(tmp_path_factory):
-    local = start_local(tmp_path_factory.mktemp("api-launch"))
-    try:
-        config = local.project / "config" / "local" / "config.yaml"
-        config.write_text(config.read_text() + API_YAML)
-        result = local.sceptre("launch", "local", "--yes")
-        assert result.returncode == 0, result.stdout + result.stderr
+    with launched_with_api(tmp_path_factory.mktemp("api-launch")) as local:
         yield local
-    finally:
-        local.stop()
 
 
 def token(local, client_id: str) -> str:
     """An access token from the pool domain's token endpoint (client credentials, HTTP Basic)."""
-    cognito = stack_outputs(local, "cognito")
+    cognito = outputs(local, "cognito")
     secret = local.client("cognito-idp").describe_user_pool_client(
         UserPoolId=cognito["UserPoolId"], ClientId=client_id
     )["UserPoolClient"]["ClientSecret"]
-    basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
     answer = LoopbackClient(local.state.ca_bundle).request(
         "POST",
         f"https://{cognito['HostedUiDomain']}/oauth2/token",
         form={"grant_type": "client_credentials"},
-        headers={"Authorization": f"Basic {basic}"},
+        headers=basic(client_id, secret),
     )
     assert answer.status == 200, answer.body
     return json.loads(answer.body)["access_token"]
@@ -67,7 +52,7 @@ def get(local, path: str, bearer: str | None = None):
 
 
 def test_the_launched_rule_checks_tokens_against_the_cognito_stacks_pool_and_clients(api_local):
-    cognito = stack_outputs(api_local, "cognito")
+    cognito = outputs(api_local, "cognito")
     elbv2 = api_local.client("elbv2")
     (balancer,) = elbv2.describe_load_balancers()["LoadBalancers"]
     (https,) = [
@@ -89,7 +74,7 @@ def test_the_launched_rule_checks_tokens_against_the_cognito_stacks_pool_and_cli
 
 
 def test_a_machine_clients_token_reaches_the_application_on_an_api_path(api_local):
-    nightly = stack_outputs(api_local, "cognito")["MachineClientIds"].split(",")[0]
+    nightly = outputs(api_local, "cognito")["MachineClientIds"].split(",")[0]
     answer = get(api_local, "/api/orders", token(api_local, nightly))
     # The sample application's own answer to a path it does not serve: the request got through.
     assert answer.status == 404 and b"<h1>Not found</h1>" in answer.body, (answer.status, answer.body[:300])
@@ -102,18 +87,22 @@ def test_without_a_token_an_api_path_gets_the_albs_401_not_the_sign_in_page(api_
 
 
 def test_a_token_of_a_client_the_stack_did_not_make_gets_401(api_local):
-    cognito = stack_outputs(api_local, "cognito")
+    cognito = outputs(api_local, "cognito")
     idp = api_local.client("cognito-idp")
-    stranger = idp.create_user_pool_client(
-        UserPoolId=cognito["UserPoolId"],
-        ClientName="stranger",
-        GenerateSecret=True,
-        AllowedOAuthFlows=["client_credentials"],
-        AllowedOAuthFlowsUserPoolClient=True,
-        AllowedOAuthScopes=[f"{cognito['ApiResourceServerIdentifier']}/orders.read"],
-    )["UserPoolClient"]["ClientId"]
+    scopes = [f"{cognito['ApiResourceServerIdentifier']}/orders.read"]
+    stranger = machine_client(idp, cognito["UserPoolId"], "stranger", scopes)["ClientId"]
     try:
         assert get(api_local, "/api/orders", token(api_local, stranger)).status == 401
+
+        listed = webctl(api_local, "clients", "local", "list")
+        assert listed.returncode == 0, listed.stderr
+        alb = {line.split()[0]: line.split()[2] for line in listed.stdout.splitlines()[1:-1]}
+        assert alb == {"nightly": "yes", "partnerSync": "yes", "stranger": "no"}
+        warned = webctl(api_local, "clients", "local", "token", "stranger")
+        assert warned.returncode == 0, warned.stderr
+        assert get(api_local, "/api/orders", warned.stdout.strip()).status == 401
+        assert "the load balancer will refuse this token" in warned.stderr
+        assert "'stranger' is not among the machine clients" in warned.stderr
     finally:
         idp.delete_user_pool_client(UserPoolId=cognito["UserPoolId"], ClientId=stranger)
 
@@ -121,7 +110,7 @@ def test_a_token_of_a_client_the_stack_did_not_make_gets_401(api_local):
 def test_the_browser_paths_still_sign_in_and_the_health_path_answers_without_either(api_local):
     home = get(api_local, "/")
     assert home.status == 302
-    hosted_ui = stack_outputs(api_local, "cognito")["HostedUiDomain"]
+    hosted_ui = outputs(api_local, "cognito")["HostedUiDomain"]
     assert urlsplit(home.location).netloc == hosted_ui
     assert get(api_local, "/healthz").status == 200
 
@@ -132,13 +121,16 @@ def test_the_browser_paths_still_sign_in_and_the_health_path_answers_without_eit
 def webctl_token(local, name: str) -> str:
     result = webctl(local, "clients", "local", "token", name)
     assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no warning: the load balancer accepts the stack's own clients
     return result.stdout.strip()
 
 
 def test_webctl_lists_the_launched_machine_clients_and_its_token_reaches_each_api_path(api_local):
     listed = webctl(api_local, "clients", "local", "list")
     assert listed.returncode == 0, listed.stderr
-    assert sorted(line.split()[0] for line in listed.stdout.splitlines()[1:-1]) == ["nightly", "partnerSync"]
+    assert listed.stdout.splitlines()[0].split() == ["NAME", "CLIENT", "ID", "ALB", "SCOPES"]
+    rows = {line.split()[0]: line.split()[2] for line in listed.stdout.splitlines()[1:-1]}
+    assert rows == {"nightly": "yes", "partnerSync": "yes"}
 
     bearer = webctl_token(api_local, "partnerSync")
 
@@ -150,47 +142,23 @@ def test_webctl_lists_the_launched_machine_clients_and_its_token_reaches_each_ap
 
 def _person_tokens(local, email: str) -> dict:
     """A person's tokens from the browser's app client of the launched pool."""
-    idp, cognito = local.client("cognito-idp"), stack_outputs(local, "cognito")
+    idp, cognito = local.client("cognito-idp"), outputs(local, "cognito")
     pool, client_id = cognito["UserPoolId"], cognito["UserPoolClientId"]
-    idp.admin_create_user(UserPoolId=pool, Username=email, MessageAction="SUPPRESS")
-    idp.admin_set_user_password(UserPoolId=pool, Username=email, Password=PASSWORD, Permanent=True)
     secret = idp.describe_user_pool_client(UserPoolId=pool, ClientId=client_id)["UserPoolClient"][
         "ClientSecret"
     ]
-    digest = hmac.new(secret.encode(), (email + client_id).encode(), "sha256").digest()
-    return idp.admin_initiate_auth(
-        UserPoolId=pool,
-        ClientId=client_id,
-        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
-        AuthParameters={
-            "USERNAME": email,
-            "PASSWORD": PASSWORD,
-            "SECRET_HASH": base64.b64encode(digest).decode(),
-        },
-    )["AuthenticationResult"]
+    return person_tokens(idp, pool, client_id, secret, email, PASSWORD)
 
 
 def _other_pool_token(local) -> str:
     """A client-credentials token of another user pool, from its own hosted-UI domain."""
     idp = local.client("cognito-idp")
-    pool = idp.create_user_pool(PoolName="elsewhere")["UserPool"]["Id"]
-    idp.create_user_pool_domain(UserPoolId=pool, Domain="elsewhere-auth")
-    idp.create_resource_server(
-        UserPoolId=pool, Identifier="api", Name="api", Scopes=[{"ScopeName": "read", "ScopeDescription": "r"}]
-    )
-    client = idp.create_user_pool_client(
-        UserPoolId=pool,
-        ClientName="partnerSync",
-        GenerateSecret=True,
-        AllowedOAuthFlows=["client_credentials"],
-        AllowedOAuthScopes=["api/read"],
-        AllowedOAuthFlowsUserPoolClient=True,
-    )["UserPoolClient"]
-    pair = base64.b64encode(f"{client['ClientId']}:{client['ClientSecret']}".encode()).decode()
+    pool = pool_with_api(idp, "elsewhere", "elsewhere-auth")
+    client = machine_client(idp, pool, "partnerSync")
     answer = LoopbackClient(local.state.ca_bundle).post(
         f"https://elsewhere-auth.auth.{idp.meta.region_name}.localhost:{local.state.https_port}/oauth2/token",
         {"grant_type": "client_credentials"},
-        headers={"Authorization": f"Basic {pair}"},
+        headers=basic(client["ClientId"], client["ClientSecret"]),
     )
     assert answer.status == 200, answer.text
     return json.loads(answer.body)["access_token"]
@@ -200,7 +168,7 @@ def _expired_token(local) -> str:
     """A real token of the stack's own client `nightly`, once expired: the client is given a
     1-second access token validity for the moment (AWS's shortest is 5 minutes; the emulator
     takes it), then its own again."""
-    idp, pool = local.client("cognito-idp"), stack_outputs(local, "cognito")["UserPoolId"]
+    idp, pool = local.client("cognito-idp"), outputs(local, "cognito")["UserPoolId"]
     clients = idp.list_user_pool_clients(UserPoolId=pool, MaxResults=60)["UserPoolClients"]
     client_id = next(c["ClientId"] for c in clients if c["ClientName"] == "nightly")
     described = idp.describe_user_pool_client(UserPoolId=pool, ClientId=client_id)["UserPoolClient"]
@@ -245,7 +213,7 @@ def test_a_token_the_rule_must_refuse_gets_401_with_a_bearer_challenge_never_a_r
 
 
 def test_browser_paths_redirect_to_sign_in_even_with_a_machine_token_and_signed_out_answers(api_local):
-    hosted_ui = stack_outputs(api_local, "cognito")["HostedUiDomain"]
+    hosted_ui = outputs(api_local, "cognito")["HostedUiDomain"]
 
     home = get(api_local, "/", webctl_token(api_local, "partnerSync"))
     signed_out = get(api_local, api_local.settings["signed_out_path"])

@@ -7,6 +7,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from cfn_stacks import put_stack
+from front_door_support import two_subnets
 
 ISSUER = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool"
 CONFIG = {
@@ -23,13 +24,7 @@ CONFIG = {
 @pytest.fixture
 def balancer(aws):
     ec2, elb, acm = boto3.client("ec2"), boto3.client("elbv2"), boto3.client("acm")
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"eu-west-1{z}")["Subnet"][
-            "SubnetId"
-        ]
-        for i, z in enumerate("ab")
-    ]
+    vpc, subnets = two_subnets(ec2, "eu-west-1")
     arn = elb.create_load_balancer(Name="app", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
     group = elb.create_target_group(Name="app", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip")[
         "TargetGroups"

@@ -8,7 +8,6 @@ API; the target is a real echo server."""
 from __future__ import annotations
 
 import base64
-import hmac
 import json
 import time
 
@@ -16,6 +15,15 @@ import boto3
 import jwt
 import pytest
 from echo_target import EchoTarget
+from front_door_support import (
+    access_token_check,
+    basic,
+    forward_to,
+    machine_client,
+    person_tokens,
+    pool_with_api,
+    two_subnets,
+)
 from loopback_client import Answer, LoopbackClient
 
 from sceptre_fargate_cognito.local_env import certificate_authority
@@ -24,33 +32,6 @@ from sceptre_fargate_cognito.local_env.data_plane.server import DataPlane, hoste
 REGION = "eu-west-1"
 APP = "app.sceptre.localhost"
 PASSWORD = "Correct-Horse-9-Battery"
-
-
-def pool_with_api(idp, name: str, domain: str) -> str:
-    pool = idp.create_user_pool(PoolName=name, UsernameAttributes=["email"])["UserPool"]["Id"]
-    idp.create_user_pool_domain(UserPoolId=pool, Domain=domain)
-    idp.create_resource_server(
-        UserPoolId=pool,
-        Identifier="api",
-        Name="api",
-        Scopes=[
-            {"ScopeName": "read", "ScopeDescription": "read"},
-            {"ScopeName": "write", "ScopeDescription": "write"},
-        ],
-    )
-    return pool
-
-
-def machine_client(idp, pool: str, name: str, scopes=("api/read",), **more) -> dict:
-    return idp.create_user_pool_client(
-        UserPoolId=pool,
-        ClientName=name,
-        GenerateSecret=True,
-        AllowedOAuthFlows=["client_credentials"],
-        AllowedOAuthScopes=list(scopes),
-        AllowedOAuthFlowsUserPoolClient=True,
-        **more,
-    )["UserPoolClient"]
 
 
 @pytest.fixture(scope="module")
@@ -87,22 +68,12 @@ def door(module_aws, tmp_path_factory):
         ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
     )["UserPoolClient"]
 
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{z}")["Subnet"][
-            "SubnetId"
-        ]
-        for i, z in enumerate("ab")
-    ]
+    vpc, subnets = two_subnets(ec2, REGION)
     balancer = elbv2.create_load_balancer(Name="app", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
     certificate = acm.request_certificate(DomainName=APP)["CertificateArn"]
     issuer = f"https://cognito-idp.{REGION}.amazonaws.com/{pool}"
     with EchoTarget("app") as echo:
-        group = elbv2.create_target_group(
-            Name="app", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip", HealthCheckPath="/healthz"
-        )["TargetGroups"][0]["TargetGroupArn"]
-        elbv2.register_targets(TargetGroupArn=group, Targets=[{"Id": "127.0.0.1", "Port": echo.port}])
-        forward = {"Type": "forward", "Order": 2, "TargetGroupArn": group}
+        forward = forward_to(elbv2, vpc, "app", echo.port, HealthCheckPath="/healthz")
         listener = elbv2.create_listener(
             LoadBalancerArn=balancer,
             Protocol="HTTPS",
@@ -125,25 +96,7 @@ def door(module_aws, tmp_path_factory):
             ListenerArn=listener,
             Priority=10,
             Conditions=[{"Field": "path-pattern", "PathPatternConfig": {"Values": ["/api/*"]}}],
-            Actions=[
-                {
-                    "Type": "jwt-validation",
-                    "Order": 1,
-                    "JwtValidationConfig": {
-                        "JwksEndpoint": f"{issuer}/.well-known/jwks.json",
-                        "Issuer": issuer,
-                        "AdditionalClaims": [
-                            {"Format": "single-string", "Name": "token_use", "Values": ["access"]},
-                            {
-                                "Format": "single-string",
-                                "Name": "client_id",
-                                "Values": [partner["ClientId"], short_lived["ClientId"]],
-                            },
-                        ],
-                    },
-                },
-                forward,
-            ],
+            Actions=[access_token_check(issuer, [partner["ClientId"], short_lived["ClientId"]]), forward],
         )
         with DataPlane(elbv2, idp, cert=leaf.fullchain_path, key=leaf.key_path, region=REGION) as plane:
             # The same check with the keys where local's cognito template points the ALB: the
@@ -197,14 +150,11 @@ def door(module_aws, tmp_path_factory):
             }
 
 
-def basic(client: dict, secret: str | None = None) -> dict[str, str]:
-    pair = f"{client['ClientId']}:{secret or client['ClientSecret']}".encode()
-    return {"Authorization": "Basic " + base64.b64encode(pair).decode()}
-
-
 def token_answer(door, client: dict, url_key="token_url", secret=None, **form) -> Answer:
     return LoopbackClient(door["ca"]).post(
-        door[url_key], {"grant_type": "client_credentials", **form}, headers=basic(client, secret)
+        door[url_key],
+        {"grant_type": "client_credentials", **form},
+        headers=basic(client["ClientId"], secret or client["ClientSecret"]),
     )
 
 
@@ -256,6 +206,17 @@ def test_the_secret_may_come_in_the_body_and_a_scope_may_be_asked_for(door):
     assert claims(json.loads(answer.body)["access_token"])["scope"] == "api/write"
 
 
+def test_with_the_secret_both_by_http_basic_and_in_the_body_the_header_decides(door):
+    # Cognito documents both methods but not a request with both (docs/local-front-door.md).
+    partner = door["partner"]
+    body = {"client_id": partner["ClientId"], "client_secret": "not-the-secret"}
+
+    answer = token_answer(door, partner, **body)
+
+    assert answer.status == 200, answer.text
+    assert claims(json.loads(answer.body)["access_token"])["client_id"] == partner["ClientId"]
+
+
 def test_a_wrong_secret_is_an_invalid_client_and_a_scope_not_allowed_an_invalid_scope(door):
     wrong = token_answer(door, door["partner"], secret="not-the-secret")
     too_much = token_answer(door, door["stranger"], scope="api/write")
@@ -303,25 +264,10 @@ def test_a_token_the_rule_does_not_accept_gets_401_with_an_invalid_token_challen
     elif case == "garbage":
         token = "not.a.token"
     else:
-        idp, email = door["idp"], f"{case.replace(' ', '-')}@example.com"
-        idp.admin_create_user(UserPoolId=door["pool"], Username=email, MessageAction="SUPPRESS")
-        idp.admin_set_user_password(
-            UserPoolId=door["pool"], Username=email, Password=PASSWORD, Permanent=True
+        browser, email = door["browser"], f"{case.replace(' ', '-')}@example.com"
+        tokens = person_tokens(
+            door["idp"], door["pool"], browser["ClientId"], browser["ClientSecret"], email, PASSWORD
         )
-        browser = door["browser"]
-        digest = hmac.new(
-            browser["ClientSecret"].encode(), (email + browser["ClientId"]).encode(), "sha256"
-        ).digest()
-        tokens = idp.admin_initiate_auth(
-            UserPoolId=door["pool"],
-            ClientId=browser["ClientId"],
-            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
-            AuthParameters={
-                "USERNAME": email,
-                "PASSWORD": PASSWORD,
-                "SECRET_HASH": base64.b64encode(digest).decode(),
-            },
-        )["AuthenticationResult"]
         token = tokens["IdToken"] if case == "id token" else tokens["AccessToken"]
 
     answer = call(door, token)

@@ -11,6 +11,7 @@ import urllib.request
 
 import jwt
 import pytest
+from front_door_support import machine_client
 from webctl_support import outputs, webctl
 
 
@@ -29,14 +30,7 @@ def machine(launched_local):
         ],
     )
     made = {
-        name: idp.create_user_pool_client(
-            UserPoolId=pool,
-            ClientName=name,
-            GenerateSecret=True,
-            AllowedOAuthFlows=["client_credentials"],
-            AllowedOAuthScopes=scopes,
-            AllowedOAuthFlowsUserPoolClient=True,
-        )["UserPoolClient"]
+        name: machine_client(idp, pool, name, scopes)
         for name, scopes in (("partner", ["tryout/read", "tryout/write"]), ("reporter", ["tryout/read"]))
     }
     try:
@@ -73,11 +67,13 @@ def test_list_shows_each_machine_client_with_its_id_and_scopes_and_never_a_secre
 
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["NAME", "CLIENT", "ID", "SCOPES"]
+    assert lines[0].split() == ["NAME", "CLIENT", "ID", "ALB", "SCOPES"]
     rows = {line.split()[0]: line.split()[1:] for line in lines[1:-1]}
+    # The launched config has no api: the cognito stack has no MachineClientIds, so the load
+    # balancer accepts none of them.
     assert rows == {
-        "partner": [machine["clients"]["partner"]["ClientId"], "tryout/read", "tryout/write"],
-        "reporter": [machine["clients"]["reporter"]["ClientId"], "tryout/read"],
+        "partner": [machine["clients"]["partner"]["ClientId"], "no", "tryout/read", "tryout/write"],
+        "reporter": [machine["clients"]["reporter"]["ClientId"], "no", "tryout/read"],
     }  # the browser's app client has no client-credentials grant: not listed
     assert lines[-1] == "2 machine clients in local"
     assert_no_secret_in(machine, result)
@@ -95,6 +91,19 @@ def test_token_prints_only_an_access_token_of_the_pool_for_that_client(machine):
     assert claims["client_id"] == machine["clients"]["partner"]["ClientId"]
     assert claims["token_use"] == "access" and claims["scope"] == "tryout/read tryout/write"
     assert claims["iss"].endswith("/" + machine["pool"])
+    assert_no_secret_in(machine, result)
+
+
+def test_token_of_a_client_the_load_balancer_does_not_accept_warns_on_stderr_saying_how_to_add_it(machine):
+    result = webctl(machine["local"], "clients", "local", "token", "reporter")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\n") == 1 and jwt.decode(
+        result.stdout.strip(), options={"verify_signature": False}
+    )
+    assert "the load balancer will refuse this token" in result.stderr
+    assert "'reporter' is not among the machine clients of the cognito stack" in result.stderr
+    assert "api.clients in config/local/config.yaml" in result.stderr
     assert_no_secret_in(machine, result)
 
 

@@ -1,9 +1,15 @@
 """`webctl clients <env> ...`: the machine clients of the environment's user pool (the app clients
 allowed the client-credentials grant), for trying the API by hand:
 
-- `list`: each one's name, client id and scopes (never its secret);
+- `list`: each one's name, client id, scopes (never its secret) and whether the load balancer
+  accepts its tokens;
 - `token NAME [--scope S]`: an access token for it, printed alone on stdout so that
-  `curl -H "Authorization: Bearer $(webctl clients prod token partner)" ...` works.
+  `curl -H "Authorization: Bearer $(webctl clients prod token partner)" ...` works; a warning on
+  stderr when the load balancer will refuse it.
+
+Any app client with the grant gets a token from the pool, but the load balancer's jwt-validation
+rule accepts only the clients the cognito stack made from `api.clients`: its `MachineClientIds`
+output (comma-separated; absent when the environment has no `api`).
 
 The token comes from the pool domain's token endpoint (`https://<HostedUiDomain>/oauth2/token`,
 the cognito stack's output: `<prefix>.auth.<region>.amazoncognito.com` on AWS, the data plane's
@@ -20,6 +26,7 @@ import http.client
 import json
 import socket
 import ssl
+import sys
 from urllib.parse import urlencode
 
 from sceptre_fargate_cognito.webctl import table
@@ -28,6 +35,7 @@ from sceptre_fargate_cognito.webctl.errors import OK, WebctlError
 
 STACK = "cognito"
 GRANT = "client_credentials"
+ACCEPTED = "MachineClientIds"
 TIMEOUT = 30
 
 
@@ -37,7 +45,9 @@ def add_parser(subparsers) -> None:
     )
     parser.add_argument("environment", help="the environment (a folder of config/, e.g. prod)")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    actions.add_parser("list", help="every machine client: name, client id, scopes (no secret)")
+    actions.add_parser(
+        "list", help="every machine client: name, client id, scopes (no secret), whether the ALB accepts it"
+    )
     token = actions.add_parser(
         "token", help="print an access token for the machine client NAME (for curl's Authorization header)"
     )
@@ -62,6 +72,12 @@ class Clients:
 
     def _pool(self) -> str:
         return self.environment.output(STACK, "UserPoolId")
+
+    def accepted(self) -> set[str]:
+        """The client ids whose tokens the load balancer accepts: the cognito stack's output
+        MachineClientIds (none when the environment has no api)."""
+        listed = self.environment.outputs(STACK).get(ACCEPTED, "")
+        return {client_id for client_id in listed.split(",") if client_id}
 
     def machine_clients(self) -> list[dict]:
         """Every app client of the pool allowed the client-credentials grant, described (its
@@ -89,11 +105,17 @@ class Clients:
 
     def list(self) -> int:
         clients = self.machine_clients()
+        accepted = self.accepted()
         rows = [
-            (c.get("ClientName") or "", c["ClientId"], " ".join(c.get("AllowedOAuthScopes") or []))
+            (
+                c.get("ClientName") or "",
+                c["ClientId"],
+                "yes" if c["ClientId"] in accepted else "no",
+                " ".join(c.get("AllowedOAuthScopes") or []),
+            )
             for c in clients
         ]
-        print(table.render(("NAME", "CLIENT ID", "SCOPES"), rows))
+        print(table.render(("NAME", "CLIENT ID", "ALB", "SCOPES"), rows))
         print(f"{len(rows)} machine client{'s' if len(rows) != 1 else ''} in {self.name}")
         return OK
 
@@ -131,6 +153,13 @@ class Clients:
                 + (f"; {hint}" if hint else "")
             )
         print(answer["access_token"])
+        if client_id not in self.accepted():
+            print(
+                f"warning: the load balancer will refuse this token (401): {name!r} is not among the "
+                f"machine clients of the cognito stack (its output {ACCEPTED}); add it to api.clients "
+                f"in config/{self.name}/config.yaml and run `sceptre launch {self.name}`",
+                file=sys.stderr,
+            )
         return OK
 
 
