@@ -79,3 +79,36 @@ def test_a_resource_removed_from_the_template_is_deleted(aws):
 
     assert "Logs" not in _resources(cf)
     assert logs.describe_log_groups(logGroupNamePrefix=log_group)["logGroups"] == []
+
+
+REVISIONS = """
+Parameters: {Image: {Type: String}}
+Resources:
+  TaskDef:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: app
+      ContainerDefinitions: [{Name: app, Image: !Ref Image, Memory: 512}]
+Outputs: {Arn: {Value: !Ref TaskDef}}
+"""
+
+
+def test_a_replaced_task_definition_revision_is_deregistered_and_stays_describable(aws):
+    cf, ecs = boto3.client("cloudformation"), boto3.client("ecs")
+    arns = []
+    for update, image in ((False, "app:1"), (True, "app:2"), (True, "app:3")):
+        (cf.update_stack if update else cf.create_stack)(
+            StackName="revisions", TemplateBody=REVISIONS, Parameters=parameters({"Image": image})
+        )
+        (stack,) = cf.describe_stacks(StackName="revisions")["Stacks"]
+        arns.append(stack["Outputs"][0]["OutputValue"])
+
+    assert [arn.rsplit(":", 1)[1] for arn in arns] == ["1", "2", "3"]
+    described = [ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"] for arn in arns]
+    assert [(d["status"], d["containerDefinitions"][0]["image"]) for d in described] == [
+        ("INACTIVE", "app:1"),
+        ("INACTIVE", "app:2"),
+        ("ACTIVE", "app:3"),
+    ]
+    assert ecs.list_task_definitions()["taskDefinitionArns"] == [arns[2]]
+    assert ecs.list_task_definitions(status="INACTIVE")["taskDefinitionArns"] == arns[:2]

@@ -146,10 +146,10 @@ def _delete_cluster(cluster: Cluster, account_id: str, region_name: str) -> None
 
 
 def _deregister_task_definition(definition: TaskDefinition, account_id: str, region_name: str) -> None:
-    backend = ecs_backends[account_id][region_name]
-    backend.task_definitions.get(definition.family, {}).pop(definition.revision, None)
-    if not backend.task_definitions.get(definition.family, True):
-        backend.task_definitions.pop(definition.family)
+    # As CloudFormation: deregistered, not deleted. The revision stays describable as INACTIVE (the
+    # tasks of a rolling deployment still name it), ListTaskDefinitions leaves it out, and the
+    # family's next revision number follows it.
+    ecs_backends[account_id][region_name].deregister_task_definition(definition.arn)
 
 
 def _delete_hosted_zone(zone: FakeZone, account_id: str, region_name: str) -> None:
