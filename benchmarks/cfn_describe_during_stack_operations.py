@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the stacks the tests use
 
-from cfn_stacks import scaled_service  # noqa: E402
+from cfn_stacks import TASK_DEFINITION, scaled_service  # noqa: E402
 
 TEMPLATE = (
     "Resources:\n"
@@ -37,19 +37,6 @@ TEMPLATE = (
   ServiceName: {Value: !GetAtt Service.Name}
 """
 )
-
-UPDATED = """
-Parameters:
-  Image: {Type: String}
-Resources:
-  TaskDef:
-    Type: AWS::ECS::TaskDefinition
-    Properties:
-      Family: app
-      ContainerDefinitions: [{Name: app, Image: !Ref Image, Memory: 512}]
-Outputs:
-  TaskDef: {Value: !Ref TaskDef, Export: {Name: !Sub "${AWS::StackName}-TaskDef"}}
-"""
 
 
 def install(without: set[str]) -> None:
@@ -104,10 +91,12 @@ def main() -> int:
         created = time.monotonic()
         for i in range(args.stacks):
             image = [{"ParameterKey": "Image", "ParameterValue": "nginx:1"}]
-            cloudformation.create_stack(f"u{i}", UPDATED, parameters={"Image": "nginx:1"}, tags={})
+            cloudformation.create_stack(f"u{i}", TASK_DEFINITION, parameters={"Image": "nginx:1"}, tags={})
             try:
                 image[0]["ParameterValue"] = "nginx:2"
-                cloudformation.update_stack(f"u{i}", UPDATED, role_arn=None, parameters=image, tags={})
+                cloudformation.update_stack(
+                    f"u{i}", TASK_DEFINITION, role_arn=None, parameters=image, tags={}
+                )
             except Exception:
                 update_errors += 1
     finally:

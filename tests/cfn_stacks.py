@@ -60,3 +60,18 @@ def scaled_service(
       ScalableDimension: ecs:service:DesiredCount
       ServiceNamespace: ecs
 """
+
+
+# One task definition whose image is a parameter: each new image is a new revision.
+TASK_DEFINITION = """
+Parameters:
+  Image: {Type: String}
+Resources:
+  TaskDef:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: app
+      ContainerDefinitions: [{Name: app, Image: !Ref Image, Memory: 512}]
+Outputs:
+  TaskDef: {Value: !Ref TaskDef, Export: {Name: !Sub "${AWS::StackName}-TaskDef"}}
+"""

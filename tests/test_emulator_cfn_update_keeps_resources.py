@@ -1,7 +1,7 @@
 """A stack update changes what changed and keeps every resource the template still declares."""
 
 import boto3
-from cfn_stacks import parameters
+from cfn_stacks import TASK_DEFINITION, parameters
 
 TEMPLATE = """
 Parameters:
@@ -81,24 +81,12 @@ def test_a_resource_removed_from_the_template_is_deleted(aws):
     assert logs.describe_log_groups(logGroupNamePrefix=log_group)["logGroups"] == []
 
 
-REVISIONS = """
-Parameters: {Image: {Type: String}}
-Resources:
-  TaskDef:
-    Type: AWS::ECS::TaskDefinition
-    Properties:
-      Family: app
-      ContainerDefinitions: [{Name: app, Image: !Ref Image, Memory: 512}]
-Outputs: {Arn: {Value: !Ref TaskDef}}
-"""
-
-
 def test_a_replaced_task_definition_revision_is_deregistered_and_stays_describable(aws):
     cf, ecs = boto3.client("cloudformation"), boto3.client("ecs")
     arns = []
     for update, image in ((False, "app:1"), (True, "app:2"), (True, "app:3")):
         (cf.update_stack if update else cf.create_stack)(
-            StackName="revisions", TemplateBody=REVISIONS, Parameters=parameters({"Image": image})
+            StackName="revisions", TemplateBody=TASK_DEFINITION, Parameters=parameters({"Image": image})
         )
         (stack,) = cf.describe_stacks(StackName="revisions")["Stacks"]
         arns.append(stack["Outputs"][0]["OutputValue"])
