@@ -58,18 +58,19 @@ def test_an_api_without_paths_scopes_or_clients_is_refused():
 
 
 @pytest.mark.parametrize(
-    "path",
+    ("path", "reason"),
     [
-        "api/*",  # not from /
-        "/api/{id}",  # braces: not an ALB path character
-        "/api/ x",  # nor is a space
-        "/" + "a" * 128,  # 129 characters
-        "/*/*/*/*/*/*",  # six wildcards: more than one rule takes
+        ("api/*", "is not an ALB path pattern"),  # not from /
+        ("/api/{id}", "is not an ALB path pattern"),  # braces: not an ALB path character
+        ("/api/ x", "is not an ALB path pattern"),  # nor is a space
+        ("/" + "a" * 128, "is not an ALB path pattern"),  # 129 characters
+        ("/*/*/*/*/*/*", "has 6 wildcards; an ALB rule takes at most 5"),
     ],
 )
-def test_a_path_that_is_not_a_valid_alb_pattern_is_refused(path):
+def test_a_path_that_is_not_a_valid_alb_pattern_is_refused(path, reason):
     message = refused(paths=[path])
     assert "api is " in message and "(config/dev/config.yaml): paths:" in message
+    assert reason in message
 
 
 def test_every_character_the_alb_allows_in_a_path_pattern_is_accepted():

@@ -41,16 +41,7 @@ def balancer(aws):
     http = elb.create_listener(LoadBalancerArn=arn, Protocol="HTTP", Port=80, DefaultActions=[forward])[
         "Listeners"
     ][0]["ListenerArn"]
-    return {
-        "elb": elb,
-        "arn": arn,
-        "https": https,
-        "http": http,
-        "group": group,
-        "certificate": certificate,
-        "vpc": vpc,
-        "subnets": subnets,
-    }
+    return {"elb": elb, "https": https, "http": http, "group": group}
 
 
 def jwt_rule(config=CONFIG, order=1):

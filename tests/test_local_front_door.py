@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from echo_target import EchoTarget
+from front_door_support import basic
 from loopback_client import Answer, LoopbackClient
 
 PASSWORD = "Correct-Horse-9-Battery"
@@ -363,13 +364,9 @@ def test_the_token_endpoint_refuses_a_wrong_secret_and_a_code_used_twice(front_d
     }
     token_url = f"{front_door['hosted_ui']}/oauth2/token"
 
-    def basic(user_secret: str) -> dict[str, str]:
-        raw = f"{front_door['client_id']}:{user_secret}".encode()
-        return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
-
-    wrong = client.post(token_url, form, headers=basic("not-the-secret"))
-    first = client.post(token_url, form, headers=basic(secret))
-    second = client.post(token_url, form, headers=basic(secret))
+    wrong = client.post(token_url, form, headers=basic(front_door["client_id"], "not-the-secret"))
+    first = client.post(token_url, form, headers=basic(front_door["client_id"], secret))
+    second = client.post(token_url, form, headers=basic(front_door["client_id"], secret))
 
     assert (wrong.status, json.loads(wrong.body)) == (401, {"error": "invalid_client"})
     assert first.status == 200 and {"id_token", "access_token", "refresh_token"} <= set(
