@@ -13,7 +13,6 @@ Run: .venv/bin/python benchmarks/jwt_validation_latency.py [--requests 50]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -30,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the
 from echo_target import EchoTarget  # noqa: E402
 from front_door_support import (  # noqa: E402
     access_token_check,
-    basic,
+    client_credentials_token,
     forward_to,
     machine_client,
     pool_with_api,
@@ -97,13 +96,9 @@ def main() -> int:
                 token_url = f"https://bench-auth.auth.{REGION}.localhost:{plane.https_port}/oauth2/token"
 
                 def grant():
-                    answer = browser.post(
-                        token_url,
-                        {"grant_type": "client_credentials"},
-                        headers=basic(client["ClientId"], client["ClientSecret"]),
+                    return client_credentials_token(
+                        str(ca.cert_path), token_url, client["ClientId"], client["ClientSecret"]
                     )
-                    assert answer.status == 200, answer.text
-                    return json.loads(answer.body)["access_token"]
 
                 def get(path: str, token: str):
                     answer = browser.get(app + path, headers={"Authorization": f"Bearer {token}"})

@@ -5,6 +5,7 @@ benchmarks/jwt_validation_latency.py need them."""
 from __future__ import annotations
 
 import base64
+import json
 
 from sceptre_fargate_cognito.local_env.data_plane.hosted_ui import secret_hash
 
@@ -36,6 +37,17 @@ def machine_client(idp, pool: str, name: str, scopes=("api/read",), **more) -> d
         AllowedOAuthFlowsUserPoolClient=True,
         **more,
     )["UserPoolClient"]
+
+
+def client_credentials_token(ca_bundle: str, token_url: str, client_id: str, secret: str) -> str:
+    """An access token from a token endpoint's client-credentials grant (the secret by HTTP Basic)."""
+    from loopback_client import LoopbackClient
+
+    answer = LoopbackClient(ca_bundle).post(
+        token_url, {"grant_type": "client_credentials"}, headers=basic(client_id, secret)
+    )
+    assert answer.status == 200, answer.text
+    return json.loads(answer.body)["access_token"]
 
 
 def basic(client_id: str, secret: str) -> dict[str, str]:

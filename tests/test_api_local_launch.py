@@ -8,13 +8,12 @@ the health and signed-out paths answer without either."""
 
 from __future__ import annotations
 
-import json
 import time
 from urllib.parse import urlsplit
 
 import pytest
 from api_support import launched_with_api
-from front_door_support import basic, machine_client, person_tokens, pool_with_api
+from front_door_support import client_credentials_token, machine_client, person_tokens, pool_with_api
 from loopback_client import LoopbackClient
 from webctl_support import outputs, webctl
 
@@ -34,14 +33,9 @@ def token(local, client_id: str) -> str:
     secret = local.client("cognito-idp").describe_user_pool_client(
         UserPoolId=cognito["UserPoolId"], ClientId=client_id
     )["UserPoolClient"]["ClientSecret"]
-    answer = LoopbackClient(local.state.ca_bundle).request(
-        "POST",
-        f"https://{cognito['HostedUiDomain']}/oauth2/token",
-        form={"grant_type": "client_credentials"},
-        headers=basic(client_id, secret),
+    return client_credentials_token(
+        local.state.ca_bundle, f"https://{cognito['HostedUiDomain']}/oauth2/token", client_id, secret
     )
-    assert answer.status == 200, answer.body
-    return json.loads(answer.body)["access_token"]
 
 
 def get(local, path: str, bearer: str | None = None):
@@ -155,13 +149,12 @@ def _other_pool_token(local) -> str:
     idp = local.client("cognito-idp")
     pool = pool_with_api(idp, "elsewhere", "elsewhere-auth")
     client = machine_client(idp, pool, "partnerSync")
-    answer = LoopbackClient(local.state.ca_bundle).post(
+    return client_credentials_token(
+        local.state.ca_bundle,
         f"https://elsewhere-auth.auth.{idp.meta.region_name}.localhost:{local.state.https_port}/oauth2/token",
-        {"grant_type": "client_credentials"},
-        headers=basic(client["ClientId"], client["ClientSecret"]),
+        client["ClientId"],
+        client["ClientSecret"],
     )
-    assert answer.status == 200, answer.text
-    return json.loads(answer.body)["access_token"]
 
 
 def _expired_token(local) -> str:
