@@ -337,15 +337,24 @@ ALB_CONDITION_VALUES_PER_RULE = 5
 ALB_WILDCARDS_PER_RULE = 5
 
 
+@functools.lru_cache(maxsize=512)
+def _alb_wildcard(pattern: str, case_sensitive: bool) -> re.Pattern[str]:
+    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile(body, re.S if case_sensitive else re.S | re.I)
+
+
+def alb_wildcard_match(pattern: str, value: str, *, case_sensitive: bool) -> bool:
+    """Whether an ALB condition value matches as the ALB compares them: * any run of characters
+    (/ included), ? exactly one, everything else literal. The data plane's listener rules use it."""
+    return _alb_wildcard(pattern, case_sensitive).fullmatch(value) is not None
+
+
 def alb_path_matches(pattern: str, path: str) -> bool:
-    """Whether an ALB path pattern matches a path as the ALB compares them (case-sensitive; * any
-    run of characters, / included; ? exactly one)."""
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, path, flags=re.S) is not None
+    """Whether an ALB path pattern matches a path (path patterns are case-sensitive)."""
+    return alb_wildcard_match(pattern, path, case_sensitive=True)
 
 
-# A Cognito resource server's scope name (ScopeName: no space, ", / or \, at most 256) and its
-# description (ScopeDescription, 1 to 256 characters).
+# A Cognito resource server's scope name (ScopeName: no space, ", / or \) and its description.
 # Cognito takes names and descriptions of up to 256 characters; the project's limits keep the cognito
 # template within CloudFormation's inline size (config_schema/api.py).
 OAUTH_SCOPE_NAME = Rule(

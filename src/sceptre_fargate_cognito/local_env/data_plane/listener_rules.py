@@ -11,9 +11,10 @@ import ipaddress
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl
+
+from sceptre_fargate_cognito.rules import alb_wildcard_match as wildcard_match
 
 Rule = Mapping[str, Any]
 Action = Mapping[str, Any]
@@ -35,17 +36,6 @@ class Request:
     query: str  # without the "?"
     headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names
     source_ip: str = "127.0.0.1"
-
-
-@lru_cache(maxsize=512)
-def _wildcard(pattern: str, case_sensitive: bool) -> re.Pattern[str]:
-    # ALB patterns: * is any run of characters, ? exactly one; everything else literal.
-    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile(f"^{body}$", re.S if case_sensitive else re.S | re.I)
-
-
-def wildcard_match(pattern: str, value: str, *, case_sensitive: bool) -> bool:
-    return bool(_wildcard(pattern, case_sensitive).match(value))
 
 
 def _values(condition: Mapping[str, Any], config: str) -> list[Any]:
