@@ -145,12 +145,9 @@ def modify_listener(
     self: ELBv2Backend, arn, port=None, protocol=None, ssl_policy=None, certificates=None, actions=None
 ):
     if actions or protocol:
-        current = _listener_protocol(self, arn)
-        if actions:
-            _https_only(protocol or current, actions)
-        elif protocol and protocol != "HTTPS":
-            listener = self.describe_listeners(None, [arn])[0]
-            _https_only(protocol, [a.data for a in listener.default_actions])
+        (listener,) = self.describe_listeners(None, [arn])
+        # The actions it will have, on the protocol it will have.
+        _https_only(protocol or listener.protocol, actions or [a.data for a in listener.default_actions])
     return _original_modify_listener(self, arn, port, protocol, ssl_policy, certificates, actions)
 
 

@@ -154,16 +154,14 @@ class LoadBalancer:
         identity: dict[str, str] = {}
         for action in actions:
             kind = action.get("Type")
+            if kind in ("authenticate-cognito", "jwt-validation") and listener["Protocol"] != "HTTPS":
+                return Response.text(500, f"{kind} needs an HTTPS listener\n")
             if kind == "authenticate-cognito":
-                if listener["Protocol"] != "HTTPS":
-                    return Response.text(500, "authenticate-cognito needs an HTTPS listener\n")
                 outcome = self._authenticate(balancer, action.get("AuthenticateCognitoConfig") or {}, request)
                 if isinstance(outcome, Response):
                     return outcome
                 identity = outcome
             elif kind == "jwt-validation":
-                if listener["Protocol"] != "HTTPS":
-                    return Response.text(500, "jwt-validation needs an HTTPS listener\n")
                 refusal = self.jwt_validator.check(action.get("JwtValidationConfig") or {}, request.headers)
                 if refusal is not None:
                     return refusal
