@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import functools
 import http.client
 import json
 import socket
@@ -70,32 +71,49 @@ class Clients:
         self.environment = environment
         self.name = environment.name
 
+    @functools.cached_property
+    def _outputs(self) -> dict[str, str]:
+        """The cognito stack's outputs, described once per command."""
+        return self.environment.outputs(STACK)
+
+    def _output(self, key: str) -> str:
+        if key not in self._outputs:
+            return self.environment.output(STACK, key)  # says the stack lacks it
+        return self._outputs[key]
+
     def _pool(self) -> str:
-        return self.environment.output(STACK, "UserPoolId")
+        return self._output("UserPoolId")
 
     def accepted(self) -> set[str]:
         """The client ids whose tokens the load balancer accepts: the cognito stack's output
         MachineClientIds (none when the environment has no api)."""
-        listed = self.environment.outputs(STACK).get(ACCEPTED, "")
+        listed = self._outputs.get(ACCEPTED, "")
         return {client_id for client_id in listed.split(",") if client_id}
 
-    def machine_clients(self) -> list[dict]:
-        """Every app client of the pool allowed the client-credentials grant, described (its
-        secret removed: DescribeUserPoolClient is called again, at the moment one is needed)."""
-        pool = self._pool()
+    def _summaries(self) -> list[dict]:
+        """Every app client of the pool, as ListUserPoolClients gives them (id and name)."""
+        return [
+            summary
+            for page in self.environment.paginate(
+                STACK,
+                "cognito-idp",
+                "list_user_pool_clients",
+                "NextToken",
+                {"UserPoolId": self._pool(), "MaxResults": 60},
+            )
+            for summary in page.get("UserPoolClients", [])
+        ]
+
+    def machine_clients(self, summaries: list[dict] | None = None) -> list[dict]:
+        """The app clients (of `summaries`, default every one) allowed the client-credentials grant,
+        described (their secret removed: DescribeUserPoolClient is called again, at the moment one
+        is needed)."""
         found = []
-        for page in self.environment.paginate(
-            STACK,
-            "cognito-idp",
-            "list_user_pool_clients",
-            "NextToken",
-            {"UserPoolId": pool, "MaxResults": 60},
-        ):
-            for summary in page.get("UserPoolClients", []):
-                described = self._describe(pool, summary["ClientId"])
-                described.pop("ClientSecret", None)
-                if GRANT in (described.get("AllowedOAuthFlows") or []):
-                    found.append(described)
+        for summary in self._summaries() if summaries is None else summaries:
+            described = self._describe(self._pool(), summary["ClientId"])
+            described.pop("ClientSecret", None)
+            if GRANT in (described.get("AllowedOAuthFlows") or []):
+                found.append(described)
         return sorted(found, key=lambda c: (c.get("ClientName") or "", c["ClientId"]))
 
     def _describe(self, pool: str, client_id: str) -> dict:
@@ -120,10 +138,12 @@ class Clients:
         return OK
 
     def token(self, name: str, scope: str | None) -> int:
-        clients = self.machine_clients()
-        matching = [c for c in clients if c.get("ClientName") == name]
+        summaries = self._summaries()
+        # Only the clients of that name are described (the others only to name them in an error).
+        matching = self.machine_clients([c for c in summaries if c.get("ClientName") == name])
         listing = f"`webctl clients {self.name} list` lists them"
         if not matching:
+            clients = self.machine_clients(summaries)
             names = ", ".join(sorted({c.get("ClientName") or c["ClientId"] for c in clients})) or "none"
             raise WebctlError(
                 f"no machine client {name!r} in the user pool of {self.name} (machine clients: {names}); {listing}"
@@ -138,7 +158,7 @@ class Clients:
                 f"the machine client {name!r} has no secret, so it cannot use the client-credentials grant: "
                 "give it one (GenerateSecret) in the cognito template"
             )
-        domain = self.environment.output(STACK, "HostedUiDomain")
+        domain = self._output("HostedUiDomain")
         form = {"grant_type": GRANT, **({"scope": scope} if scope else {})}
         status, answer = post_form(domain, "/oauth2/token", form, client_id, secret)
         if status != 200 or "access_token" not in answer:
