@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import shutil
+import threading
+from pathlib import Path
 
 import pytest
+from waiting import wait_for
 
 from sceptre_fargate_cognito.template_handlers.cached_cdk import CachedCdk
 from templates import PROJECT_ROOT, stack_config
@@ -29,7 +33,7 @@ def handler(project, user_data=USER_DATA):
 
 def test_a_second_generation_is_served_from_the_cache_and_is_identical(project):
     first = handler(project).handle()
-    cached = list((project / ".cache" / "cdk-synth").iterdir())
+    cached = list((project / ".cache" / "cdk-synth").glob("*.yaml"))
     assert len(cached) == 1
     assert handler(project).handle() == first
     assert "AWS::EC2::VPC" in first
@@ -56,3 +60,26 @@ def test_the_cache_can_be_kept_elsewhere(project, monkeypatch, tmp_path_factory)
     monkeypatch.setenv("SCEPTRE_CDK_CACHE_DIR", str(elsewhere))
     assert handler(project)._cache_dir() == elsewhere
     assert handler(project)._key() is not None
+
+
+def blocked_on(lock_path: Path) -> bool:
+    """Some process or thread waits for the flock on lock_path (Linux lists waiters with `->`)."""
+    inode = f":{lock_path.stat().st_ino} "
+    return any("->" in line and inode in line for line in Path("/proc/locks").read_text().splitlines())
+
+
+def test_a_generation_that_misses_while_another_synthesises_waits_and_takes_its_template(project):
+    first = handler(project)
+    cached = project / ".cache" / "cdk-synth" / f"{first._key()}.yaml"
+    cached.parent.mkdir(parents=True)
+    lock_path = cached.with_suffix(".lock")
+    got = []
+    with lock_path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as a synth in another command holds it
+        waiter = threading.Thread(target=lambda: got.append(first.handle()))
+        waiter.start()
+        wait_for("the second generation waiting for the lock", lambda: blocked_on(lock_path), timeout=30)
+        cached.write_text("the other command's template\n")
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    waiter.join(timeout=60)
+    assert got == ["the other command's template\n"], "it synthesised again instead of waiting"
