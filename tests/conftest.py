@@ -131,6 +131,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         counted = {key: len(stats.get(key, [])) for key in ("passed", "failed", "skipped", "error")}
         Path(os.environ["TEST_COUNTS_FILE"]).write_text(json.dumps(counted))
     if config.getoption("markexpr") == "fast":
+        # Run in parallel, only the workers collect: they send their counts (below).
         counts = getattr(config, "_tier_counts", {})
         slower = {tier: n for tier, n in counts.items() if tier != "fast" and n}
         if slower:
@@ -139,6 +140,19 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
                 f"skipped as slower: {sum(slower.values())} tests ({detail}); run them with `bin/test` "
                 "(everything) or e.g. `bin/test -m emulator`"
             )
+
+
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workerinput"):
+        session.config.workeroutput["tier_counts"] = getattr(session.config, "_tier_counts", {})
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """The controller of a parallel run keeps the tier counts a worker collected (all collect the same)."""
+    counts = getattr(node, "workeroutput", {}).get("tier_counts")
+    if counts:
+        node.config._tier_counts = counts
 
 
 SLOWER_PROGRAMS = {"sceptre", "webctl", "diff-report"}
