@@ -25,6 +25,7 @@ def main(argv=None) -> int:
         # Read by emulator/patches/cognito_invitation_outbox.py when a message is sent.
         os.environ["EMULATOR_OUTBOX"] = os.path.abspath(args.outbox)
 
+    from emulator import change_count
     from emulator import extensions as emulator_extensions
     from emulator.moto_version import MotoVersionError
 
@@ -44,7 +45,7 @@ def main(argv=None) -> int:
     )
     from werkzeug.serving import make_server
 
-    app = DomainDispatcherApplication(create_backend_app)
+    app = change_count.Counting(DomainDispatcherApplication(create_backend_app))
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
     host, port = server.server_address[:2]
     assert isinstance(host, str)  # an IP address, not a Unix socket path

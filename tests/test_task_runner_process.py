@@ -236,3 +236,26 @@ def test_a_command_that_does_not_exist_fails_the_task_to_start_naming_it(stack, 
     assert task["stoppedReason"] == (
         f"CannotStartContainerError: {tmp_path / 'no-such-app'}: No such file or directory (local_app_command)"
     )
+
+
+def test_a_runner_with_nothing_to_do_makes_no_aws_call_until_something_changes(stack, aws):
+    stack(Desired=1)
+    wait_for("one task running", lambda: len(tasks()) == 1)
+    log = aws.log_path
+    assert log is not None
+
+    def quiet_for_three_seconds() -> list[str]:
+        start = len(log.read_text().splitlines())
+        time.sleep(3)  # the runner looks every second
+        return log.read_text().splitlines()[start:]
+
+    # The test's own calls above are changes the runner looks at once more; then it only asks.
+    wait_for(
+        "a look with no AWS call",
+        lambda: not [line for line in quiet_for_three_seconds() if '"POST / ' in line],
+        timeout=30,
+    )
+    asked = quiet_for_three_seconds()
+    assert [line for line in asked if "GET /moto-api/emulator/changes" in line], "it still asks every second"
+    stack(update=True, Desired=2)
+    wait_for("two tasks running", lambda: len(tasks()) == 2)

@@ -33,7 +33,7 @@ from typing import Any
 from moto.elbv2.exceptions import InvalidTargetError, TargetNotRunning
 from moto.elbv2.models import ELBv2Backend, FakeHealthStatus, FakeTargetGroup, elbv2_backends
 
-from emulator import moto_internals
+from emulator import change_count, moto_internals
 
 TICK = 0.1  # seconds between looks at which checks are due
 USER_AGENT = "ELB-HealthChecker/2.0"
@@ -240,6 +240,7 @@ def _record(group: FakeTargetGroup, key, entry: _Health, result) -> None:
         if health.get(key) is not entry:  # deregistered meanwhile
             return
         entry.next_check = time.monotonic() + float(group.health_check_interval_seconds or 30)
+        shown = (entry.state, entry.reason, entry.description)
         if passed:
             entry.passed, entry.failed = entry.passed + 1, 0
             if entry.passed >= int(group.healthy_threshold_count or 5):
@@ -259,6 +260,8 @@ def _record(group: FakeTargetGroup, key, entry: _Health, result) -> None:
                     "Elb.InitialHealthChecking",
                     "Initial health checks in progress",
                 )
+        if (entry.state, entry.reason, entry.description) != shown:
+            change_count.bump()  # DescribeTargetHealth answers differently now
 
 
 def _probe_and_record(group: FakeTargetGroup, key, entry: _Health) -> None:
@@ -292,6 +295,7 @@ def _check_forever() -> None:
                 for key, (_, until) in list(draining.items()):
                     if until <= now:
                         del draining[key]
+                        change_count.bump()
                 due = [(k, h) for k, h in health.items() if not h.probing and h.next_check <= now]
                 for _, entry in due:
                     entry.probing = True

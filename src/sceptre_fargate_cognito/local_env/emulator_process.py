@@ -28,6 +28,7 @@ class Emulator:
     pid: int
     process: subprocess.Popen | None = None
     outbox: Path | None = None  # where the email it would send is written (None: not written)
+    log_path: Path | None = None  # its log: one line per request served
 
     def reset(self) -> None:
         """Forget every resource (moto's own reset API)."""
@@ -86,7 +87,9 @@ def start(
     finally:
         if not isinstance(stderr, int):
             stderr.close()
-    emulator = Emulator(endpoint=info["endpoint"], pid=info["pid"], process=process, outbox=outbox)
+    emulator = Emulator(
+        endpoint=info["endpoint"], pid=info["pid"], process=process, outbox=outbox, log_path=log_path
+    )
     deadline = time.monotonic() + timeout
     while True:
         try:

@@ -52,11 +52,16 @@ from pathlib import Path
 from typing import IO, Any
 
 import boto3
+from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from sceptre_fargate_cognito.local_env import processes
 
 REPORT_PATH = "/moto-api/emulator/ecs/service-tasks"
+# The emulator counts every request that might change what a look reads, but the runner's own
+# (its User-Agent carries RUNNER_AGENT): emulator/change_count.py.
+CHANGES_PATH = "/moto-api/emulator/changes"
+RUNNER_AGENT = "sceptre-fargate-cognito-task-runner"
 HOST = "127.0.0.1"
 STOP_TIMEOUT = 30  # seconds between SIGTERM and SIGKILL (ECS's default stopTimeout)
 STOPPED_SHOWN = 60  # seconds a stopped task is still reported
@@ -211,12 +216,13 @@ class TaskRunner:
         self.endpoint = os.environ["AWS_ENDPOINT_URL"]
         session = boto3.session.Session()
         self.region = session.region_name or "us-east-1"
-        self.cloudformation = session.client("cloudformation")
-        self.ecs = session.client("ecs")
-        self.elbv2 = session.client("elbv2")
-        self.logs = session.client("logs")
-        self.secretsmanager = session.client("secretsmanager")
-        self.ssm = session.client("ssm")
+        marked = Config(user_agent_extra=RUNNER_AGENT)
+        self.cloudformation = session.client("cloudformation", config=marked)
+        self.ecs = session.client("ecs", config=marked)
+        self.elbv2 = session.client("elbv2", config=marked)
+        self.logs = session.client("logs", config=marked)
+        self.secretsmanager = session.client("secretsmanager", config=marked)
+        self.ssm = session.client("ssm", config=marked)
         self.tasks: list[Task] = []
         self.shippers: dict[str | None, LogShipper] = {}
         self.view: ServiceView | None = None
@@ -227,6 +233,8 @@ class TaskRunner:
         self.unreachable_since: float | None = None
         self.stopping = threading.Event()
         self._task_definitions: dict[str, dict] = {}
+        self.changes_at_look: int | None = None  # the emulator's change count before the last full look
+        self.last_look_known = False
 
     # ------------------------------------------------------------------ what the stack launched
     def read_service(self) -> ServiceView | None:
@@ -496,8 +504,35 @@ class TaskRunner:
             if d["Target"]["Id"] == HOST
         }
 
+    def _changes(self) -> int | None:
+        """The emulator's change count; None when it cannot be had (then the runner looks anyway)."""
+        request = urllib.request.Request(self.endpoint + CHANGES_PATH, headers={"User-Agent": RUNNER_AGENT})
+        try:
+            with urllib.request.urlopen(request, timeout=5) as answer:
+                return int(json.load(answer)["changes"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _settled(self) -> bool:
+        """Nothing of the runner's own in motion: every task RUNNING, as many as the service wants."""
+        live = self.live()
+        if not self.last_look_known or any(t.status != "RUNNING" for t in live):
+            return False
+        if self.view is None:
+            return not live
+        arn = self.view.task_definition["taskDefinitionArn"]
+        return len(live) == self.view.desired and all(t.task_definition_arn == arn for t in live)
+
     def step(self) -> None:
         now = time.monotonic()
+        # An idle environment: nothing changed in the emulator since the last look, and nothing of
+        # the runner's own is under way: only the tasks' processes need watching.
+        changes = self._changes()
+        if changes is not None and changes == self.changes_at_look and self._settled():
+            self._watch_processes()
+            self._forget_old()
+            self.report()
+            return
         try:
             view, known = self.read_service(), True
         except NotNow as err:
@@ -509,6 +544,19 @@ class TaskRunner:
                 self.stop_task(task, "Service deleted" if self.view else "Service not launched")
         elif view is not None:
             self.view = view
+        self._watch_processes()
+        if view is not None:
+            self._follow_health(view, now)
+            if known:
+                self._schedule(view, now)
+        for task in self.tasks:
+            self._advance_stopping(task, now)
+        self._forget_old()
+        self.report()
+        self.changes_at_look, self.last_look_known = changes, known
+
+    def _watch_processes(self) -> None:
+        """A task whose process exited is stopped, as ECS stops a task whose essential container exits."""
         for task in self.live():
             process = task.process
             if task.status in ("PENDING", "RUNNING") and process is not None and process.poll() is not None:
@@ -518,14 +566,6 @@ class TaskRunner:
                 task.stopped_reason = f"Essential container in task exited (exit code {code})"
                 self._stopped(task)
                 self._count_failure()
-        if view is not None:
-            self._follow_health(view, now)
-            if known:
-                self._schedule(view, now)
-        for task in self.tasks:
-            self._advance_stopping(task, now)
-        self._forget_old()
-        self.report()
 
     def _follow_health(self, view: ServiceView, now: float) -> None:
         health = self._health(view)
@@ -596,7 +636,7 @@ class TaskRunner:
             self.endpoint + REPORT_PATH,
             data=body.encode(),
             method="POST",
-            headers={"Content-Type": "application/json"},
+            headers={"Content-Type": "application/json", "User-Agent": RUNNER_AGENT},
         )
         try:
             urllib.request.urlopen(request, timeout=10).close()
