@@ -1,6 +1,7 @@
 """`local` runs the application: the task runner starts one process of `local_app_command` per task
-the launched service wants, with the environment ECS gives a container, registers it in the
-target group, and the emulator reports what really runs (real processes, the real `sceptre`)."""
+the launched service wants, with the environment ECS gives a container (its secrets' values too,
+and nowhere else), registers it in the target group, and the emulator reports what really runs
+(real processes, the real `sceptre`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from local_project import task_app_project
+from local_project import edited, task_app_project
 from waiting import alive, wait_for
 
 from sceptre_fargate_cognito.local_env import launch
@@ -23,8 +24,11 @@ RECORDED = "PORT,GREETING,DB_PASSWORD,API_TOKEN,AWS_ACCESS_KEY_ID,AWS_ENDPOINT_U
 class App:
     """The launched local environment and what its tasks recorded."""
 
-    def __init__(self, local: launch.LocalEnvironment, records: Path, config: Path):
+    def __init__(
+        self, local: launch.LocalEnvironment, records: Path, config: Path, launched, secret_arn: str
+    ):
         self.local, self.records, self.config = local, records, config
+        self.launched, self.secret_arn = launched, secret_arn  # the launch with the secrets
         self.original = config.read_text()
         outputs = local.client("cloudformation").describe_stacks(StackName="webapp-local-alb-ecs")["Stacks"][
             0
@@ -80,7 +84,7 @@ def app(tmp_path_factory):
         )
         launched = local.sceptre("launch", "local", "--yes")
         assert launched.returncode == 0, launched.stdout + launched.stderr
-        yield App(local, records, config)
+        yield App(local, records, config, launched, secret["ARN"])
     finally:
         local.stop()
 
@@ -94,6 +98,30 @@ def test_each_task_the_service_wants_runs_with_the_environment_ecs_gives_its_con
         assert task["API_TOKEN"] == VALUE + "-ssm", "the SSM parameter"
         # The emulator stands in for the task role: never the developer's own credentials.
         assert (task["AWS_ACCESS_KEY_ID"], task["AWS_ENDPOINT_URL"]) == ("testing", app.local.state.endpoint)
+
+
+def test_a_secrets_value_is_in_no_template_parameter_output_diff_or_log_line(app):
+    local = app.local
+    shown = [app.launched.stdout, app.launched.stderr]
+    # A change next to the secrets, so the diff prints the container definition around them.
+    with edited(app.config, r"^  GREETING: .*$", "  GREETING: diffed"):
+        diff = local.sceptre("--debug", "diff", "--type", "difflib", "local")
+        assert diff.returncode == 0, diff.stdout + diff.stderr
+        assert "+" in diff.stdout and "diffed" in diff.stdout, diff.stdout
+        shown += [diff.stdout, diff.stderr]
+    generated = local.sceptre("--output", "json", "generate", "local/alb-ecs.yaml")
+    shown += [generated.stdout, generated.stderr]
+
+    cloudformation = local.client("cloudformation")
+    for stack in cloudformation.describe_stacks()["Stacks"]:
+        body = cloudformation.get_template(StackName=stack["StackName"])["TemplateBody"]
+        shown += [body if isinstance(body, str) else json.dumps(body)]
+        shown += [json.dumps(stack.get("Parameters", [])), json.dumps(stack.get("Outputs", []))]
+    # The emulator's, the data plane's and the task runner's own logs.
+    shown += [log.read_text() for log in local.workdir.glob("*.log")]
+
+    assert app.secret_arn in "".join(shown), "the secrets were not passed at all"
+    assert not [text for text in shown if VALUE in text]
 
 
 def test_tasks_are_registered_healthy_and_counted_running(app):
