@@ -15,6 +15,8 @@ from emulator import moto_version
 PACKAGE = "emulator.patches"
 
 EXTENSIONS = (
+    # The server itself.
+    "server_backend_lookup_cached",
     # Service APIs (no CloudFormation involved).
     "acm_certificate_status",
     "acm_list_certificates",
