@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 import socket
-import time
 import urllib.request
 
 import boto3
 from botocore.config import Config
+from target_groups import target_group
 from waiting import wait_for
 
 from sceptre_fargate_cognito.local_env.task_runner import CHANGES_PATH, RUNNER_AGENT
@@ -38,17 +38,7 @@ def closed_port() -> int:
 
 
 def test_a_targets_health_the_checker_records_raises_the_count_without_any_request(aws):
-    ec2, elb = boto3.client("ec2"), boto3.client("elbv2")
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    group = elb.create_target_group(
-        Name=f"tg-{time.monotonic_ns() % 10**9}",
-        Protocol="HTTP",
-        Port=8080,
-        VpcId=vpc,
-        TargetType="ip",
-        HealthCheckIntervalSeconds=5,
-        UnhealthyThresholdCount=2,
-    )["TargetGroups"][0]["TargetGroupArn"]
+    elb, group = target_group(unhealthy=2)
     elb.register_targets(TargetGroupArn=group, Targets=[{"Id": "127.0.0.1", "Port": closed_port()}])
     registered = changes(aws)
     # Only the count is asked from here on: a rise is the checker's own doing.

@@ -8,8 +8,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import boto3
 import pytest
+from target_groups import target_group
 
 
 class _App(ThreadingHTTPServer):
@@ -56,29 +56,6 @@ def apps():
         app.close()
 
 
-# The ALB's least interval (5 s) and timeout (2 s): a target is healthy in 5 s, unhealthy in 5 s.
-def _target_group(matcher="200", interval=5, timeout=2, healthy=2, unhealthy=2, delay="0", path="/healthz"):
-    ec2, elb = boto3.client("ec2"), boto3.client("elbv2")
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    arn = elb.create_target_group(
-        Name=f"tg-{time.monotonic_ns() % 10**9}",
-        Protocol="HTTP",
-        Port=8080,
-        VpcId=vpc,
-        TargetType="ip",
-        HealthCheckPath=path,
-        HealthCheckIntervalSeconds=interval,
-        HealthCheckTimeoutSeconds=timeout,
-        HealthyThresholdCount=healthy,
-        UnhealthyThresholdCount=unhealthy,
-        Matcher={"HttpCode": matcher},
-    )["TargetGroups"][0]["TargetGroupArn"]
-    elb.modify_target_group_attributes(
-        TargetGroupArn=arn, Attributes=[{"Key": "deregistration_delay.timeout_seconds", "Value": delay}]
-    )
-    return elb, arn
-
-
 def _health(elb, arn) -> dict[tuple[str, int], dict]:
     described = elb.describe_target_health(TargetGroupArn=arn)["TargetHealthDescriptions"]
     return {(d["Target"]["Id"], d["Target"]["Port"]): d["TargetHealth"] for d in described}
@@ -94,7 +71,7 @@ def _wait_for(elb, arn, target, state, deadline=30.0) -> dict:
 
 
 def test_two_targets_on_one_address_are_two_targets_each_healthy_after_passing_its_checks(aws, apps):
-    elb, arn = _target_group()
+    elb, arn = target_group()
     one, two = apps(), apps()
     elb.register_targets(
         TargetGroupArn=arn,
@@ -109,7 +86,7 @@ def test_two_targets_on_one_address_are_two_targets_each_healthy_after_passing_i
 
 
 def test_a_target_that_answers_500_is_unhealthy_naming_the_code(aws, apps):
-    elb, arn = _target_group()
+    elb, arn = target_group()
     app = apps(status=500)
     elb.register_targets(TargetGroupArn=arn, Targets=[{"Id": "127.0.0.1", "Port": app.port}])
     assert _wait_for(elb, arn, ("127.0.0.1", app.port), "unhealthy") == {
@@ -120,14 +97,14 @@ def test_a_target_that_answers_500_is_unhealthy_naming_the_code(aws, apps):
 
 
 def test_the_matcher_accepts_a_range_of_codes(aws, apps):
-    elb, arn = _target_group(matcher="200-299")
+    elb, arn = target_group(matcher="200-299")
     app = apps(status=204)
     elb.register_targets(TargetGroupArn=arn, Targets=[{"Id": "127.0.0.1", "Port": app.port}])
     assert _wait_for(elb, arn, ("127.0.0.1", app.port), "healthy")["State"] == "healthy"
 
 
 def test_a_target_nothing_listens_on_fails_its_health_checks(aws, apps):
-    elb, arn = _target_group()
+    elb, arn = target_group()
     app = apps()
     port = app.port
     app.close()
@@ -140,7 +117,7 @@ def test_a_target_nothing_listens_on_fails_its_health_checks(aws, apps):
 
 
 def test_a_target_slower_than_the_timeout_times_out(aws, apps):
-    elb, arn = _target_group(timeout=2)
+    elb, arn = target_group(timeout=2)
     app = apps(delay=3)
     elb.register_targets(TargetGroupArn=arn, Targets=[{"Id": "127.0.0.1", "Port": app.port}])
     health = _wait_for(elb, arn, ("127.0.0.1", app.port), "unhealthy")
@@ -148,7 +125,7 @@ def test_a_target_slower_than_the_timeout_times_out(aws, apps):
 
 
 def test_a_healthy_target_that_starts_failing_becomes_unhealthy_and_recovers(aws, apps):
-    elb, arn = _target_group()
+    elb, arn = target_group()
     app = apps()
     target = ("127.0.0.1", app.port)
     elb.register_targets(TargetGroupArn=arn, Targets=[{"Id": "127.0.0.1", "Port": app.port}])
@@ -160,7 +137,7 @@ def test_a_healthy_target_that_starts_failing_becomes_unhealthy_and_recovers(aws
 
 
 def test_a_deregistered_target_drains_for_the_delay_then_is_gone(aws, apps):
-    elb, arn = _target_group(delay="2")
+    elb, arn = target_group(delay="2")
     app = apps()
     elb.register_targets(TargetGroupArn=arn, Targets=[{"Id": "127.0.0.1", "Port": app.port}])
     elb.deregister_targets(TargetGroupArn=arn, Targets=[{"Id": "127.0.0.1", "Port": app.port}])
@@ -173,7 +150,7 @@ def test_a_deregistered_target_drains_for_the_delay_then_is_gone(aws, apps):
 
 
 def test_deregistering_one_port_leaves_the_other_target_on_the_same_address(aws, apps):
-    elb, arn = _target_group()
+    elb, arn = target_group()
     one, two = apps(), apps()
     elb.register_targets(
         TargetGroupArn=arn,

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import ast
 import json
-import os
-import subprocess
 from pathlib import Path
 
+from moto_python import run_in_moto_python
+
 from emulator.extensions import EXTENSIONS
-from sceptre_fargate_cognito.local_env.emulator_process import MOTO_PYTHON, PROJECT_ROOT
+from sceptre_fargate_cognito.local_env.emulator_process import PROJECT_ROOT
 
 EMULATOR = PROJECT_ROOT / "emulator"
 ADAPTER = EMULATOR / "moto_internals.py"
@@ -155,14 +155,7 @@ print(json.dumps({
 
 
 def test_every_moto_attribute_the_extensions_replace_is_replaced_through_moto_internals():
-    result = subprocess.run(
-        [str(MOTO_PYTHON), "-c", CHANGES],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_in_moto_python(CHANGES)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.splitlines()[-1])
     assert report["changed"], "the check saw no replacement at all: it is not looking"

@@ -5,11 +5,8 @@ that search again for a host it has seen (emulator/patches/server_backend_lookup
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 
-from sceptre_fargate_cognito.local_env.emulator_process import MOTO_PYTHON
-from templates import PROJECT_ROOT
+from moto_python import run_in_moto_python
 
 LOOKUPS = """
 import json
@@ -33,14 +30,7 @@ print(json.dumps({"first": first, "again": again, "searched": searched, "searche
 
 
 def test_each_host_finds_its_service_as_moto_does_and_is_searched_for_once():
-    result = subprocess.run(
-        [str(MOTO_PYTHON), "-c", LOOKUPS],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_in_moto_python(LOOKUPS)
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout.splitlines()[-1])
     assert found["first"] == ["cloudformation", "ecs", "elb", None, "moto_api"]  # elb serves both ELB APIs
