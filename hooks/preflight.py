@@ -20,6 +20,7 @@ Before a launch (no argument), it also makes the service-linked roles a new acco
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from importlib.metadata import entry_points
@@ -59,6 +60,7 @@ def resolver_arguments(settings: dict) -> dict[str, tuple[str, Any]]:
     }
 
 
+@functools.cache  # each lookup reads every installed package's entry points: 20 ms, ten times a launch
 def resolver_class(tag: str) -> type:
     """The resolver class Sceptre runs for `!<tag>`: its entry point, as Sceptre loads it (a hook
     does not import another plugin's module)."""
