@@ -10,19 +10,24 @@ import json
 from sceptre_fargate_cognito.local_env.data_plane.hosted_ui import secret_hash
 
 
-def pool_with_api(idp, name: str, domain: str) -> str:
-    """A user pool with a hosted-UI domain and a resource server `api` (scopes read and write)."""
-    pool = idp.create_user_pool(PoolName=name, UsernameAttributes=["email"])["UserPool"]["Id"]
-    idp.create_user_pool_domain(UserPoolId=pool, Domain=domain)
+def resource_server(idp, pool: str, identifier: str) -> None:
+    """A resource server `identifier` in the pool, with the scopes read and write."""
     idp.create_resource_server(
         UserPoolId=pool,
-        Identifier="api",
-        Name="api",
+        Identifier=identifier,
+        Name=identifier,
         Scopes=[
             {"ScopeName": "read", "ScopeDescription": "read"},
             {"ScopeName": "write", "ScopeDescription": "write"},
         ],
     )
+
+
+def pool_with_api(idp, name: str, domain: str) -> str:
+    """A user pool with a hosted-UI domain and a resource server `api` (scopes read and write)."""
+    pool = idp.create_user_pool(PoolName=name, UsernameAttributes=["email"])["UserPool"]["Id"]
+    idp.create_user_pool_domain(UserPoolId=pool, Domain=domain)
+    resource_server(idp, pool, "api")
     return pool
 
 

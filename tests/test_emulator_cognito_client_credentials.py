@@ -12,21 +12,14 @@ import boto3
 import jwt
 import pytest
 from cognito_support import email_pool
+from front_door_support import resource_server
 from test_emulator_cognito_pool_signing_keys import jwks, verify
 
 PATH = "/moto-api/cognito-idp/client-credentials-token"
 
 
 def machine_client(idp, pool: str, scopes=("api/read", "api/write"), flows=("client_credentials",), **more):
-    idp.create_resource_server(
-        UserPoolId=pool,
-        Identifier="api",
-        Name="api",
-        Scopes=[
-            {"ScopeName": "read", "ScopeDescription": "r"},
-            {"ScopeName": "write", "ScopeDescription": "w"},
-        ],
-    )
+    resource_server(idp, pool, "api")
     settings = {
         "GenerateSecret": True,
         "AllowedOAuthFlows": list(flows),

@@ -11,7 +11,7 @@ import urllib.request
 
 import jwt
 import pytest
-from front_door_support import machine_client
+from front_door_support import machine_client, resource_server
 from webctl_support import outputs, webctl
 
 
@@ -20,15 +20,7 @@ def machine(launched_local):
     local = launched_local
     idp = local.client("cognito-idp")
     pool = outputs(local, "cognito")["UserPoolId"]
-    idp.create_resource_server(
-        UserPoolId=pool,
-        Identifier="tryout",
-        Name="tryout",
-        Scopes=[
-            {"ScopeName": "read", "ScopeDescription": "read"},
-            {"ScopeName": "write", "ScopeDescription": "write"},
-        ],
-    )
+    resource_server(idp, pool, "tryout")
     made = {
         name: machine_client(idp, pool, name, scopes)
         for name, scopes in (("partner", ["tryout/read", "tryout/write"]), ("reporter", ["tryout/read"]))
