@@ -9,8 +9,12 @@ from typing import Any, ClassVar
 from sceptre.exceptions import SceptreException
 from sceptre.hooks import Hook
 
-from sceptre_fargate_cognito import stack_status
+from sceptre_fargate_cognito import sceptre_waiter, stack_status
 from sceptre_fargate_cognito.stack_status import StackState
+
+# Every stack's config names hooks of ours (config/stacks/hooks.j2), so Sceptre imports this module
+# before any stack action: where its waiter loses the 4 s sleep after the last status.
+sceptre_waiter.install()
 
 
 def parse_flag(value: Any, where: str, error: type[SceptreException]) -> bool:
