@@ -15,6 +15,8 @@ from emulator import moto_version
 PACKAGE = "emulator.patches"
 
 EXTENSIONS = (
+    # First, before the others import moto (whose modules read botocore's data at import).
+    "botocore_data_loaded_once",
     # The server itself.
     "server_backend_lookup_cached",
     # Service APIs (no CloudFormation involved).
@@ -71,7 +73,9 @@ EXTENSIONS = (
     "cognito_temporary_password",
     "cognito_resend_invitation",
     "cognito_invitation_outbox",
-    # Each pool's own signing key (and JWKS); the client-credentials grant signs with it.
+    # moto's shared key imported once; each pool's own signing key (and JWKS), which the
+    # client-credentials grant signs with.
+    "cognito_moto_key_imported_once",
     "cognito_pool_signing_keys",
     "cognito_client_credentials",
     # Only with EMULATOR_REQUIRE_SERVICE_LINKED_ROLES=1; looks roles up by the names
