@@ -27,7 +27,9 @@ EXTENSIONS = (
     "ecr_layer_download",
     "iam_auth_errors_json",
     "iam_service_linked_role_names",
-    # Templates read as CloudFormation reads them.
+    # Templates read as CloudFormation reads them (by libyaml: the constructor the next one
+    # gives moto registers on its loader too).
+    "cfn_templates_parsed_by_libyaml",
     "cfn_yaml_short_form",
     "cfn_getazs_region",
     "cfn_parameter_values",

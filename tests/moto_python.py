@@ -9,9 +9,10 @@ import subprocess
 from sceptre_fargate_cognito.local_env.emulator_process import MOTO_PYTHON, PROJECT_ROOT
 
 
-def run_in_moto_python(code: str) -> subprocess.CompletedProcess:
+def run_in_moto_python(code: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(MOTO_PYTHON), "-c", code],
+        input=stdin,
         cwd=PROJECT_ROOT,
         env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
         capture_output=True,
