@@ -23,6 +23,7 @@ BIN = Path(sys.executable).parent
 
 
 def _needs() -> tiers.Needs:
+    import cdk_app
     import local_project
 
     import templates
@@ -53,6 +54,7 @@ def _needs() -> tiers.Needs:
                 # checkov: half a minute of CPU a run, as slow as a synth.
                 Path(__file__).resolve().parent.parent / ".venv-checkov" / "bin" / "checkov",
             ],
+            tiers.CDK_IN_PROCESS: [cdk_app.network_module, CachedCdk],
         }
     )
 
@@ -117,6 +119,9 @@ def _group(item, needs: set[str]) -> str | None:
         definitions = item._fixtureinfo.name2fixturedefs.get(name, ())
         if definitions and definitions[-1].scope == "module" and tiers.EMULATOR in needs:
             return item.module.__name__
+    if tiers.CDK_IN_PROCESS in needs:
+        # Importing aws_cdk and starting jsii's Node costs a worker seconds of CPU: one pays it.
+        return tiers.CDK_IN_PROCESS
     return None
 
 

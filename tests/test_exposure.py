@@ -12,8 +12,8 @@ from __future__ import annotations
 import copy
 
 import pytest
+from cdk_app import synthesize
 from test_environment_config import merged
-from test_network_template import synthesize
 
 from sceptre_fargate_cognito.review import exposure
 from sceptre_fargate_cognito.review.exposure import Path, StackOutput

@@ -6,7 +6,6 @@ through CDK's generated logical ids. Expected values come from the environment's
 
 from __future__ import annotations
 
-import importlib.util
 import ipaddress
 import json
 import re
@@ -14,9 +13,10 @@ import sys
 from functools import cache
 
 import pytest
+from cdk_app import VALID, network_module, synthesize
 from test_environment_config import merged
 
-from templates import ENVIRONMENTS, PROJECT_ROOT, template
+from templates import ENVIRONMENTS, template
 
 OUTPUTS = (
     "VpcId",
@@ -456,32 +456,6 @@ def test_subnet_and_zone_lists_are_comma_separated(net):
 # --- the stack's own checks, for use outside this project's validated config --------------------
 
 
-@cache
-def network_module():
-    # Loaded by path: `templates` here is tests/templates.py. Registered in sys.modules because
-    # dataclasses need their module (sceptre-cdk-handler's loader does not register it).
-    spec = importlib.util.spec_from_file_location(
-        "network_template", PROJECT_ROOT / "templates" / "network.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-VALID = dict(
-    export_prefix="webapp-dev",
-    vpc_cidr="10.20.0.0/16",
-    az_count=2,
-    nat_gateways=1,
-    vpc_endpoints=False,
-    container_port=8080,
-    flow_log_retention_days=30,
-    app_uses_dynamodb=False,
-    app_uses_bedrock=False,
-)
-
-
 @pytest.mark.parametrize(
     "change, named",
     [
@@ -510,19 +484,6 @@ def test_a_malformed_setting_is_refused_naming_the_key(change, named):
 def test_valid_settings_are_accepted():
     settings = network_module().NetworkSettings.from_user_data(VALID)
     assert settings.az_count == 2 and settings.vpc_cidr == "10.20.0.0/16"
-
-
-def synthesize(**changes) -> dict:
-    """The stack synthesised in this process for settings no environment uses (yet)."""
-    from sceptre_fargate_cognito.template_handlers.cached_cdk import use_project_node
-
-    use_project_node(PROJECT_ROOT)
-    import aws_cdk
-
-    module = network_module()
-    app = aws_cdk.App()
-    module.NetworkStack(app, "CDKStack", {**VALID, **changes})
-    return app.synth().get_stack_by_name("CDKStack").template
 
 
 def test_without_nat_gateways_private_subnets_are_isolated_and_served_by_endpoints(monkeypatch):

@@ -5,6 +5,7 @@ launched its own copy: this checks the installed pair still honours them."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -45,3 +46,47 @@ def test_the_tests_of_one_group_run_on_one_worker(tmp_path: Path):
     grouped = {worker for name, worker in ran_on.items() if name.startswith("grouped-")}
     assert len(ran_on) == 12
     assert len(grouped) == 1, f"one group ran on workers {sorted(grouped)}: pytest-xdist ignored xdist_group"
+
+
+SHOW_GROUPS = """
+def pytest_collection_finish(session):
+    for item in session.items:
+        groups = [mark.args[0] for mark in item.iter_markers("xdist_group")]
+        print("GROUP", item.nodeid, *groups)
+"""
+
+
+def test_the_tests_that_load_the_cdk_app_in_their_process_share_one_worker(tmp_path: Path):
+    """Each worker that loads the CDK app imports aws_cdk and starts Node: seconds of CPU."""
+    (tmp_path / "show_groups.py").write_text(SHOW_GROUPS)
+    tests = Path(__file__).parent
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "show_groups",
+            str(tests / "test_network_template.py"),
+            str(tests / "test_exposure.py"),
+        ],
+        cwd=tests.parent,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    groups = {
+        words[1]: (words[2:] or [None])[0]
+        for words in (line.split() for line in result.stdout.splitlines() if line.startswith("GROUP "))
+    }
+    in_process = [
+        "tests/test_network_template.py::test_valid_settings_are_accepted",
+        "tests/test_network_template.py::test_a_malformed_setting_is_refused_naming_the_key[change0-vpc_cidr]",
+        "tests/test_exposure.py::test_the_design_covers_a_network_with_every_endpoint_and_no_nat_gateway",
+    ]
+    assert {groups.get(test) for test in in_process} == {"cdk_in_process"}
+    assert groups["tests/test_network_template.py::test_prod_spans_three_availability_zones"] is None

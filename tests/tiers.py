@@ -28,6 +28,9 @@ TESTS = Path(__file__).resolve().parent
 TIERS = ("fast", "sceptre_cli", "emulator", "end_to_end")
 EMULATOR = "emulator"
 SCEPTRE_CLI = "sceptre_cli"
+# Not a tier of its own: the CDK app loaded into the test process (a sceptre_cli need too), which
+# tests/conftest.py runs on one worker, so one worker pays for importing aws_cdk.
+CDK_IN_PROCESS = "cdk_in_process"
 
 # Fixtures that are, by themselves, a need (fixtures that use them inherit it through pytest's
 # fixture closure: `aws` and `module_aws` request `emulator`).
