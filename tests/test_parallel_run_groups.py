@@ -56,22 +56,13 @@ def pytest_collection_finish(session):
 """
 
 
-def test_the_tests_that_load_the_cdk_app_in_their_process_share_one_worker(tmp_path: Path):
-    """Each worker that loads the CDK app imports aws_cdk and starts Node: seconds of CPU."""
+def collected_groups(tmp_path: Path, *modules: str) -> dict[str, str | None]:
+    """Each collected test of these modules -> its xdist_group (None: scheduled alone)."""
     (tmp_path / "show_groups.py").write_text(SHOW_GROUPS)
     tests = Path(__file__).parent
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--collect-only",
-            "-q",
-            "-p",
-            "show_groups",
-            str(tests / "test_network_template.py"),
-            str(tests / "test_exposure.py"),
-        ],
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "show_groups"]
+        + [str(tests / module) for module in modules],
         cwd=tests.parent,
         env={**os.environ, "PYTHONPATH": str(tmp_path)},
         capture_output=True,
@@ -79,10 +70,15 @@ def test_the_tests_that_load_the_cdk_app_in_their_process_share_one_worker(tmp_p
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    groups = {
+    return {
         words[1]: (words[2:] or [None])[0]
         for words in (line.split() for line in result.stdout.splitlines() if line.startswith("GROUP "))
     }
+
+
+def test_the_tests_that_load_the_cdk_app_in_their_process_share_one_worker(tmp_path: Path):
+    """Each worker that loads the CDK app imports aws_cdk and starts Node: seconds of CPU."""
+    groups = collected_groups(tmp_path, "test_network_template.py", "test_exposure.py")
     in_process = [
         "tests/test_network_template.py::test_valid_settings_are_accepted",
         "tests/test_network_template.py::test_a_malformed_setting_is_refused_naming_the_key[change0-vpc_cidr]",
@@ -90,3 +86,14 @@ def test_the_tests_that_load_the_cdk_app_in_their_process_share_one_worker(tmp_p
     ]
     assert {groups.get(test) for test in in_process} == {"cdk_in_process"}
     assert groups["tests/test_network_template.py::test_prod_spans_three_availability_zones"] is None
+
+
+def test_the_tests_of_a_module_scoped_fixture_share_one_worker(tmp_path: Path):
+    """Each worker that runs one of them sets the fixture up: here, checkov over every template."""
+    groups = collected_groups(tmp_path, "test_scanners.py")
+    scans = [test for test in groups if "checkov" in test or "cfn_lint" in test]
+    assert len(scans) == 10
+    assert {groups[test] for test in scans} == {"test_scanners"}
+    assert (
+        groups["tests/test_scanners.py::test_every_suppression_gives_a_reason_and_names_known_stacks"] is None
+    )
