@@ -12,7 +12,7 @@ from api_support import API, project_with_api, rendered
 from cfn_values import Template
 from test_alb_ecs_template import public_paths
 from test_environment_config import merged
-from test_scanners import accepted, cfn_lint_findings
+from test_scanners import cfn_lint_findings, unaccepted
 
 from templates import ENVIRONMENTS, template
 
@@ -237,9 +237,6 @@ def cfn_lint_found(with_api, tmp_path_factory):
 
 def test_the_templates_with_an_api_are_cfn_lint_clean(environment, cfn_lint_found):
     found = [
-        line
-        for stack in ADDED
-        for rule, line in cfn_lint_found.get(f"{environment}-{stack}.json", [])
-        if rule not in accepted("cfn_lint", stack)
+        line for stack in ADDED for line in unaccepted(cfn_lint_found, stack, {f"{environment}-{stack}.json"})
     ]
     assert not found, "\n".join(found)
