@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 GROUPED = """
 import os
 from pathlib import Path
@@ -56,15 +58,18 @@ def pytest_collection_finish(session):
 """
 
 
-def collected_groups(tmp_path: Path, *modules: str) -> dict[str, str | None]:
-    """Each collected test of these modules -> its xdist_group (None: scheduled alone)."""
-    (tmp_path / "show_groups.py").write_text(SHOW_GROUPS)
+@pytest.fixture(scope="module")
+def collected_groups(tmp_path_factory) -> dict[str, str | None]:
+    """Each collected test of the modules below -> its xdist_group (None: scheduled alone)."""
+    folder = tmp_path_factory.mktemp("show-groups")
+    (folder / "show_groups.py").write_text(SHOW_GROUPS)
     tests = Path(__file__).parent
+    modules = ("test_network_template.py", "test_exposure.py", "test_scanners.py")
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "show_groups"]
         + [str(tests / module) for module in modules],
         cwd=tests.parent,
-        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        env={**os.environ, "PYTHONPATH": str(folder)},
         capture_output=True,
         text=True,
         timeout=120,
@@ -76,24 +81,23 @@ def collected_groups(tmp_path: Path, *modules: str) -> dict[str, str | None]:
     }
 
 
-def test_the_tests_that_load_the_cdk_app_in_their_process_share_one_worker(tmp_path: Path):
+def test_the_tests_that_load_the_cdk_app_in_their_process_share_one_worker(collected_groups):
     """Each worker that loads the CDK app imports aws_cdk and starts Node: seconds of CPU."""
-    groups = collected_groups(tmp_path, "test_network_template.py", "test_exposure.py")
     in_process = [
         "tests/test_network_template.py::test_valid_settings_are_accepted",
         "tests/test_network_template.py::test_a_malformed_setting_is_refused_naming_the_key[change0-vpc_cidr]",
         "tests/test_exposure.py::test_the_design_covers_a_network_with_every_endpoint_and_no_nat_gateway",
     ]
-    assert {groups.get(test) for test in in_process} == {"cdk_in_process"}
-    assert groups["tests/test_network_template.py::test_prod_spans_three_availability_zones"] is None
-
-
-def test_the_tests_of_a_module_scoped_fixture_share_one_worker(tmp_path: Path):
-    """Each worker that runs one of them sets the fixture up: here, checkov over every template."""
-    groups = collected_groups(tmp_path, "test_scanners.py")
-    scans = [test for test in groups if "checkov" in test or "cfn_lint" in test]
-    assert len(scans) == 10
-    assert {groups[test] for test in scans} == {"test_scanners"}
+    assert {collected_groups.get(test) for test in in_process} == {"cdk_in_process"}
     assert (
-        groups["tests/test_scanners.py::test_every_suppression_gives_a_reason_and_names_known_stacks"] is None
+        collected_groups["tests/test_network_template.py::test_prod_spans_three_availability_zones"] is None
     )
+
+
+def test_the_tests_of_a_module_scoped_fixture_share_one_worker(collected_groups):
+    """Each worker that runs one of them sets the fixture up: here, checkov over every template."""
+    scans = [test for test in collected_groups if "checkov" in test or "cfn_lint" in test]
+    assert len(scans) == 10
+    assert {collected_groups[test] for test in scans} == {"test_scanners"}
+    alone = "tests/test_scanners.py::test_every_suppression_gives_a_reason_and_names_known_stacks"
+    assert collected_groups[alone] is None
