@@ -22,13 +22,13 @@ from emulator import moto_internals
 class _YamlWithLibyaml:
     """PyYAML as moto's CloudFormation modules use it, with the CLoader as its Loader."""
 
-    Loader = yaml.CLoader
+    Loader = getattr(yaml, "CLoader", yaml.Loader)
 
     @staticmethod
     def add_multi_constructor(tag_prefix: str, constructor: Any, Loader: Any = None) -> None:  # noqa: N803 (PyYAML's name)
         if Loader is None:
             yaml.add_multi_constructor(tag_prefix, constructor)
-            yaml.add_multi_constructor(tag_prefix, constructor, Loader=yaml.CLoader)
+            yaml.add_multi_constructor(tag_prefix, constructor, Loader=_YamlWithLibyaml.Loader)
         else:
             yaml.add_multi_constructor(tag_prefix, constructor, Loader=Loader)
 
@@ -37,6 +37,9 @@ class _YamlWithLibyaml:
 
 
 def install() -> None:
-    """Internals: both modules call `yaml.load(..., Loader=yaml.Loader)` through their `yaml` global."""
+    """Internals: both modules call `yaml.load(..., Loader=yaml.Loader)` through their `yaml` global.
+    A PyYAML built without libyaml has no CLoader: moto's own parser stays."""
+    if not yaml.__with_libyaml__:
+        return
     for module in (models, responses):
         moto_internals.replace(module, "yaml", _YamlWithLibyaml())
