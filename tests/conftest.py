@@ -70,21 +70,13 @@ RUN_FOLDERS = {
 
 def _share_botocore_data() -> None:
     """Every boto3/botocore session a test process makes reads botocore's service models through
-    one loader, which keeps what it read: each new session (tests make one per test, and Sceptre
-    one per stack) used to scan botocore's data folder and parse the models again. Measured on
-    tests/test_acm_certificate_arn.py: 4.3 of its 13 s of CPU. Sessions made by the programs the
-    tests run are left as they are."""
-    import botocore.loaders
-    import botocore.session
+    one loader, which keeps what it read, as in the emulator (its botocore_data_loaded_once): each
+    new session (tests make one per test, and Sceptre one per stack) used to scan botocore's data
+    folder and parse the models again. Measured on tests/test_acm_certificate_arn.py: 4.3 of its
+    13 s of CPU. Sessions made by the programs the tests run are left as they are."""
+    from emulator.patches import botocore_data_loaded_once  # botocore alone: no moto here
 
-    loaders: dict[str | None, botocore.loaders.Loader] = {}
-
-    def create_loader(search_path_string=None):
-        if search_path_string not in loaders:
-            loaders[search_path_string] = botocore.loaders.create_loader(search_path_string)
-        return loaders[search_path_string]
-
-    botocore.session.create_loader = create_loader
+    botocore_data_loaded_once.install()
 
 
 def pytest_configure(config):

@@ -31,6 +31,8 @@ JSON_TEMPLATE = json.dumps(
 PARSES = """
 import json, sys
 import yaml
+import yaml.parser
+import yaml.scanner
 from emulator import extensions
 
 extensions.install()
@@ -40,7 +42,6 @@ parsed_by_libyaml = []
 init = yaml.CLoader.__init__
 yaml.CLoader.__init__ = lambda self, stream: parsed_by_libyaml.append(1) or init(self, stream)
 results = []
-import yaml.parser, yaml.scanner
 for body in json.load(sys.stdin):
     ours = models.Stack.parse_template(body)
     try:  # moto's own parse, with its constructors registered
